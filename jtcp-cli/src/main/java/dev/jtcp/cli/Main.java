@@ -1,0 +1,71 @@
+package dev.jtcp.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The jtcp command. */
+@Command(name = "jtcp",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A Linux-faithful TCP/IP stack in pure Java: scenarios in a deterministic simulator, benchmarks.",
+        subcommands = {ScenarioCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 bad usage). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        // A bad option or value: one line saying what is wrong, then where to look.
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("jtcp: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the accepted options.");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parse) -> {
+            if (ex instanceof UsageError u) {
+                c.getErr().println("jtcp: " + u.getMessage());
+                if (u.detail != null) {
+                    c.getErr().print(u.detail);
+                }
+                return CommandLine.ExitCode.USAGE;
+            }
+            c.getErr().println("jtcp: " + ex);
+            ex.printStackTrace(c.getErr());
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cl.execute(args);
+    }
+
+    /** A user error found after parsing (unknown scenario, bad --set): one line, exit code 2. */
+    static final class UsageError extends RuntimeException {
+        final String detail;
+
+        UsageError(String message, String detail) {
+            super(message);
+            this.detail = detail;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jtcp " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.jtcp.api;
+
+import dev.jtcp.stack.NetStack;
+import dev.jtcp.tcp.SockOpt;
+import dev.jtcp.tcp.Tcp;
+import dev.jtcp.tcp.TcpInfo;
+import dev.jtcp.tcp.TcpSock;
+import dev.jtcp.tcp.TcpState;
+import dev.jtcp.wire.Endpoint;
+
+/**
+ * An application's handle on a TCP socket, non-blocking, with Linux's results: every call returns a
+ * non-negative value or {@code -errno} (see {@link dev.jtcp.sys.Errno}). Calls act at the stack's current
+ * time, so a driver advances the stack's clock before running application code. Blocking wrappers
+ * (the simulator's processes, the real-time runtime) wait on {@link #readable()} / {@link #writable()}
+ * / {@link #connectDone()}.
+ */
+public final class TcpSocket {
+    private final NetStack stack;
+    private final TcpSock sk;
+
+    private TcpSocket(NetStack stack, TcpSock sk) {
+        this.stack = stack;
+        this.sk = sk;
+    }
+
+    /** socket(AF_INET, SOCK_STREAM, 0) on this stack: a new, unconnected socket. */
+    public static TcpSocket open(NetStack stack) {
+        return new TcpSocket(stack, stack.tcp().socket());
+    }
+
+    private Tcp tcp() {
+        return stack.tcp();
+    }
+
+    public NetStack stack() {
+        return stack;
+    }
+
+    /** The socket object inside the stack. */
+    public TcpSock sock() {
+        return sk;
+    }
+
+    /** The descriptor number an application would see (3 and up, per host). */
+    public int fd() {
+        return sk.id();
+    }
+
+    public TcpState state() {
+        return sk.state();
+    }
+
+    public Endpoint localEndpoint() {
+        return new Endpoint(sk.localAddr(), sk.localPort());
+    }
+
+    public Endpoint remoteEndpoint() {
+        return new Endpoint(sk.remoteAddr(), sk.remotePort());
+    }
+
+    public int bind(Endpoint local) {
+        return tcp().bind(sk, local.addr(), local.port());
+    }
+
+    public int listen(int backlog) {
+        return tcp().listen(sk, backlog);
+    }
+
+    /** Starts connecting: -EINPROGRESS once the SYN is out, or an immediate error. */
+    public int connect(Endpoint remote) {
+        return tcp().connect(sk, remote.addr(), remote.port());
+    }
+
+    /** True once a connect() has succeeded or failed. */
+    public boolean connectDone() {
+        return tcp().connectDone(sk);
+    }
+
+    /** What a blocking connect() returns once {@link #connectDone()}: 0 or -errno. */
+    public int connectResult() {
+        return tcp().connectResult(sk);
+    }
+
+    public boolean isListening() {
+        return sk.state() == TcpState.LISTEN;
+    }
+
+    /** The next established connection, or null when none is waiting (EAGAIN) or this is not a listener. */
+    public TcpSocket accept() {
+        int[] err = new int[1];
+        TcpSock child = tcp().accept(sk, err);
+        return child == null ? null : new TcpSocket(stack, child);
+    }
+
+    /** Connections waiting in the accept queue. */
+    public int acceptQueueLength() {
+        return tcp().acceptQueueLength(sk);
+    }
+
+    /** Copies up to len bytes into the send buffer: the count accepted, -EAGAIN when full, or -errno. */
+    public int write(byte[] data, int off, int len) {
+        return tcp().send(sk, data, off, len, false);
+    }
+
+    /** send(MSG_OOB): the last byte becomes urgent data. */
+    public int writeUrgent(byte[] data, int off, int len) {
+        return tcp().send(sk, data, off, len, true);
+    }
+
+    /** Reads up to len bytes: the count, 0 at end of stream, -EAGAIN when nothing is there, or -errno. */
+    public int read(byte[] buf, int off, int len) {
+        return tcp().recv(sk, buf, off, len, 0);
+    }
+
+    /** recv() with flags ({@link Tcp#MSG_OOB}, {@link Tcp#MSG_PEEK}). */
+    public int recv(byte[] buf, int off, int len, int flags) {
+        return tcp().recv(sk, buf, off, len, flags);
+    }
+
+    public int shutdown(int how) {
+        return tcp().shutdown(sk, how);
+    }
+
+    public int close() {
+        return tcp().close(sk);
+    }
+
+    public int setOption(SockOpt opt, int... values) {
+        return tcp().setOption(sk, opt, values);
+    }
+
+    public int getOption(SockOpt opt) {
+        return tcp().getOption(sk, opt);
+    }
+
+    /** A blocking read would return at once. */
+    public boolean readable() {
+        return tcp().readable(sk);
+    }
+
+    /** A blocking write would make progress or fail at once. */
+    public boolean writable() {
+        return tcp().writable(sk);
+    }
+
+    /** An urgent byte waits to be read with MSG_OOB. */
+    public boolean urgentPending() {
+        return tcp().urgentPending(sk);
+    }
+
+    /** TCP_INFO. */
+    public TcpInfo info() {
+        return tcp().info(sk);
+    }
+
+    @Override
+    public String toString() {
+        return "fd " + fd() + " " + sk.conn() + " " + state();
+    }
+}

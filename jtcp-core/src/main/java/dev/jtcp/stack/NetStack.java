@@ -1,0 +1,422 @@
+package dev.jtcp.stack;
+
+import dev.jtcp.sys.Mib;
+import dev.jtcp.sys.MibCounters;
+import dev.jtcp.sys.Sysctl;
+import dev.jtcp.sys.SysctlKey;
+import dev.jtcp.tcp.Jiffies;
+import dev.jtcp.tcp.Tcp;
+import dev.jtcp.tcp.TcpHost;
+import dev.jtcp.tcp.TcpSock;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.time.Rng;
+import dev.jtcp.trace.CallEvent;
+import dev.jtcp.trace.SegmentEvent;
+import dev.jtcp.trace.Tracer;
+import dev.jtcp.wire.Endpoint;
+import dev.jtcp.wire.Ipv4Addr;
+import dev.jtcp.wire.Ipv4Header;
+import dev.jtcp.wire.Ipv4Parse;
+import dev.jtcp.wire.PacketBuilder;
+import dev.jtcp.wire.TcpHeader;
+import dev.jtcp.wire.TcpParse;
+import dev.jtcp.wire.WireError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One host's TCP/IP stack, sans IO: the driver hands it packets ({@link #onPacket}) and the time
+ * ({@link #advanceTo}), asks when it next needs the time ({@link #nextDeadlineNs}), and receives what it
+ * transmits through a {@link PacketSink}. It never reads a clock, sleeps or starts a thread, so the
+ * simulator, a TUN device loop and the packetdrill runner drive the same code.
+ */
+public final class NetStack implements TcpHost {
+    /** CONFIG_HZ of the kernels jtcp is compared with (Debian/Ubuntu builds). */
+    public static final int DEFAULT_HZ = 250;
+
+    /** Where transmitted IPv4 packets go; the array is the caller's to keep. */
+    @FunctionalInterface
+    public interface PacketSink {
+        void transmit(NetStack from, byte[] packet);
+    }
+
+    private final String name;
+    private final int[] addresses;
+    private final Sysctl sysctl;
+    private final MibCounters mib = new MibCounters();
+    private final Tracer tracer;
+    private final PacketSink sink;
+    private final long[] secrets = new long[4];
+    private final long isnEpochNs;
+    private final long bootOffsetNs;
+    private final Tcp tcp;
+    private final Jiffies jiffies;
+    private final List<Route> routes = new ArrayList<>();
+    private int defaultMtu = 1500;
+    private int ipId;
+    private long nowNs;
+    private Consumer<TcpSock> wakeListener = s -> { };
+
+    /** A route: destinations matching prefix/len leave with this MTU (and source address). */
+    private record Route(int prefix, int len, int mtu, int source) {
+        boolean matches(int addr) {
+            if (len == 0) {
+                return true;
+            }
+            int mask = len == 32 ? -1 : ~(-1 >>> len);
+            return (addr & mask) == (prefix & mask);
+        }
+    }
+
+    private NetStack(Builder b) {
+        this.name = b.name;
+        this.addresses = b.addresses.stream().mapToInt(Integer::intValue).toArray();
+        this.sysctl = b.sysctl.copy();
+        this.tracer = b.tracer;
+        this.sink = b.sink;
+        Rng rng = new Rng(b.seed).split("host:" + b.name);
+        for (int i = 0; i < secrets.length; i++) {
+            secrets[i] = rng.nextLong();
+        }
+        // A wall-clock epoch for the ISN clock and an uptime for the timestamp clock, both seeded.
+        this.isnEpochNs = (1_700_000_000L + (rng.nextLong() >>> 40)) * 1_000_000_000L;
+        this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
+        this.ipId = rng.nextInt() & 0xffff;
+        this.defaultMtu = b.mtu;
+        this.jiffies = new Jiffies(b.hz, b.timerWheel);
+        this.tcp = new Tcp(this);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds a {@link NetStack}. */
+    public static final class Builder {
+        private final String name;
+        private final List<Integer> addresses = new ArrayList<>();
+        private Sysctl sysctl = new Sysctl();
+        private Tracer tracer = Tracer.NONE;
+        private PacketSink sink = (from, p) -> { };
+        private long seed;
+        private int mtu = 1500;
+        private int hz = DEFAULT_HZ;
+        private boolean timerWheel = true;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        public Builder address(String dotted) {
+            addresses.add(Ipv4Addr.parse(dotted));
+            return this;
+        }
+
+        public Builder address(int addr) {
+            addresses.add(addr);
+            return this;
+        }
+
+        public Builder sysctl(Sysctl s) {
+            this.sysctl = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder tracer(Tracer t) {
+            this.tracer = Objects.requireNonNull(t);
+            return this;
+        }
+
+        public Builder sink(PacketSink s) {
+            this.sink = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder mtu(int mtu) {
+            if (mtu < 68 || mtu > 65535) {
+                throw new IllegalArgumentException("mtu must be in 68..65535, got " + mtu);
+            }
+            this.mtu = mtu;
+            return this;
+        }
+
+        /**
+         * The kernel tick rate TCP's timers run on (CONFIG_HZ; Debian and Ubuntu kernels use 250, the
+         * default here). Accepted: 100..1000.
+         */
+        public Builder hz(int hz) {
+            new Jiffies(hz, true);   // validates
+            this.hz = hz;
+            return this;
+        }
+
+        /**
+         * Whether timers are placed on Linux's timer wheel, which rounds expiries up to the wheel level's
+         * granularity (a 1 s timer fires after 1.000-1.032 s at HZ=250). Off: timers fire at their
+         * nominal instant (the textbook schedule).
+         */
+        public Builder timerWheel(boolean on) {
+            this.timerWheel = on;
+            return this;
+        }
+
+        public NetStack build() {
+            if (addresses.isEmpty()) {
+                throw new IllegalStateException("host " + name + " needs at least one address");
+            }
+            return new NetStack(this);
+        }
+    }
+
+    // ================================================================ driver side
+
+    /** Sets the clock to nowNs (never backwards) and runs every timer due by then. */
+    public void advanceTo(long nowNs) {
+        if (nowNs > this.nowNs) {
+            this.nowNs = nowNs;
+        }
+        tcp.runTimers(this.nowNs);
+    }
+
+    /** The next instant this stack needs {@link #advanceTo}, or {@link Deadline#NONE}. */
+    public long nextDeadlineNs() {
+        return tcp.nextDeadlineNs();
+    }
+
+    /** Adds a route to a prefix with its MTU (the first matching route wins; the default is the host MTU). */
+    public void addRoute(String cidr, int mtu) {
+        int slash = cidr.indexOf('/');
+        int prefix = Ipv4Addr.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+        int len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+        routes.add(new Route(prefix, len, mtu, addresses[0]));
+    }
+
+    /** Called with a socket whose readiness may have changed (after the stack's work for one input is done). */
+    public void onWake(Consumer<TcpSock> listener) {
+        this.wakeListener = Objects.requireNonNull(listener);
+    }
+
+    /**
+     * ip_rcv(): one IPv4 packet arrived. Malformed packets are dropped and counted under Linux's MIB
+     * names; nothing here throws for bad input.
+     */
+    public void onPacket(long nowNs, byte[] buf, int off, int len) {
+        advanceTo(nowNs);
+        mib.inc(Mib.IpInReceives);
+        switch (Ipv4Header.parse(buf, off, len, true)) {
+            case Ipv4Parse.Bad bad -> {
+                for (String m : bad.error().linuxMibs()) {
+                    mib.inc(Mib.valueOf(m));
+                }
+                traceBadPacket(buf, off, len, null, bad.error(), bad.detail());
+            }
+            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
+        }
+    }
+
+    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
+        if (!isLocalAddress(ip.dst())) {
+            mib.inc(Mib.IpInAddrErrors);
+            traceIpDrop(ip, "destination " + Ipv4Addr.format(ip.dst()) + " is not this host's, and forwarding is off");
+            return;
+        }
+        if (ip.isFragment()) {
+            mib.inc(Mib.IpReasmFails);
+            traceIpDrop(ip, "IP fragment: reassembly is not implemented, fragment dropped");
+            return;
+        }
+        if (ip.protocol() != Ipv4Header.PROTO_TCP) {
+            if (ip.protocol() == Ipv4Header.PROTO_ICMP) {
+                mib.inc(Mib.IpInDelivers);
+                traceIpDrop(ip, "ICMP is not implemented yet: message ignored");
+            } else {
+                mib.inc(Mib.IpInUnknownProtos);
+                traceIpDrop(ip, "no handler for IP protocol " + ip.protocol());
+            }
+            return;
+        }
+        mib.inc(Mib.IpInDelivers);
+        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), true)) {
+            case TcpParse.Bad bad -> {
+                for (String m : bad.error().linuxMibs()) {
+                    mib.inc(Mib.valueOf(m));
+                }
+                TcpHeader h = bad.error() == WireError.TCP_BAD_CHECKSUM
+                        ? headerIgnoringChecksum(buf, off, len, ip) : null;
+                traceBadPacket(buf, off - ip.headerLength(), ip.totalLength(), h, bad.error(), bad.detail());
+            }
+            case TcpParse.Ok ok -> {
+                TcpHeader th = ok.header();
+                if (tracer.enabled()) {
+                    String why = "tcp_v4_rcv: " + tcp.describeDemux(ip.dst(), th.dstPort(), ip.src(), th.srcPort())
+                            + (ok.optionError() != null ? " (options malformed: parsing stopped there, as Linux does)" : "");
+                    tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.RECV, new Endpoint(ip.src(), th.srcPort()),
+                            new Endpoint(ip.dst(), th.dstPort()), th, ok.payloadLength(), null, why, null));
+                }
+                tcp.receive(ip.src(), ip.dst(), th, buf, ok.payloadOffset(), ok.payloadLength());
+            }
+        }
+    }
+
+    private static TcpHeader headerIgnoringChecksum(byte[] buf, int off, int len, Ipv4Header ip) {
+        return TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), false) instanceof TcpParse.Ok ok ? ok.header() : null;
+    }
+
+    private void traceIpDrop(Ipv4Header ip, String why) {
+        if (tracer.enabled()) {
+            tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, new Endpoint(ip.src(), 0),
+                    new Endpoint(ip.dst(), 0), null, 0, name, why, null));
+        }
+    }
+
+    private void traceBadPacket(byte[] buf, int off, int len, TcpHeader h, WireError err, String detail) {
+        if (!tracer.enabled()) {
+            return;
+        }
+        Endpoint src = new Endpoint(0, 0);
+        Endpoint dst = new Endpoint(0, 0);
+        if (len >= 20) {
+            int s = ((buf[off + 12] & 0xff) << 24) | ((buf[off + 13] & 0xff) << 16) | ((buf[off + 14] & 0xff) << 8) | (buf[off + 15] & 0xff);
+            int d = ((buf[off + 16] & 0xff) << 24) | ((buf[off + 17] & 0xff) << 16) | ((buf[off + 18] & 0xff) << 8) | (buf[off + 19] & 0xff);
+            src = new Endpoint(s, h != null ? h.srcPort() : 0);
+            dst = new Endpoint(d, h != null ? h.dstPort() : 0);
+        }
+        String why = "malformed: " + err + " (" + detail + "); counted as " + String.join(", ", err.linuxMibs());
+        byte[] copy = new byte[Math.max(0, Math.min(len, buf.length - off))];
+        System.arraycopy(buf, off, copy, 0, copy.length);
+        tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, src, dst, h, 0, name, why, copy));
+    }
+
+    // ================================================================ TcpHost
+
+    @Override
+    public long nowNs() {
+        return nowNs;
+    }
+
+    @Override
+    public Sysctl sysctl() {
+        return sysctl;
+    }
+
+    @Override
+    public MibCounters mib() {
+        return mib;
+    }
+
+    @Override
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    @Override
+    public String hostName() {
+        return name;
+    }
+
+    @Override
+    public void ipOutput(int srcAddr, int dstAddr, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
+        mib.inc(Mib.IpOutRequests);
+        int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
+        byte[] packet = PacketBuilder.ipv4Tcp(srcAddr, dstAddr, ttl, ipId++ & 0xffff, tcpHeader,
+                payload == null ? new byte[0] : payload, off, len);
+        if (tracer.enabled()) {
+            // The header as sent (with its checksum) is what the trace shows.
+            TcpHeader sent = TcpHeader.parse(packet, 20, packet.length - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
+                    ? ok.header() : tcpHeader;
+            tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
+                    new Endpoint(dstAddr, tcpHeader.dstPort()), sent, len, null, why, packet));
+        }
+        sink.transmit(this, packet);
+    }
+
+    @Override
+    public boolean isLocalAddress(int addr) {
+        for (int a : addresses) {
+            if (a == addr) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int sourceAddressFor(int dstAddr) {
+        for (Route r : routes) {
+            if (r.matches(dstAddr)) {
+                return r.source;
+            }
+        }
+        return addresses[0];
+    }
+
+    @Override
+    public int mtuTo(int dstAddr) {
+        for (Route r : routes) {
+            if (r.matches(dstAddr)) {
+                return r.mtu;
+            }
+        }
+        return defaultMtu;
+    }
+
+    @Override
+    public void wake(TcpSock sock) {
+        wakeListener.accept(sock);
+    }
+
+    @Override
+    public long isnClockNs() {
+        return isnEpochNs + nowNs;
+    }
+
+    @Override
+    public long tsClockNs() {
+        return bootOffsetNs + nowNs;
+    }
+
+    @Override
+    public long[] secrets() {
+        return secrets;
+    }
+
+    @Override
+    public Jiffies jiffies() {
+        return jiffies;
+    }
+
+    // ================================================================ application side
+
+    public String name() {
+        return name;
+    }
+
+    /** The host's first address. */
+    public int address() {
+        return addresses[0];
+    }
+
+    public int[] addresses() {
+        return addresses.clone();
+    }
+
+    /** The TCP layer (connection tables, socket calls). */
+    public Tcp tcp() {
+        return tcp;
+    }
+
+    /** Records a socket call in the trace, stamped now (drivers call this when the call returns). */
+    public void traceCall(int fd, String call, String args, long result, String detail, String why) {
+        if (tracer.enabled()) {
+            tracer.emit(new CallEvent(nowNs, name, fd, call, args, result, detail, why));
+        }
+    }
+}

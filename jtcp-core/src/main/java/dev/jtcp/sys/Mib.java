@@ -1,0 +1,33 @@
+package dev.jtcp.sys;
+
+/**
+ * Counters under the names Linux's {@code nstat} prints them (include/uapi/linux/snmp.h, net/ipv4/proc.c),
+ * so a jtcp run can be diffed against the kernel's. Gauges (TcpCurrEstab) go up and down.
+ */
+public enum Mib {
+    // IP (RFC 4293 IP-MIB; snmp.h IPSTATS_MIB_*)
+    IpInReceives, IpInHdrErrors, IpInAddrErrors, IpInUnknownProtos, IpInDiscards, IpInDelivers,
+    IpOutRequests, IpOutNoRoutes, IpReasmFails, IpExtInCsumErrors, IpExtInTruncatedPkts,
+    // TCP (RFC 4022 TCP-MIB; TCP_MIB_*)
+    TcpActiveOpens, TcpPassiveOpens, TcpAttemptFails, TcpEstabResets, TcpCurrEstab, TcpInSegs, TcpOutSegs,
+    TcpRetransSegs, TcpInErrs, TcpOutRsts, TcpInCsumErrors,
+    // TcpExt (LINUX_MIB_*)
+    TcpExtDelayedACKs, TcpExtDelayedACKLost, TcpExtTCPTimeouts, TcpExtTCPLossProbes, TcpExtTCPLossProbeRecovery,
+    TcpExtTCPSynRetrans, TcpExtTCPAbortOnData, TcpExtTCPAbortOnClose, TcpExtTCPAbortOnTimeout,
+    TcpExtTCPAbortOnLinger, TcpExtTCPAbortFailed, TcpExtTW, TcpExtTWKilled, TcpExtTCPTimeWaitOverflow,
+    TcpExtTCPChallengeACK, TcpExtTCPSYNChallenge, TcpExtPAWSEstab, TcpExtTCPACKSkippedSynRecv,
+    TcpExtTCPACKSkippedPAWS, TcpExtTCPACKSkippedSeq, TcpExtTCPACKSkippedFinWait2, TcpExtTCPACKSkippedTimeWait,
+    TcpExtTCPACKSkippedChallenge, TcpExtListenOverflows, TcpExtListenDrops, TcpExtTCPReqQFullDrop,
+    TcpExtTCPDSACKOldSent, TcpExtTCPDSACKOfoSent, TcpExtTCPDSACKRecv, TcpExtTCPOFOQueue, TcpExtTCPOFODrop,
+    TcpExtTCPOFOMerge, TcpExtTCPFastRetrans, TcpExtTCPSlowStartRetrans, TcpExtTCPLostRetransmit,
+    TcpExtTCPSackRecovery, TcpExtTCPRenoRecovery, TcpExtTCPPureAcks, TcpExtTCPHPAcks, TcpExtTCPOrigDataSent,
+    TcpExtTCPDelivered, TcpExtTCPToZeroWindowAdv, TcpExtTCPFromZeroWindowAdv, TcpExtTCPWantZeroWindowAdv,
+    TcpExtTCPWinProbe, TcpExtTCPKeepAlive, TcpExtTCPSpuriousRTOs, TcpExtTCPRetransFail, TcpExtTCPRcvQDrop,
+    TcpExtTCPZeroWindowDrop, TcpExtTCPSackShifted, TcpExtTCPRetransCollapsed, TcpExtEmbryonicRsts,
+    TcpExtOutOfWindowIcmps, TcpExtTCPSACKReneging, TcpExtTCPSackFailures, TcpExtTCPLossFailures;
+
+    /** True for counters that are levels, not event counts. */
+    public boolean isGauge() {
+        return this == TcpCurrEstab;
+    }
+}

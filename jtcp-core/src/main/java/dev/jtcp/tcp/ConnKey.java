@@ -1,0 +1,19 @@
+package dev.jtcp.tcp;
+
+/**
+ * The 4-tuple that names a connection (local address, local port, remote address, remote port), packed
+ * into two longs for the connection table. Ports are 16 bits, addresses 32.
+ */
+record ConnKey(long local, long remote) {
+    static ConnKey of(int localAddr, int localPort, int remoteAddr, int remotePort) {
+        return new ConnKey(pack(localAddr, localPort), pack(remoteAddr, remotePort));
+    }
+
+    static ConnKey of(Sock s) {
+        return of(s.localAddr, s.localPort, s.remoteAddr, s.remotePort);
+    }
+
+    private static long pack(int addr, int port) {
+        return (Integer.toUnsignedLong(addr) << 16) | (port & 0xffff);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.time.Deadline;
+
+/**
+ * A half-open connection in SYN_RECV (Linux's request_sock / tcp_request_sock): a small record in the
+ * connection table, not a full socket. The SYN queue of a listener is the set of these that point to it.
+ */
+public final class RequestSock extends Sock {
+    final TcpSock listener;
+    int iss;       // our ISN (snt_isn)
+    int irs;       // the peer's ISN (rcv_isn)
+    int rcvWnd;    // initial window offered in the SYN-ACK (bytes)
+    int rcvWscale;
+    int sndWscale;
+    boolean wscaleOk;
+    boolean sackOk;
+    boolean tstampOk;
+    int mss;       // peer's MSS option, or TCP_MSS_DEFAULT
+    int tsRecent;
+    int tsOffset;
+    long synRcvdNs;    // when the first SYN arrived
+    long snt_synackNs; // when the first SYN-ACK was sent (RTT sample on completion)
+    int numRetrans;    // SYN-ACKs retransmitted
+    int numTimeout;    // timer expirations
+    long timeoutNs = dev.jtcp.tcp.TcpConstants.TCP_TIMEOUT_INIT_NS;
+    long expiresNs = Deadline.NONE;
+    /** The third ACK arrived but the accept queue was full (inet_rsk(req)->acked). */
+    boolean acked;
+    long lastOowAckNs;
+    boolean lastOowAckSet;
+
+    RequestSock(TcpSock listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    long nextTimerNs() {
+        return expiresNs;
+    }
+
+    @Override
+    public TcpState state() {
+        return TcpState.SYN_RECV;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jtcp.tcp;
+
+/**
+ * Socket options jtcp implements, with their Linux level and name (asm-generic/socket.h, linux/tcp.h).
+ * Values are integers; SO_LINGER takes two (on, seconds).
+ */
+public enum SockOpt {
+    SO_REUSEADDR("SOL_SOCKET", 2),
+    SO_ERROR("SOL_SOCKET", 4),
+    SO_SNDBUF("SOL_SOCKET", 7),
+    SO_RCVBUF("SOL_SOCKET", 8),
+    SO_KEEPALIVE("SOL_SOCKET", 9),
+    SO_OOBINLINE("SOL_SOCKET", 10),
+    SO_LINGER("SOL_SOCKET", 13),
+    TCP_NODELAY("IPPROTO_TCP", 1),
+    TCP_MAXSEG("IPPROTO_TCP", 2),
+    TCP_CORK("IPPROTO_TCP", 3),
+    TCP_KEEPIDLE("IPPROTO_TCP", 4),
+    TCP_KEEPINTVL("IPPROTO_TCP", 5),
+    TCP_KEEPCNT("IPPROTO_TCP", 6),
+    TCP_SYNCNT("IPPROTO_TCP", 7),
+    TCP_LINGER2("IPPROTO_TCP", 8),
+    TCP_QUICKACK("IPPROTO_TCP", 12),
+    TCP_USER_TIMEOUT("IPPROTO_TCP", 18);
+
+    public final String level;
+    public final int linuxNumber;
+
+    SockOpt(String level, int linuxNumber) {
+        this.level = level;
+        this.linuxNumber = linuxNumber;
+    }
+
+    /** The option with this Linux name ("TCP_NODELAY"), or null. */
+    public static SockOpt byName(String name) {
+        for (SockOpt o : values()) {
+            if (o.name().equalsIgnoreCase(name)) {
+                return o;
+            }
+        }
+        return null;
+    }
+}

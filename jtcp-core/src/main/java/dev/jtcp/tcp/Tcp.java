@@ -1,0 +1,1235 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.sys.Errno;
+import dev.jtcp.sys.Mib;
+import dev.jtcp.sys.MibCounters;
+import dev.jtcp.sys.Sysctl;
+import dev.jtcp.sys.SysctlKey;
+import dev.jtcp.trace.StateEvent;
+import dev.jtcp.trace.TimerEvent;
+import dev.jtcp.trace.Tracer;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.wire.Seq;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TCP for one host: the connection table (established, half-open and TIME_WAIT entries keyed by
+ * 4-tuple, as Linux's ehash), the listeners, the bind table, the timer heap, and the socket calls
+ * (Linux's af_inet.c / tcp.c entry points). Arrival logic is in {@link TcpInput}, segment construction in
+ * {@link TcpOutput}, timer decisions in {@link TcpTimers}, mini-socket logic in {@link TcpMinisocks}.
+ */
+public final class Tcp {
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+    /** recv() flags. */
+    public static final int MSG_OOB = 1;
+    public static final int MSG_PEEK = 2;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    final TcpHost host;
+    final Sysctl sysctl;
+    final MibCounters mib;
+    final TcpOutput output;
+    final TcpInput input;
+    final TcpTimers timers;
+    final TcpMinisocks mini;
+    final Jiffies jiffies;
+
+    /** ehash: every 4-tuple in use, full sockets, request socks and TIME_WAIT records alike. */
+    private final Map<ConnKey, Sock> ehash = new HashMap<>();
+    /** Listening sockets by port. */
+    private final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
+    /** bhash: every socket holding a port (including TIME_WAIT records), by port. */
+    private final Map<Integer, List<Sock>> bindTable = new HashMap<>();
+    /** Ports whose bind bucket was created by bind() (fastreuse >= 0): connect() never shares them. */
+    private final Map<Integer, Boolean> boundByBind = new HashMap<>();
+    /** Every socket object still alive, by id, in creation order (what ss lists). */
+    private final Map<Integer, TcpSock> sockets = new LinkedHashMap<>();
+    private final TimerHeap timerHeap = new TimerHeap();
+    /** __inet_hash_connect's table_perturb, entries created on first use. */
+    private final Map<Integer, Integer> tablePerturb = new HashMap<>();
+    private int nextSockId = 3;
+    private int timeWaitCount;
+
+    public Tcp(TcpHost host) {
+        this.host = host;
+        this.sysctl = host.sysctl();
+        this.mib = host.mib();
+        this.jiffies = host.jiffies();
+        this.output = new TcpOutput(this);
+        this.timers = new TcpTimers(this);
+        this.input = new TcpInput(this);
+        this.mini = new TcpMinisocks(this);
+    }
+
+    // ================================================================ plumbing
+
+    long now() {
+        return host.nowNs();
+    }
+
+    Tracer tracer() {
+        return host.tracer();
+    }
+
+    boolean tracing() {
+        return host.tracer().enabled();
+    }
+
+    void traceState(Sock s, TcpState from, TcpState to, String why) {
+        if (tracing()) {
+            tracer().emit(new StateEvent(now(), host.hostName(), s.conn(), from.name(), to.name(), why));
+        }
+    }
+
+    void traceTimer(Sock s, String timer, String action, long expiresNs, String why) {
+        if (tracing()) {
+            tracer().emit(new TimerEvent(now(), host.hostName(), s.conn(), timer, action, expiresNs, why));
+        }
+    }
+
+    /** The instant a timer armed now for durationNs fires (whole jiffies on the timer wheel). */
+    long fireAt(long durationNs) {
+        return jiffies.fireAt(now(), Math.ceilDiv(Math.max(0, durationNs), jiffies.jiffyNs()));
+    }
+
+    /** The current jiffies count. */
+    long jiffiesNow() {
+        return jiffies.at(now());
+    }
+
+    /** usecs_to_jiffies() as a duration in ns. */
+    long usToJiffyNs(long us) {
+        return jiffies.toNs(jiffies.fromMicros(us));
+    }
+
+    /** The socket's deadlines changed: re-key it in the timer heap. */
+    void timersChanged(Sock s) {
+        timerHeap.update(s);
+    }
+
+    /** The host's next timer deadline, or {@link Deadline#NONE}. */
+    public long nextDeadlineNs() {
+        return timerHeap.peekDeadline();
+    }
+
+    /** Runs every timer due at or before now. */
+    public void runTimers(long nowNs) {
+        while (timerHeap.size() > 0 && timerHeap.peekDeadline() <= nowNs) {
+            Sock s = timerHeap.peek();
+            switch (s) {
+                case TcpSock sk -> timers.fire(sk, nowNs);
+                case RequestSock req -> mini.requestTimer(req);
+                case TimeWaitSock tw -> mini.timeWaitTimer(tw);
+            }
+            // A handler that did not move the deadline forward must not spin: re-key unconditionally.
+            if (s.heapIndex >= 0 && s.deadlineNs <= nowNs && s.nextTimerNs() <= nowNs) {
+                throw new IllegalStateException("timer did not advance for " + s.conn());
+            }
+        }
+    }
+
+    public Sysctl sysctl() {
+        return sysctl;
+    }
+
+    public MibCounters mib() {
+        return mib;
+    }
+
+    // ================================================================ tables
+
+    Sock lookupEstablished(int localAddr, int localPort, int remoteAddr, int remotePort) {
+        return ehash.get(ConnKey.of(localAddr, localPort, remoteAddr, remotePort));
+    }
+
+    /** inet_lookup_listener(): an exact address match beats a wildcard. */
+    TcpSock lookupListener(int localAddr, int localPort) {
+        List<TcpSock> l = listeners.get(localPort);
+        if (l == null) {
+            return null;
+        }
+        TcpSock wildcard = null;
+        for (TcpSock s : l) {
+            if (s.localAddr == localAddr) {
+                return s;
+            }
+            if (s.localAddr == 0 && wildcard == null) {
+                wildcard = s;
+            }
+        }
+        return wildcard;
+    }
+
+    void hash(Sock s) {
+        ehash.put(ConnKey.of(s), s);
+        if (s instanceof TcpSock sk) {
+            sk.hashed = true;
+        }
+    }
+
+    void unhash(Sock s) {
+        ConnKey k = ConnKey.of(s);
+        if (ehash.get(k) == s) {
+            ehash.remove(k);
+        }
+        if (s instanceof TcpSock sk) {
+            sk.hashed = false;
+        }
+    }
+
+    /** inet_ehash_insert() replacing old with its successor (request sock by child, socket by TIME_WAIT). */
+    void replace(Sock old, Sock successor) {
+        ehash.put(ConnKey.of(successor), successor);
+        if (old instanceof TcpSock sk) {
+            sk.hashed = false;
+        }
+        if (successor instanceof TcpSock sk) {
+            sk.hashed = true;
+        }
+    }
+
+    private void bindPort(Sock s, int port) {
+        bindTable.computeIfAbsent(port, p -> new ArrayList<>()).add(s);
+        if (s instanceof TcpSock sk) {
+            sk.portBound = true;
+        }
+    }
+
+    /** inet_put_port(). */
+    void releasePort(Sock s) {
+        List<Sock> l = bindTable.get(s.localPort);
+        if (l != null && l.remove(s) && l.isEmpty()) {
+            bindTable.remove(s.localPort);
+            boundByBind.remove(s.localPort);
+        }
+        if (s instanceof TcpSock sk) {
+            sk.portBound = false;
+        }
+    }
+
+    /** Hands the port held by a socket over to its TIME_WAIT successor (inet_twsk_hashdance). */
+    void transferPort(TcpSock from, TimeWaitSock to) {
+        List<Sock> l = bindTable.get(from.localPort);
+        if (l != null) {
+            int i = l.indexOf(from);
+            if (i >= 0) {
+                l.set(i, to);
+            } else {
+                l.add(to);
+            }
+        } else {
+            bindPort(to, to.localPort);
+        }
+        from.portBound = false;
+    }
+
+    /** Every live socket object (what ss lists), in creation order. */
+    public List<TcpSock> sockets() {
+        return new ArrayList<>(sockets.values());
+    }
+
+    /** Every connection-table entry that is not a full socket (request and TIME_WAIT records). */
+    public List<Sock> miniSockets() {
+        List<Sock> out = new ArrayList<>();
+        for (Sock s : ehash.values()) {
+            if (!(s instanceof TcpSock)) {
+                out.add(s);
+            }
+        }
+        out.sort((a, b) -> a.conn().compareTo(b.conn()));
+        return out;
+    }
+
+    int timeWaitCount() {
+        return timeWaitCount;
+    }
+
+    void timeWaitAdded() {
+        timeWaitCount++;
+    }
+
+    void timeWaitRemoved(TimeWaitSock tw) {
+        timeWaitCount--;
+        unhash(tw);
+        releasePort(tw);
+        timerHeap.remove(tw);
+    }
+
+    void requestRemoved(RequestSock req) {
+        unhash(req);
+        timerHeap.remove(req);
+    }
+
+    void forget(TcpSock sk) {
+        sockets.remove(sk.id);
+        timerHeap.remove(sk);
+    }
+
+    // ================================================================ state changes
+
+    /** tcp_set_state(): the MIB bookkeeping of a transition, and the trace. */
+    void setState(TcpSock sk, TcpState to, String why) {
+        TcpState from = sk.state;
+        if (from == to) {
+            return;
+        }
+        if (to == TcpState.ESTABLISHED) {
+            mib.inc(Mib.TcpCurrEstab);
+        }
+        if (to == TcpState.CLOSE) {
+            if (from == TcpState.CLOSE_WAIT || from == TcpState.ESTABLISHED) {
+                mib.inc(Mib.TcpEstabResets);
+            }
+            unhash(sk);
+            // inet_put_port(): an automatically chosen port goes back; an explicitly bound one stays
+            // with the socket until it is closed.
+            if (sk.portBound && !sk.bindPortLocked) {
+                releasePort(sk);
+            }
+        }
+        if ((from == TcpState.ESTABLISHED || from == TcpState.CLOSE_WAIT) && to != TcpState.ESTABLISHED
+                && to != TcpState.CLOSE_WAIT) {
+            mib.dec(Mib.TcpCurrEstab);
+        }
+        sk.state = to;
+        traceState(sk, from, to, why);
+    }
+
+    /** tcp_done(): the connection is over; the socket lives on only if the application still holds it. */
+    void done(TcpSock sk, String why) {
+        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            mib.inc(Mib.TcpAttemptFails);
+        }
+        setState(sk, TcpState.CLOSE, why);
+        timers.clearXmitTimers(sk);
+        sk.shutdown = TcpSock.SHUTDOWN_MASK;
+        if (sk.orphan) {
+            destroy(sk);
+        } else {
+            wake(sk);
+        }
+    }
+
+    /** inet_csk_destroy_sock(): an orphan that reached CLOSE goes away. */
+    void destroy(TcpSock sk) {
+        if (sk.portBound) {
+            releasePort(sk);
+        }
+        unhash(sk);
+        forget(sk);
+    }
+
+    /** tcp_reset(): an acceptable RST arrived. */
+    void reset(TcpSock sk, String why) {
+        switch (sk.state) {
+            case SYN_SENT -> sk.err = Errno.ECONNREFUSED.code;
+            case CLOSE_WAIT -> sk.err = Errno.EPIPE.code;
+            case CLOSE -> {
+                return;
+            }
+            default -> sk.err = Errno.ECONNRESET.code;
+        }
+        output.writeQueuePurge(sk);
+        done(sk, why);
+    }
+
+    void wake(TcpSock sk) {
+        host.wake(sk);
+    }
+
+    // ================================================================ ISN, timestamps, ports
+
+    /** secure_tcp_seq() (RFC 6528): keyed hash of the 4-tuple plus a 64 ns clock. */
+    int secureSeq(int saddr, int daddr, int sport, int dport) {
+        long[] k = host.secrets();
+        int hash = (int) SipHash.hash(k[0], k[1], saddr, daddr, (sport << 16) | (dport & 0xffff));
+        return hash + (int) (host.isnClockNs() >>> 6);
+    }
+
+    /** secure_tcp_ts_off(): per address pair, or 0 when tcp_timestamps=2. */
+    int tsOffset(int saddr, int daddr) {
+        if (sysctl.get(SysctlKey.TCP_TIMESTAMPS) != 1) {
+            return 0;
+        }
+        long[] k = host.secrets();
+        return (int) SipHash.hash(k[2], k[3], saddr, daddr);
+    }
+
+    /** tcp_time_stamp_ts(): the timestamp clock in ms plus the connection's offset. */
+    int tsNow(int tsOffset) {
+        return (int) (host.tsClockNs() / 1_000_000L) + tsOffset;
+    }
+
+    /** The timestamp value our clock showed at an earlier instant. */
+    int tsAt(long instantNs, int tsOffset) {
+        return tsNow(tsOffset) - (int) ((host.nowNs() - instantNs) / 1_000_000L);
+    }
+
+    private long portOffset(int saddr, int daddr, int dport) {
+        long[] k = host.secrets();
+        return SipHash.hash(k[0], k[1] ^ 0x5555L, saddr, daddr, dport);
+    }
+
+    private int perturb(int index) {
+        Integer v = tablePerturb.get(index);
+        if (v == null) {
+            long[] k = host.secrets();
+            v = (int) SipHash.hash(k[2] ^ 0x77L, k[3], index);
+            tablePerturb.put(index, v);
+        }
+        return v;
+    }
+
+    /** Is (local port, dst) free for a new connection? __inet_check_established() with tw reuse. */
+    private boolean tupleFree(int saddr, int sport, int daddr, int dport) {
+        Sock s = lookupEstablished(saddr, sport, daddr, dport);
+        if (s == null) {
+            return true;
+        }
+        if (s instanceof TimeWaitSock tw && mini.twUnique(tw)) {
+            mini.killTimeWait(tw, "tcp_twsk_unique: TIME_WAIT 4-tuple reused for a new connection (tcp_tw_reuse)");
+            return true;
+        }
+        return false;
+    }
+
+    /** __inet_hash_connect(): choose an ephemeral port (even ports first) so the 4-tuple is unique. */
+    private int hashConnectPort(int saddr, int daddr, int dport) {
+        int low = sysctl.get(SysctlKey.IP_LOCAL_PORT_RANGE, 0);
+        int high = sysctl.get(SysctlKey.IP_LOCAL_PORT_RANGE, 1) + 1;
+        int step = 2;
+        int remaining = high - low;
+        if (remaining > 1) {
+            remaining &= ~1;
+        }
+        long portOffset = portOffset(saddr, daddr, dport);
+        int index = (int) (portOffset & 0xffff);
+        int offset = (int) Integer.remainderUnsigned(perturb(index) + (int) (portOffset >>> 32), remaining);
+        offset &= ~1;   // first pass: ports of low's parity; inet_csk_get_port() takes the other
+        for (int pass = 0; pass < 2; pass++) {
+            int port = low + offset;
+            for (int i = 0; i < remaining; i += step, port += step) {
+                if (port >= high) {
+                    port -= remaining;
+                }
+                if (Boolean.TRUE.equals(boundByBind.get(port))) {
+                    continue;   // tb->fastreuse >= 0: a bind() user owns this port
+                }
+                if (tupleFree(saddr, port, daddr, dport)) {
+                    // Add a little randomness to the next choice (Linux: max(i, random(8) * step)).
+                    int r = (int) Long.remainderUnsigned(SipHash.hash(host.secrets()[1], host.secrets()[2], index, perturb(index)), 8);
+                    int adv = Math.max(i, r * step);
+                    tablePerturb.put(index, perturb(index) + adv + step);
+                    return port;
+                }
+            }
+            offset++;
+            if ((offset & 1) == 0 || remaining <= 1) {
+                break;
+            }
+        }
+        return -1;
+    }
+
+    /** inet_csk_find_open_port() for bind(port 0) and listen() on an unbound socket: odd ports first. */
+    private int findOpenPort(TcpSock sk) {
+        int low = sysctl.get(SysctlKey.IP_LOCAL_PORT_RANGE, 0);
+        int high = sysctl.get(SysctlKey.IP_LOCAL_PORT_RANGE, 1) + 1;
+        int remaining = high - low;
+        if (remaining > 1) {
+            remaining &= ~1;
+        }
+        long[] k = host.secrets();
+        int offset = (int) Long.remainderUnsigned(SipHash.hash(k[3], k[0], sk.id, sk.localAddr, nextSockId), remaining);
+        offset |= 1;
+        for (int pass = 0; pass < 2; pass++) {
+            int port = low + offset;
+            for (int i = 0; i < remaining; i += 2, port += 2) {
+                if (port >= high) {
+                    port -= remaining;
+                }
+                if (!bindConflict(sk, sk.localAddr, port)) {
+                    return port;
+                }
+            }
+            offset--;
+            if ((offset & 1) != 0) {
+                break;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * inet_csk_bind_conflict(): another socket on the port with an overlapping address conflicts unless
+     * both set SO_REUSEADDR and the other is not listening. TIME_WAIT records keep the reuse flag of
+     * the socket they replaced.
+     */
+    private boolean bindConflict(TcpSock sk, int addr, int port) {
+        List<Sock> l = bindTable.get(port);
+        if (l == null) {
+            return false;
+        }
+        for (Sock other : l) {
+            if (other == sk) {
+                continue;
+            }
+            if (other.localAddr != 0 && addr != 0 && other.localAddr != addr) {
+                continue;
+            }
+            boolean otherReuse;
+            boolean otherListening;
+            if (other instanceof TcpSock o) {
+                otherReuse = o.reuseAddr;
+                otherListening = o.state == TcpState.LISTEN;
+            } else if (other instanceof TimeWaitSock tw) {
+                otherReuse = tw.reuse;
+                otherListening = false;
+            } else {
+                continue;
+            }
+            if (sk.reuseAddr && otherReuse && !otherListening) {
+                continue;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    // ================================================================ socket calls
+
+    /** socket(AF_INET, SOCK_STREAM, 0). */
+    public TcpSock socket() {
+        int sndBuf = sysctl.get(SysctlKey.TCP_WMEM, 1);
+        int rcvBuf = sysctl.get(SysctlKey.TCP_RMEM, 1);
+        TcpSock sk = new TcpSock(nextSockId++, sndBuf, rcvBuf);
+        sockets.put(sk.id, sk);
+        return sk;
+    }
+
+    /** inet_bind(): 0, or -EINVAL / -EADDRNOTAVAIL / -EADDRINUSE. */
+    public int bind(TcpSock sk, int addr, int port) {
+        if (port < 0 || port > 65535) {
+            return Errno.EINVAL.neg();
+        }
+        if (sk.state != TcpState.CLOSE || sk.localPort != 0 || sk.portBound) {
+            return Errno.EINVAL.neg();
+        }
+        if (addr != 0 && !host.isLocalAddress(addr)) {
+            return Errno.EADDRNOTAVAIL.neg();
+        }
+        int p = port;
+        if (p == 0) {
+            sk.localAddr = addr;
+            p = findOpenPort(sk);
+            if (p < 0) {
+                sk.localAddr = 0;
+                return Errno.EADDRINUSE.neg();
+            }
+        } else if (bindConflict(sk, addr, p)) {
+            return Errno.EADDRINUSE.neg();
+        }
+        sk.localAddr = addr;
+        sk.localPort = p;
+        sk.bindPortLocked = port != 0;
+        boundByBind.put(p, Boolean.TRUE);
+        bindPort(sk, p);
+        return 0;
+    }
+
+    /** inet_listen(): 0, or -EINVAL / -EADDRINUSE. */
+    public int listen(TcpSock sk, int backlog) {
+        if (sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN) {
+            return Errno.EINVAL.neg();
+        }
+        // __sys_listen(): backlog is capped by net.core.somaxconn (a negative one, as unsigned, too).
+        int somaxconn = sysctl.get(SysctlKey.CORE_SOMAXCONN);
+        int b = (backlog < 0 || backlog > somaxconn) ? somaxconn : backlog;
+        sk.maxAckBacklog = b;
+        if (sk.state == TcpState.LISTEN) {
+            return 0;
+        }
+        if (!sk.portBound) {
+            int p = findOpenPort(sk);
+            if (p < 0) {
+                return Errno.EADDRINUSE.neg();
+            }
+            sk.localPort = p;
+            bindPort(sk, p);
+        } else if (bindConflictForListen(sk)) {
+            return Errno.EADDRINUSE.neg();
+        }
+        sk.acceptQueue = new ArrayDeque<>();
+        sk.synQueueLen = 0;
+        setState(sk, TcpState.LISTEN, "inet_listen: socket now accepts connections (backlog " + b + ")");
+        listeners.computeIfAbsent(sk.localPort, p -> new ArrayList<>()).add(sk);
+        return 0;
+    }
+
+    /** inet_csk_listen_start() re-checks the port: two SO_REUSEADDR sockets cannot both listen. */
+    private boolean bindConflictForListen(TcpSock sk) {
+        List<Sock> l = bindTable.get(sk.localPort);
+        if (l == null) {
+            return false;
+        }
+        for (Sock other : l) {
+            if (other == sk) {
+                continue;
+            }
+            if (other.localAddr != 0 && sk.localAddr != 0 && other.localAddr != sk.localAddr) {
+                continue;
+            }
+            if (other instanceof TcpSock o && o.state == TcpState.LISTEN) {
+                return true;
+            }
+            if (other instanceof TcpSock o && !(sk.reuseAddr && o.reuseAddr)) {
+                return true;
+            }
+            if (other instanceof TimeWaitSock tw && !(sk.reuseAddr && tw.reuse)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * inet_stream_connect() + tcp_v4_connect(), non-blocking: -EINPROGRESS once the SYN is out, or an
+     * error. Blocking callers wait for {@link #connectDone} to become true.
+     */
+    public int connect(TcpSock sk, int daddr, int dport) {
+        switch (sk.state) {
+            case SYN_SENT, SYN_RECV -> {
+                return Errno.EALREADY.neg();
+            }
+            case CLOSE -> {
+                if (sk.hashed) {
+                    return Errno.EISCONN.neg();
+                }
+            }
+            default -> {
+                return Errno.EISCONN.neg();
+            }
+        }
+        if (dport <= 0 || dport > 65535) {
+            return Errno.ECONNREFUSED.neg();
+        }
+        if (sk.err != 0) {
+            sk.err = 0;   // a new attempt forgets the last one's error
+        }
+        int saddr = sk.localAddr != 0 ? sk.localAddr : host.sourceAddressFor(daddr);
+        if (saddr == 0) {
+            return Errno.ENETUNREACH.neg();
+        }
+        sk.localAddr = saddr;
+        sk.remoteAddr = daddr;
+        sk.remotePort = dport;
+        if (sk.localPort == 0) {
+            int port = hashConnectPort(saddr, daddr, dport);
+            if (port < 0) {
+                sk.remoteAddr = 0;
+                sk.remotePort = 0;
+                return Errno.EADDRNOTAVAIL.neg();
+            }
+            sk.localPort = port;
+            bindPort(sk, port);
+        } else if (!tupleFree(saddr, sk.localPort, daddr, dport)) {
+            sk.remoteAddr = 0;
+            sk.remotePort = 0;
+            return Errno.EADDRNOTAVAIL.neg();
+        }
+        sk.shutdown = 0;
+        sk.done = false;
+        setState(sk, TcpState.SYN_SENT, "tcp_v4_connect: active open");
+        hash(sk);
+        sk.iss = secureSeq(saddr, daddr, sk.localPort, dport);
+        sk.tsOffset = tsOffset(saddr, daddr);
+        output.connect(sk);
+        return Errno.EINPROGRESS.neg();
+    }
+
+    /** For a blocking connect(): true once the attempt has succeeded or failed. */
+    public boolean connectDone(TcpSock sk) {
+        return sk.state != TcpState.SYN_SENT && sk.state != TcpState.SYN_RECV;
+    }
+
+    /** The result a blocking connect() returns once {@link #connectDone} (inet_wait_for_connect). */
+    public int connectResult(TcpSock sk) {
+        if (sk.state == TcpState.CLOSE) {
+            int e = sockError(sk);
+            return e != 0 ? e : Errno.ECONNABORTED.neg();
+        }
+        return 0;
+    }
+
+    /** inet_accept(): the head of the accept queue, or null with -EAGAIN / -EINVAL in {@code err[0]}. */
+    public TcpSock accept(TcpSock listener, int[] err) {
+        if (listener.state != TcpState.LISTEN) {
+            err[0] = Errno.EINVAL.neg();
+            return null;
+        }
+        TcpSock child = listener.acceptQueue.pollFirst();
+        if (child == null) {
+            err[0] = Errno.EAGAIN.neg();
+            return null;
+        }
+        child.parent = null;
+        err[0] = 0;
+        return child;
+    }
+
+    /** Children waiting in the accept queue. */
+    public int acceptQueueLength(TcpSock listener) {
+        return listener.acceptQueue == null ? 0 : listener.acceptQueue.size();
+    }
+
+    /** sock_error(): report and clear a pending hard error (-errno), or 0. */
+    int sockError(TcpSock sk) {
+        int e = sk.err;
+        if (e == 0) {
+            return 0;
+        }
+        sk.err = 0;
+        return -e;
+    }
+
+    /**
+     * tcp_sendmsg(), non-blocking: bytes accepted (possibly fewer than len), or -EAGAIN when the send
+     * buffer is full, or -EPIPE / -ECONNRESET / ... Blocking callers retry when {@link #writable} says so.
+     */
+    public int send(TcpSock sk, byte[] data, int off, int len, boolean oob) {
+        TcpState st = sk.state;
+        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
+            // sk_stream_wait_connect()
+            if (sk.err != 0) {
+                return sockError(sk);
+            }
+            if (st != TcpState.SYN_SENT && st != TcpState.SYN_RECV) {
+                return streamError(sk, Errno.EPIPE.neg());
+            }
+            return Errno.EAGAIN.neg();
+        }
+        if (sk.err != 0 || (sk.shutdown & TcpSock.SEND_SHUTDOWN) != 0) {
+            return streamError(sk, Errno.EPIPE.neg());
+        }
+        if (len == 0) {
+            return 0;
+        }
+        int space = sendSpace(sk);
+        if (space <= 0) {
+            return Errno.EAGAIN.neg();
+        }
+        int n = Math.min(space, len);
+        output.queueData(sk, data, off, n, oob && n == len);
+        return n;
+    }
+
+    /** sk_stream_error(): EPIPE becomes the pending error if there is one. */
+    private int streamError(TcpSock sk, int err) {
+        if (err == Errno.EPIPE.neg()) {
+            int e = sockError(sk);
+            return e != 0 ? e : err;
+        }
+        return err;
+    }
+
+    /** Free send-buffer space in bytes (sk_stream_wspace). */
+    int sendSpace(TcpSock sk) {
+        return sk.sndBuf - sk.sndQueued();
+    }
+
+    /** True when a blocking send would make progress or fail at once (sk_stream_is_writeable or an error). */
+    public boolean writable(TcpSock sk) {
+        if (sk.err != 0 || (sk.shutdown & TcpSock.SEND_SHUTDOWN) != 0) {
+            return true;
+        }
+        TcpState st = sk.state;
+        if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECV) {
+            return false;
+        }
+        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
+            return true;
+        }
+        return sendSpace(sk) > 0;
+    }
+
+    /** True when a blocking read would return at once (data, end of stream, an error). */
+    public boolean readable(TcpSock sk) {
+        if (sk.state == TcpState.LISTEN) {
+            return sk.acceptQueue != null && !sk.acceptQueue.isEmpty();
+        }
+        if (sk.readable() > 0 || sk.done || sk.err != 0 || (sk.shutdown & TcpSock.RCV_SHUTDOWN) != 0) {
+            return true;
+        }
+        return sk.state == TcpState.CLOSE;
+    }
+
+    /** An urgent byte is waiting to be read with MSG_OOB. */
+    public boolean urgentPending(TcpSock sk) {
+        return (sk.urgData & TcpConstants.TCP_URG_VALID) != 0;
+    }
+
+    /**
+     * tcp_recvmsg(), non-blocking: bytes read into buf, 0 at end of stream, -EAGAIN when nothing is
+     * there yet, or -errno. With {@link #MSG_OOB}, reads the urgent byte (tcp_recv_urg).
+     */
+    public int recv(TcpSock sk, byte[] buf, int off, int len, int flags) {
+        if (sk.state == TcpState.LISTEN) {
+            return Errno.ENOTCONN.neg();
+        }
+        if ((flags & MSG_OOB) != 0) {
+            return recvUrgent(sk, buf, off, len, flags);
+        }
+        int copied = 0;
+        boolean peek = (flags & MSG_PEEK) != 0;
+        int seq = sk.copiedSeq;
+        while (copied < len) {
+            // Stop at the urgent mark: a read never runs across it (tcp_recvmsg_locked()).
+            if (sk.urgData != 0 && sk.urgSeq == seq && copied > 0) {
+                break;
+            }
+            int avail = sk.rcvDataEnd() - seq;
+            if (avail <= 0) {
+                break;
+            }
+            int used = Math.min(avail, len - copied);
+            if (sk.urgData != 0) {
+                int urgOffset = sk.urgSeq - seq;
+                if (urgOffset >= 0 && urgOffset < used) {
+                    if (urgOffset == 0) {
+                        if (!sk.oobInline) {
+                            // Skip the urgent byte: it is read out of band.
+                            seq++;
+                            if (!peek) {
+                                sk.copiedSeq = seq;
+                                sk.copiedPos++;
+                            }
+                            continue;
+                        }
+                    } else {
+                        used = urgOffset;
+                    }
+                }
+            }
+            long pos = sk.copiedPos + (seq - sk.copiedSeq);
+            sk.recvBuf.copy(pos, buf, off + copied, used);
+            copied += used;
+            seq += used;
+            if (!peek) {
+                sk.copiedSeq = seq;
+                sk.copiedPos += used;
+            }
+            if (sk.urgData != 0 && Seq.gt(seq, sk.urgSeq) && !peek) {
+                // tcp_urg_data cleared once the application has read past the mark.
+                sk.urgData = 0;
+            }
+            if (sk.urgData != 0 && sk.urgSeq == seq) {
+                break;
+            }
+        }
+        if (copied > 0) {
+            if (!peek) {
+                sk.recvBuf.consumeTo(sk.copiedPos);
+                input.cleanupRbuf(sk, copied);
+            }
+            return copied;
+        }
+        if (sk.done) {
+            return 0;
+        }
+        if (sk.err != 0) {
+            return sockError(sk);
+        }
+        if ((sk.shutdown & TcpSock.RCV_SHUTDOWN) != 0) {
+            return 0;
+        }
+        if (sk.state == TcpState.CLOSE) {
+            return Errno.ENOTCONN.neg();
+        }
+        return Errno.EAGAIN.neg();
+    }
+
+    /** tcp_recv_urg(). */
+    private int recvUrgent(TcpSock sk, byte[] buf, int off, int len, int flags) {
+        if (sk.oobInline || sk.urgData == 0 || (sk.urgData & TcpConstants.TCP_URG_READ) != 0) {
+            return Errno.EINVAL.neg();
+        }
+        if ((sk.urgData & TcpConstants.TCP_URG_VALID) != 0) {
+            int c = sk.urgData & 0xff;
+            if ((flags & MSG_PEEK) == 0) {
+                sk.urgData = TcpConstants.TCP_URG_READ;
+            }
+            if (len > 0) {
+                buf[off] = (byte) c;
+                return 1;
+            }
+            return 0;
+        }
+        if (sk.state == TcpState.CLOSE || (sk.shutdown & TcpSock.RCV_SHUTDOWN) != 0) {
+            return 0;
+        }
+        return Errno.EAGAIN.neg();
+    }
+
+    /** inet_shutdown() + tcp_shutdown(). how: SHUT_RD, SHUT_WR, SHUT_RDWR. */
+    public int shutdown(TcpSock sk, int how) {
+        if (how < SHUT_RD || how > SHUT_RDWR) {
+            return Errno.EINVAL.neg();
+        }
+        int bits = how + 1;
+        int err = 0;
+        switch (sk.state) {
+            case CLOSE -> {
+                err = Errno.ENOTCONN.neg();
+                sk.shutdown |= bits;
+            }
+            case LISTEN -> {
+                if ((bits & TcpSock.RCV_SHUTDOWN) != 0) {
+                    disconnect(sk);
+                }
+            }
+            case SYN_SENT -> disconnect(sk);
+            default -> {
+                sk.shutdown |= bits;
+                if ((bits & TcpSock.SEND_SHUTDOWN) != 0) {
+                    TcpState st = sk.state;
+                    if (st == TcpState.ESTABLISHED || st == TcpState.SYN_RECV || st == TcpState.CLOSE_WAIT) {
+                        if (closeState(sk, "shutdown(SHUT_WR): our direction is closed, FIN queued")) {
+                            output.sendFin(sk);
+                        }
+                    }
+                }
+            }
+        }
+        wake(sk);
+        return err;
+    }
+
+    /**
+     * tcp_close_state(): the transition a close or shutdown makes; true when a FIN must be sent
+     * (ESTABLISHED -> FIN_WAIT1, CLOSE_WAIT -> LAST_ACK, SYN_RECV -> FIN_WAIT1).
+     */
+    boolean closeState(TcpSock sk, String why) {
+        switch (sk.state) {
+            case ESTABLISHED, SYN_RECV -> {
+                setState(sk, TcpState.FIN_WAIT1, why);
+                return true;
+            }
+            case CLOSE_WAIT -> {
+                setState(sk, TcpState.LAST_ACK, why);
+                return true;
+            }
+            case SYN_SENT, LISTEN -> {
+                setState(sk, TcpState.CLOSE, why);
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** tcp_need_reset(). */
+    private static boolean needReset(TcpState st) {
+        return st == TcpState.ESTABLISHED || st == TcpState.CLOSE_WAIT || st == TcpState.FIN_WAIT1
+                || st == TcpState.FIN_WAIT2 || st == TcpState.SYN_RECV;
+    }
+
+    /** tcp_disconnect(): RFC 9293's ABORT. */
+    void disconnect(TcpSock sk) {
+        TcpState old = sk.state;
+        if (old != TcpState.CLOSE) {
+            setState(sk, TcpState.CLOSE, old == TcpState.LISTEN ? "close() of a listener"
+                    : "tcp_disconnect: connection aborted by the application");
+        }
+        if (old == TcpState.LISTEN) {
+            listenStop(sk);
+        } else if (needReset(old) || (sk.sndNxt != sk.writeSeq && (old == TcpState.CLOSING || old == TcpState.LAST_ACK))) {
+            output.sendActiveReset(sk, "tcp_disconnect: abort sends RST (RFC 9293 3.10.4 ABORT)");
+            sk.err = Errno.ECONNRESET.code;
+        } else if (old == TcpState.SYN_SENT) {
+            sk.err = Errno.ECONNRESET.code;
+        }
+        timers.clearXmitTimers(sk);
+        output.writeQueuePurge(sk);
+        purgeReceive(sk);
+        sk.shutdown = 0;
+        sk.done = false;
+        sk.urgData = 0;
+        wake(sk);
+    }
+
+    private void purgeReceive(TcpSock sk) {
+        sk.recvBuf.consumeTo(sk.recvBuf.tail());
+        sk.copiedPos = sk.recvBuf.tail();
+        sk.copiedSeq = sk.rcvDataEnd();
+        sk.ofoQueue.clear();
+        sk.numSacks = 0;
+        sk.dsack = false;
+    }
+
+    /** inet_csk_listen_stop(): children never accepted are aborted, requests dropped. */
+    private void listenStop(TcpSock listener) {
+        List<TcpSock> l = listeners.get(listener.localPort);
+        if (l != null) {
+            l.remove(listener);
+            if (l.isEmpty()) {
+                listeners.remove(listener.localPort);
+            }
+        }
+        if (listener.acceptQueue != null) {
+            TcpSock child;
+            while ((child = listener.acceptQueue.pollFirst()) != null) {
+                child.parent = null;
+                child.orphan = true;
+                disconnect(child);
+                destroy(child);
+            }
+        }
+        for (Sock s : new ArrayList<>(ehash.values())) {
+            if (s instanceof RequestSock req && req.listener == listener) {
+                mini.dropRequest(req, "listener closed: half-open request dropped");
+            }
+        }
+        listener.synQueueLen = 0;
+    }
+
+    /** tcp_close(): the application lets go of the socket. */
+    public int close(TcpSock sk) {
+        sk.shutdown = TcpSock.SHUTDOWN_MASK;
+        if (sk.state == TcpState.LISTEN) {
+            setState(sk, TcpState.CLOSE, "close() of a listener");
+            listenStop(sk);
+            orphanAndJudge(sk, TcpState.CLOSE);
+            return 0;
+        }
+        // Flush what the application never read; it decides between FIN and RST (RFC 2525 2.17).
+        int unread = sk.readable();
+        if (sk.urgData != 0 && !sk.oobInline && Seq.ge(sk.urgSeq, sk.copiedSeq) && Seq.lt(sk.urgSeq, sk.rcvNxt)) {
+            unread--;   // the out-of-band byte is not stream data
+        }
+        if (sk.done && unread > 0 && finInReceiveQueue(sk)) {
+            unread--;
+        }
+        unread = Math.max(0, unread);
+        purgeReceive(sk);
+        if (sk.state == TcpState.CLOSE) {
+            orphanAndJudge(sk, TcpState.CLOSE);
+            return 0;
+        }
+        if (unread > 0) {
+            mib.inc(Mib.TcpExtTCPAbortOnClose);
+            setState(sk, TcpState.CLOSE, "tcp_close: " + unread + " unread bytes discarded, connection reset (RFC 2525 2.17)");
+            output.sendActiveReset(sk, "tcp_close with unread data: RST instead of FIN (RFC 2525 2.17)");
+        } else if (sk.lingerOn && sk.lingerSeconds == 0) {
+            disconnect(sk);
+            mib.inc(Mib.TcpExtTCPAbortOnData);
+        } else if (closeState(sk, "close(): FIN queued, socket orphaned")) {
+            output.sendFin(sk);
+        }
+        orphanAndJudge(sk, sk.state);
+        return 0;
+    }
+
+    private boolean finInReceiveQueue(TcpSock sk) {
+        return false;   // FIN occupies no byte in our receive ring: readable() counts data only
+    }
+
+    /** The tail of __tcp_close(): orphan the socket, then decide how long it lives. */
+    private void orphanAndJudge(TcpSock sk, TcpState stateAtClose) {
+        sk.orphan = true;
+        if (sk.state == TcpState.FIN_WAIT2) {
+            if (sk.linger2 < 0) {
+                setState(sk, TcpState.CLOSE, "TCP_LINGER2 < 0: FIN_WAIT2 aborted");
+                output.sendActiveReset(sk, "TCP_LINGER2 < 0: abort from FIN_WAIT2");
+                mib.inc(Mib.TcpExtTCPAbortOnLinger);
+            } else {
+                long tmo = timers.finTimeNs(sk);
+                if (tmo > TcpConstants.TCP_TIMEWAIT_LEN_NS) {
+                    timers.resetKeepaliveTimer(sk, TcpSock.SKT_FIN_WAIT2, tmo - TcpConstants.TCP_TIMEWAIT_LEN_NS,
+                            "orphaned FIN_WAIT2: tcp_fin_timeout exceeds TIME_WAIT length");
+                } else {
+                    mini.timeWait(sk, TcpState.FIN_WAIT2, tmo);
+                    return;
+                }
+            }
+        }
+        if (sk.state == TcpState.CLOSE) {
+            destroy(sk);
+        }
+    }
+
+    /** setsockopt(): 0, or -EINVAL / -ENOPROTOOPT. */
+    public int setOption(TcpSock sk, SockOpt opt, int... v) {
+        if (v.length == 0) {
+            return Errno.EINVAL.neg();
+        }
+        int val = v[0];
+        switch (opt) {
+            case SO_REUSEADDR -> sk.reuseAddr = val != 0;
+            case SO_KEEPALIVE -> timers.setKeepalive(sk, val != 0);
+            case SO_OOBINLINE -> sk.oobInline = val != 0;
+            case SO_LINGER -> {
+                if (v.length < 2) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.lingerOn = v[0] != 0;
+                sk.lingerSeconds = Math.max(0, v[1]);
+            }
+            case SO_SNDBUF -> {
+                // sock_setsockopt(): the kernel doubles the value to allow for bookkeeping overhead.
+                int max = sysctl.get(SysctlKey.CORE_WMEM_MAX);
+                sk.sndBuf = Math.max(4608, Math.min(val, max) * 2);
+                sk.userSndBuf = true;
+            }
+            case SO_RCVBUF -> {
+                int max = sysctl.get(SysctlKey.CORE_RMEM_MAX);
+                sk.rcvBuf = Math.max(2304, Math.min(val, max) * 2);
+                sk.userRcvBuf = true;
+            }
+            case TCP_NODELAY -> {
+                sk.noDelay = val != 0;
+                if (sk.noDelay) {
+                    output.pushPendingFrames(sk, "TCP_NODELAY set: pending data pushed");
+                }
+            }
+            case TCP_CORK -> {
+                sk.cork = val != 0;
+                if (!sk.cork) {
+                    output.pushPendingFrames(sk, "TCP_CORK cleared: pending data pushed");
+                }
+            }
+            case TCP_MAXSEG -> {
+                if (val != 0 && (val < TcpConstants.TCP_MIN_MSS || val > 65535 - 40)) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.userMss = val;
+            }
+            case TCP_KEEPIDLE -> {
+                if (val < 1 || val > 32767) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.keepIdleSec = val;
+                timers.keepaliveSettingsChanged(sk);
+            }
+            case TCP_KEEPINTVL -> {
+                if (val < 1 || val > 32767) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.keepIntvlSec = val;
+            }
+            case TCP_KEEPCNT -> {
+                if (val < 1 || val > 127) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.keepCnt = val;
+            }
+            case TCP_SYNCNT -> {
+                if (val < 1 || val > 127) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.synRetries = val;
+            }
+            case TCP_LINGER2 -> sk.linger2 = val < 0 ? -1 : Math.min(val, 120);
+            case TCP_USER_TIMEOUT -> {
+                if (val < 0) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.userTimeoutMs = val;
+            }
+            case TCP_QUICKACK -> {
+                if (val != 0) {
+                    input.enterQuickackMode(sk, TcpConstants.TCP_MAX_QUICKACKS);
+                    if ((sk.ackPending & TcpSock.ACK_SCHED) != 0 && sk.state.synchronizedState()) {
+                        output.sendAck(sk, "TCP_QUICKACK: pending ACK sent now");
+                    }
+                } else {
+                    sk.pingpong = Math.max(sk.pingpong, sysctl.get(SysctlKey.TCP_PINGPONG_THRESH));
+                }
+            }
+            case SO_ERROR -> {
+                return Errno.ENOPROTOOPT.neg();
+            }
+        }
+        return 0;
+    }
+
+    /** getsockopt() for integer options; SO_ERROR reports and clears the pending error. */
+    public int getOption(TcpSock sk, SockOpt opt) {
+        return switch (opt) {
+            case SO_REUSEADDR -> sk.reuseAddr ? 1 : 0;
+            case SO_KEEPALIVE -> sk.keepAliveOn ? 1 : 0;
+            case SO_OOBINLINE -> sk.oobInline ? 1 : 0;
+            case SO_LINGER -> sk.lingerOn ? 1 : 0;
+            case SO_SNDBUF -> sk.sndBuf;
+            case SO_RCVBUF -> sk.rcvBuf;
+            case SO_ERROR -> {
+                int e = sk.err;
+                sk.err = 0;
+                yield e;
+            }
+            case TCP_NODELAY -> sk.noDelay ? 1 : 0;
+            case TCP_CORK -> sk.cork ? 1 : 0;
+            case TCP_MAXSEG -> sk.mssCache != 0 ? sk.mssCache : (sk.userMss != 0 ? sk.userMss : TcpConstants.TCP_MSS_DEFAULT);
+            case TCP_KEEPIDLE -> timers.keepIdleSec(sk);
+            case TCP_KEEPINTVL -> timers.keepIntvlSec(sk);
+            case TCP_KEEPCNT -> timers.keepCnt(sk);
+            case TCP_SYNCNT -> sk.synRetries != 0 ? sk.synRetries : sysctl.get(SysctlKey.TCP_SYN_RETRIES);
+            case TCP_LINGER2 -> sk.linger2 < 0 ? -1 : (sk.linger2 != 0 ? sk.linger2 : sysctl.get(SysctlKey.TCP_FIN_TIMEOUT));
+            case TCP_QUICKACK -> (sk.ackQuick > 0 && !sk.inPingpong(sysctl.get(SysctlKey.TCP_PINGPONG_THRESH))) ? 1 : 0;
+            case TCP_USER_TIMEOUT -> sk.userTimeoutMs;
+        };
+    }
+
+    /** A snapshot of a socket's protocol state, named as Linux's struct tcp_info. */
+    public TcpInfo info(TcpSock sk) {
+        return TcpInfo.of(this, sk);
+    }
+
+    // ================================================================ input entry point
+
+    /** What an arriving segment will be delivered to, for the trace. */
+    public String describeDemux(int localAddr, int localPort, int remoteAddr, int remotePort) {
+        Sock s = lookupEstablished(localAddr, localPort, remoteAddr, remotePort);
+        if (s != null) {
+            return "for the " + s.state() + " connection " + s.conn();
+        }
+        TcpSock l = lookupListener(localAddr, localPort);
+        if (l != null) {
+            return "for the listener on port " + localPort;
+        }
+        return "no socket for " + dev.jtcp.wire.Ipv4Addr.format(localAddr) + ":" + localPort;
+    }
+
+    /** tcp_v4_rcv(): one TCP segment for this host. */
+    public void receive(int srcAddr, int dstAddr, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff, int payloadLen) {
+        input.v4Rcv(srcAddr, dstAddr, th, buf, payloadOff, payloadLen);
+    }
+
+    /** The listener for a request, and the accept-queue bookkeeping when a child is born. */
+    void childBorn(TcpSock listener, TcpSock child) {
+        sockets.put(child.id, child);
+        listener.acceptQueue.addLast(child);
+        child.parent = listener;
+        wake(listener);
+    }
+
+    int newSockId() {
+        return nextSockId++;
+    }
+
+    void register(TcpSock sk) {
+        sockets.put(sk.id, sk);
+    }
+
+    void bindChildPort(TcpSock child) {
+        bindPort(child, child.localPort);
+    }
+}

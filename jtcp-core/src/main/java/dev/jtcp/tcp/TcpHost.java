@@ -1,0 +1,50 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.sys.MibCounters;
+import dev.jtcp.sys.Sysctl;
+import dev.jtcp.trace.Tracer;
+import dev.jtcp.wire.TcpHeader;
+
+/**
+ * What TCP needs from the host around it (the IP layer, the clock handed in by the driver, settings,
+ * counters, the trace). Implemented by the stack; TCP never reaches past this interface.
+ */
+public interface TcpHost {
+    /** The current instant, as last handed in by the driver. */
+    long nowNs();
+
+    Sysctl sysctl();
+
+    MibCounters mib();
+
+    Tracer tracer();
+
+    String hostName();
+
+    /** ip_queue_xmit(): wraps the segment in an IPv4 packet and sends it; traced as a send with {@code why}. */
+    void ipOutput(int srcAddr, int dstAddr, TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen, String why);
+
+    /** True when addr is one of this host's addresses. */
+    boolean isLocalAddress(int addr);
+
+    /** Source address for a connection to dst (route lookup), or 0 when there is no route. */
+    int sourceAddressFor(int dstAddr);
+
+    /** Path MTU towards dst (the device MTU until PMTU discovery lowers it). */
+    int mtuTo(int dstAddr);
+
+    /** The socket's readiness may have changed: wake whoever waits on it. */
+    void wake(TcpSock sock);
+
+    /** Wall-clock nanoseconds for the ISN clock (RFC 6528's M): the driver's epoch plus now. */
+    long isnClockNs();
+
+    /** Monotonic milliseconds-since-boot clock for TCP timestamps (tcp_clock_ms()), in nanoseconds. */
+    long tsClockNs();
+
+    /** Per-host secrets for ISN and timestamp offsets (net_secret, ts_secret), fixed at boot. */
+    long[] secrets();
+
+    /** The kernel's tick (HZ) and timer wheel that TCP's timers live on. */
+    Jiffies jiffies();
+}

@@ -1,0 +1,51 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.sys.SysctlKey;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.time.Nanos;
+
+/**
+ * A snapshot of one connection named as Linux's struct tcp_info (include/uapi/linux/tcp.h), the source of
+ * TCP_INFO and of {@code ss -ti}. Times are microseconds as in the kernel (rto, ato, rtt, rttvar, min_rtt).
+ */
+public record TcpInfo(
+        String state, int caState, int retransmits, int probes, int backoff,
+        boolean optTimestamps, boolean optSack, boolean optWscale,
+        int sndWscale, int rcvWscale, long rtoUs, long atoUs, int sndMss, int rcvMss,
+        int unacked, int sacked, int lost, int retrans,
+        int pmtu, int rcvSsthresh, long rttUs, long rttvarUs, int sndSsthresh, int sndCwnd, int advmss,
+        int reordering, int totalRetrans, long bytesAcked, long bytesReceived, long bytesSent, long bytesRetrans,
+        int segsOut, int segsIn, int dataSegsOut, int dataSegsIn, int notsentBytes, long minRttUs,
+        long delivered, int sndWnd, int rcvWnd, int quickAcks, boolean pingpong,
+        long timerDueNs, String timerName) {
+
+    static TcpInfo of(Tcp tcp, TcpSock sk) {
+        String timerName = "";
+        long due = Deadline.NONE;
+        if (sk.xmitTimer != TcpSock.XMIT_NONE) {
+            timerName = sk.xmitTimer == TcpSock.XMIT_PROBE0 ? "persist" : "on";
+            due = sk.xmitAtNs;
+        } else if (sk.skTimer != TcpSock.SKT_NONE) {
+            timerName = "keepalive";
+            due = sk.skTimerAtNs;
+        } else if (sk.delackAtNs != Deadline.NONE) {
+            timerName = "delack";
+            due = sk.delackAtNs;
+        }
+        int notsent = sk.hasUnsent() ? sk.dataEnd() - sk.sndNxt : 0;
+        return new TcpInfo(
+                sk.state.name(), sk.caState, sk.retransmits, sk.probesOut, sk.backoff,
+                sk.tstampOk, sk.sackOk, sk.wscaleOk,
+                sk.sndWscale, sk.rcvWscale, Nanos.toMicros(sk.rtoNs), Nanos.toMicros(sk.atoNs), sk.mssCache, sk.rcvMss,
+                sk.packetsOut, sk.sackedOut, sk.lostOut, sk.retransOut,
+                tcp.host.mtuTo(sk.remoteAddr), sk.rcvSsthresh, sk.srttUs >> 3, sk.mdevUs >> 2,
+                sk.sndSsthresh, sk.sndCwnd, sk.advMss,
+                sk.reordering != 0 ? sk.reordering : tcp.sysctl.get(SysctlKey.TCP_REORDERING),
+                sk.totalRetrans, sk.bytesAcked, sk.bytesReceived, sk.bytesSent, sk.bytesRetrans,
+                sk.segsOut, sk.segsIn, sk.dataSegsOut, sk.dataSegsIn, Math.max(0, notsent),
+                sk.minRttUs == Long.MAX_VALUE ? 0 : sk.minRttUs,
+                sk.deliveredSegs, sk.sndWnd, sk.rcvWnd, sk.ackQuick,
+                sk.inPingpong(tcp.sysctl.get(SysctlKey.TCP_PINGPONG_THRESH)),
+                due, timerName);
+    }
+}

@@ -1,0 +1,1846 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.sys.Mib;
+import dev.jtcp.sys.SysctlKey;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.time.Nanos;
+import dev.jtcp.trace.SegmentEvent;
+import dev.jtcp.wire.Endpoint;
+import dev.jtcp.wire.SackBlock;
+import dev.jtcp.wire.Seq;
+import dev.jtcp.wire.TcpFlags;
+import dev.jtcp.wire.TcpHeader;
+import dev.jtcp.wire.TcpOptions;
+
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Segment arrival (net/ipv4/tcp_input.c, tcp_ipv4.c): demultiplexing, the state machine of
+ * tcp_rcv_state_process() and tcp_rcv_synsent_state_process(), RFC 5961 validation, ACK processing
+ * with RTT estimation and loss detection, in-order and out-of-order data, FIN, urgent data, and the
+ * delayed-ACK engine (quick-ack mode, ATO, ping-pong).
+ */
+final class TcpInput {
+    private final Tcp tcp;
+    /** Per-host RFC 5961 challenge-ACK budget (net->ipv4.tcp_challenge_count) and its second. */
+    private long challengeSecond = -1;
+    private int challengeCount;
+
+    // tcp_ack() flags
+    static final int FLAG_DATA = 0x01;
+    static final int FLAG_WIN_UPDATE = 0x02;
+    static final int FLAG_DATA_ACKED = 0x04;
+    static final int FLAG_RETRANS_DATA_ACKED = 0x08;
+    static final int FLAG_SYN_ACKED = 0x10;
+    static final int FLAG_DATA_SACKED = 0x20;
+    static final int FLAG_ECE = 0x40;
+    static final int FLAG_LOST_RETRANS = 0x80;
+    static final int FLAG_SLOWPATH = 0x100;
+    static final int FLAG_ORIG_SACK_ACKED = 0x200;
+    static final int FLAG_SND_UNA_ADVANCED = 0x400;
+    static final int FLAG_DSACKING_ACK = 0x800;
+    static final int FLAG_SET_XMIT_TIMER = 0x1000;
+    static final int FLAG_SACK_RENEGING = 0x2000;
+    static final int FLAG_UPDATE_TS_RECENT = 0x4000;
+    static final int FLAG_NO_CHALLENGE_ACK = 0x8000;
+    static final int FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
+    static final int FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
+    static final int FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE | FLAG_DSACKING_ACK;
+    static final int FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED;
+
+    TcpInput(Tcp tcp) {
+        this.tcp = tcp;
+    }
+
+    private int sysctl(SysctlKey k) {
+        return tcp.sysctl.get(k);
+    }
+
+    private long now() {
+        return tcp.now();
+    }
+
+    /** Linux's jiffies counter at an instant. */
+    private long jiffies(long ns) {
+        return tcp.jiffies.at(ns);
+    }
+
+    // ================================================================ the segment being processed
+
+    /** One arriving segment (Linux's skb with its TCP_SKB_CB). */
+    static final class Segment {
+        int saddr;
+        int daddr;
+        TcpHeader th;
+        byte[] buf;
+        int off;
+        int len;
+        int seq;
+        int endSeq;
+
+        boolean has(int flag) {
+            return (th.flags() & flag) != 0;
+        }
+    }
+
+    private void traceDrop(Segment s, String why) {
+        if (tcp.tracing()) {
+            tcp.tracer().emit(new SegmentEvent(now(), tcp.host.hostName(), SegmentEvent.Kind.DROP,
+                    new Endpoint(s.saddr, s.th.srcPort()), new Endpoint(s.daddr, s.th.dstPort()), s.th, s.len,
+                    tcp.host.hostName(), why, null));
+        }
+    }
+
+    // ================================================================ tcp_v4_rcv(): demultiplexing
+
+    void v4Rcv(int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len) {
+        tcp.mib.inc(Mib.TcpInSegs);
+        Segment s = new Segment();
+        s.saddr = saddr;
+        s.daddr = daddr;
+        s.th = th;
+        s.buf = buf;
+        s.off = off;
+        s.len = len;
+        s.seq = th.seq();
+        s.endSeq = th.seq() + len + (th.has(TcpFlags.SYN) ? 1 : 0) + (th.has(TcpFlags.FIN) ? 1 : 0);
+
+        Sock sock = tcp.lookupEstablished(daddr, th.dstPort(), saddr, th.srcPort());
+        switch (sock) {
+            case TcpSock sk -> {
+                if (rcv(sk, s)) {
+                    sendResetFor(s, "tcp_v4_do_rcv: the socket asked for a reset");
+                }
+            }
+            case RequestSock req -> tcp.mini.requestRcv(req, s);
+            case TimeWaitSock tw -> tcp.mini.timeWaitRcv(tw, s);
+            case null -> {
+                TcpSock listener = tcp.lookupListener(daddr, th.dstPort());
+                if (listener != null) {
+                    tcp.mini.listenRcv(listener, s);
+                } else {
+                    noSocket(s);
+                }
+            }
+        }
+    }
+
+    /** No socket: answer with RST (unless the segment is itself an RST) — RFC 9293 3.10.7.1. */
+    void noSocket(Segment s) {
+        if (s.has(TcpFlags.RST)) {
+            traceDrop(s, "no socket for this 4-tuple; an RST is never answered");
+            return;
+        }
+        sendResetFor(s, "tcp_v4_send_reset: no socket listens on port " + s.th.dstPort());
+    }
+
+    /**
+     * tcp_v4_send_reset(): a stateless RST for segment s. If s had ACK, the RST takes its sequence number
+     * from that ack; otherwise it ACKs everything s occupied (RFC 9293 3.10.7.1).
+     */
+    void sendResetFor(Segment s, String why) {
+        if (s.has(TcpFlags.RST)) {
+            return;
+        }
+        TcpHeader rst;
+        if (s.has(TcpFlags.ACK)) {
+            rst = new TcpHeader(s.th.dstPort(), s.th.srcPort(), s.th.ack(), 0, TcpFlags.RST, 0, 0, 0, TcpOptions.NONE);
+        } else {
+            rst = new TcpHeader(s.th.dstPort(), s.th.srcPort(), 0, s.endSeq, TcpFlags.RST | TcpFlags.ACK, 0, 0, 0,
+                    TcpOptions.NONE);
+        }
+        tcp.mib.inc(Mib.TcpOutRsts);
+        tcp.mib.inc(Mib.TcpOutSegs);
+        tcp.host.ipOutput(s.daddr, s.saddr, rst, null, 0, 0, why);
+    }
+
+    // ================================================================ options of an arriving segment
+
+    /** tcp_parse_options() / tcp_fast_parse_options() for an established socket. */
+    private void parseTimestamps(TcpSock sk, Segment s) {
+        TcpOptions o = s.th.options();
+        sk.sawTstamp = sk.tstampOk && o.hasTimestamps();
+        if (sk.sawTstamp) {
+            sk.rcvTsval = o.tsVal();
+            sk.rcvTsecr = o.tsEcr();
+        } else {
+            sk.rcvTsval = 0;
+            sk.rcvTsecr = 0;
+        }
+    }
+
+    /** tcp_paws_check(): is the timestamp acceptable (RFC 7323 5.3)? */
+    private boolean pawsCheck(TcpSock sk, int pawsWin) {
+        if ((sk.tsRecent - sk.rcvTsval) <= pawsWin) {
+            return true;
+        }
+        // TCP_PAWS_24DAYS: a timestamp that old is no longer trusted.
+        if (now() >= sk.tsRecentStampNs + Nanos.ofSeconds(60L * 60 * 24 * 24)) {
+            return true;
+        }
+        // A peer that sent no timestamps before cannot be judged.
+        return sk.tsRecentStampNs == 0 && sk.tsRecent == 0;
+    }
+
+    /** tcp_paws_discard(): PAWS rejects the segment (a pure duplicate ACK is let through). */
+    private boolean pawsDiscard(TcpSock sk, Segment s) {
+        return !pawsCheck(sk, 1) && !disordered(sk, s);
+    }
+
+    /** tcp_disordered_ack(): an old pure ACK that PAWS must not punish. */
+    private boolean disordered(TcpSock sk, Segment s) {
+        int ack = s.th.ack();
+        return s.has(TcpFlags.ACK) && s.seq == s.endSeq && s.seq == sk.rcvNxt && ack == sk.sndUna
+                && !mayUpdateWindow(sk, ack, s.seq, s.th.window() << sk.sndWscale)
+                && (sk.tsRecent - sk.rcvTsval) <= (int) (tcp.jiffies.at(sk.rtoNs) * 1024 / tcp.jiffies.hz());
+    }
+
+    /** tcp_store_ts_recent(). */
+    private void storeTsRecent(TcpSock sk) {
+        sk.tsRecent = sk.rcvTsval;
+        sk.tsRecentStampNs = now();
+    }
+
+    /** tcp_replace_ts_recent(): RFC 7323 4.3 ts_recent tracks the segment at the left window edge. */
+    private void replaceTsRecent(TcpSock sk, int seq) {
+        if (sk.sawTstamp && !Seq.gt(seq, sk.rcvWup)) {
+            if ((sk.rcvTsval - sk.tsRecent) >= 0 || !pawsCheck(sk, 0)) {
+                storeTsRecent(sk);
+            }
+        }
+    }
+
+    // ================================================================ tcp_rcv_state_process()
+
+    /** Returns true when the caller must answer with a reset (tcp_v4_do_rcv's "goto reset"). */
+    boolean rcv(TcpSock sk, Segment s) {
+        sk.segsIn++;
+        switch (sk.state) {
+            case CLOSE -> {
+                traceDrop(s, "socket is closed");
+                return false;
+            }
+            case LISTEN -> {
+                tcp.mini.listenRcv(sk, s);
+                return false;
+            }
+            case SYN_SENT -> {
+                return synSent(sk, s);
+            }
+            default -> {
+                return synchronizedRcv(sk, s);
+            }
+        }
+    }
+
+    /** tcp_rcv_synsent_state_process(). */
+    private boolean synSent(TcpSock sk, Segment s) {
+        TcpHeader th = s.th;
+        TcpOptions o = th.options();
+        if (s.has(TcpFlags.ACK)) {
+            // RFC 9293 3.10.7.3: an ACK that does not acknowledge our SYN gets an RST (unless it is one).
+            if (!Seq.gt(th.ack(), sk.sndUna) || Seq.gt(th.ack(), sk.sndNxt)) {
+                // A previous FIN/ACK or RST/ACK might have been ignored: retry the SYN soon.
+                if (sk.retransmits == 0) {
+                    tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_RETRANS,
+                            tcp.jiffies.toNs(TcpConstants.TCP_TIMEOUT_MIN_JIFFIES),
+                            "SYN_SENT: unacceptable ACK, SYN retried after TCP_TIMEOUT_MIN");
+                }
+                if (s.has(TcpFlags.RST)) {
+                    traceDrop(s, "SYN_SENT: RST with an unacceptable ACK is ignored (RFC 9293 3.10.7.3)");
+                    return false;
+                }
+                traceDrop(s, "SYN_SENT: ACK " + Integer.toUnsignedString(th.ack()) + " is not for our SYN (old duplicate?)");
+                return true;
+            }
+            if (sysctl(SysctlKey.TCP_TIMESTAMPS) != 0 && o.hasTimestamps() && o.tsEcr() != 0) {
+                // RFC 7323 3.2: the echoed timestamp must be one we sent since our first SYN.
+                int tsStart = tcp.tsAt(sk.retransStampNs, sk.tsOffset);
+                int ecr = o.tsEcr();
+                if (!(Seq.ge(ecr, tsStart) && Seq.le(ecr, tcp.tsNow(sk.tsOffset)))) {
+                    tcp.mib.inc(Mib.TcpExtPAWSEstab);
+                    traceDrop(s, "SYN_SENT: echoed timestamp was never sent (PAWSActiveRejected)");
+                    return true;
+                }
+            }
+            if (s.has(TcpFlags.RST)) {
+                tcp.reset(sk, "RST in SYN_SENT acknowledging our SYN: connection refused (ECONNREFUSED)");
+                return false;
+            }
+            if (!s.has(TcpFlags.SYN)) {
+                traceDrop(s, "SYN_SENT: ACK without SYN is discarded");
+                return false;
+            }
+            // SYN-ACK: RFC 9293 3.10.7.3 fourth step.
+            negotiateOptions(sk, o, true);
+            sk.irs = s.seq;
+            sk.rcvNxt = s.seq + 1;
+            sk.rcvWup = sk.rcvNxt;
+            sk.copiedSeq = sk.rcvNxt;
+            sk.copiedPos = 0;
+            sk.recvBuf.resetAt(0);
+            sk.sndWl1 = s.seq;
+            sk.sndWnd = th.window();   // RFC 7323 2.2: the window of a SYN-ACK is not scaled
+            sk.maxWindow = Math.max(sk.maxWindow, sk.sndWnd);
+            if (sk.sawTstamp) {
+                storeTsRecent(sk);
+            }
+            // tcp_ack(): our SYN is acknowledged, RTT sampled, timer stopped.
+            ack(sk, s, FLAG_SLOWPATH);
+            tcp.output.syncMss(sk);
+            initializeRcvMss(sk);
+            sk.copiedSeq = sk.rcvNxt;
+            finishConnect(sk);
+            if (sk.orphan) {
+                return false;
+            }
+            // Linux delays this ACK only when data is already waiting to be written; else ACK now.
+            tcp.output.sendAck(sk, "tcp_rcv_synsent_state_process: SYN-ACK received, handshake completes (third segment)");
+            tcp.output.pushPendingFrames(sk, "data queued before the handshake completed");
+            return false;
+        }
+        if (s.has(TcpFlags.RST)) {
+            traceDrop(s, "SYN_SENT: RST without ACK is ignored (RFC 9293 3.10.7.3)");
+            return false;
+        }
+        if (s.has(TcpFlags.SYN)) {
+            // Simultaneous open (RFC 9293 3.5 figure 8): we answer with SYN-ACK and enter SYN_RECV.
+            negotiateOptions(sk, o, false);
+            if (sk.sawTstamp) {
+                storeTsRecent(sk);
+            }
+            sk.irs = s.seq;
+            sk.rcvNxt = s.seq + 1;
+            sk.rcvWup = sk.rcvNxt;
+            sk.copiedSeq = sk.rcvNxt;
+            sk.copiedPos = 0;
+            sk.recvBuf.resetAt(0);
+            sk.sndWnd = th.window();
+            sk.sndWl1 = s.seq;
+            sk.maxWindow = sk.sndWnd;
+            tcp.output.syncMss(sk);
+            initializeRcvMss(sk);
+            tcp.setState(sk, TcpState.SYN_RECV, "simultaneous open: SYN received in SYN_SENT (RFC 9293 3.5)");
+            TxSegment syn = sk.rtxQueue.peekFirst();
+            if (syn != null) {
+                tcp.output.retransmit(sk, syn, false, "simultaneous open: our SYN again, now with ACK (SYN-ACK)");
+                tcp.mib.dec(Mib.TcpRetransSegs);   // tcp_send_synack() is not counted as a retransmission
+                sk.totalRetrans--;
+            }
+            return false;
+        }
+        traceDrop(s, "SYN_SENT: segment without SYN, ACK or RST is discarded");
+        return false;
+    }
+
+    /** Option negotiation from a SYN or SYN-ACK (tcp_rcv_synsent_state_process()). */
+    private void negotiateOptions(TcpSock sk, TcpOptions o, boolean synAck) {
+        boolean ws = sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0 && o.windowScale() >= 0;
+        if (ws) {
+            sk.wscaleOk = true;
+            sk.sndWscale = Math.min(o.windowScale(), TcpConstants.TCP_MAX_WSCALE);
+        } else {
+            sk.wscaleOk = false;
+            sk.sndWscale = 0;
+            sk.rcvWscale = 0;
+            sk.windowClamp = Math.min(sk.windowClamp, 65535);
+        }
+        sk.sackOk = sysctl(SysctlKey.TCP_SACK) != 0 && o.sackPermitted();
+        boolean ts = sysctl(SysctlKey.TCP_TIMESTAMPS) != 0 && o.hasTimestamps();
+        sk.tstampOk = ts;
+        sk.sawTstamp = ts;
+        if (ts) {
+            sk.rcvTsval = o.tsVal();
+            sk.rcvTsecr = o.tsEcr();
+            sk.tcpHeaderLen = TcpConstants.TCP_HEADER_LEN + TcpConstants.TCPOLEN_TSTAMP_ALIGNED;
+            sk.advMss -= TcpConstants.TCPOLEN_TSTAMP_ALIGNED;
+        } else {
+            sk.tcpHeaderLen = TcpConstants.TCP_HEADER_LEN;
+        }
+        int peerMss = o.mss() > 0 ? o.mss() : TcpConstants.TCP_MSS_DEFAULT;
+        sk.mssClamp = sk.userMss != 0 ? Math.min(sk.userMss, peerMss) : peerMss;
+    }
+
+    /** tcp_finish_connect() + tcp_init_transfer(): ESTABLISHED, congestion window, buffers, wake-up. */
+    private void finishConnect(TcpSock sk) {
+        tcp.setState(sk, TcpState.ESTABLISHED, "SYN-ACK acknowledges our SYN: connection established");
+        initTransfer(sk);
+        sk.lsndtimeNs = now();
+        sk.lrcvtimeNs = now();
+        if (sk.keepAliveOn) {
+            tcp.timers.resetKeepalive(sk);
+        }
+        tcp.wake(sk);
+    }
+
+    /** tcp_init_transfer(): RTO fallback without an RTT sample, initial cwnd, buffer space. */
+    void initTransfer(TcpSock sk) {
+        if (sk.srttUs == 0) {
+            // RFC 6298 5.7: no RTT sample from the handshake (it was retransmitted): RTO back to 3 s.
+            sk.rttvarUs = Nanos.toMicros(TcpConstants.TCP_TIMEOUT_FALLBACK_NS);
+            sk.mdevUs = sk.rttvarUs;
+            sk.mdevMaxUs = sk.rttvarUs;
+            sk.rtoNs = TcpConstants.TCP_TIMEOUT_FALLBACK_NS;
+        }
+        // RFC 5681 / tcp_init_transfer(): cwnd 1 if the SYN or SYN-ACK was retransmitted more than once.
+        sk.sndCwnd = sk.totalRetrans > 1 ? 1 : TcpConstants.TCP_INIT_CWND;
+        sk.sndCwndStampNs = now();
+        sk.reordering = sysctl(SysctlKey.TCP_REORDERING);
+        initBufferSpace(sk);
+    }
+
+    /** tcp_init_buffer_space(). */
+    void initBufferSpace(TcpSock sk) {
+        if (!sk.userSndBuf) {
+            tcp.timers.sndbufExpand(sk);
+        }
+        int maxwin = tcp.output.fullSpace(sk);
+        int advmss = sk.advMss;
+        if (sk.windowClamp >= maxwin) {
+            sk.windowClamp = maxwin;   // tcp_app_win = 31 reserves nothing further here
+        }
+        // Force reservation of one segment (tcp_app_win).
+        if (sk.windowClamp > 2 * advmss && sk.windowClamp + advmss > maxwin) {
+            sk.windowClamp = Math.max(2 * advmss, maxwin - advmss);
+        }
+        sk.rcvSsthresh = Math.min(sk.rcvSsthresh, sk.windowClamp);
+    }
+
+    /** tcp_initialize_rcv_mss(): a conservative first guess of the peer's MSS. */
+    void initializeRcvMss(TcpSock sk) {
+        int hint = Math.min(sk.advMss, sk.mssCache);
+        hint = Math.min(hint, sk.rcvWnd / 2);
+        hint = Math.min(hint, TcpConstants.TCP_MSS_DEFAULT);
+        hint = Math.max(hint, TcpConstants.TCP_MIN_MSS);
+        sk.rcvMss = hint;
+    }
+
+    /** State reset before a (re)connect. */
+    void resetConnectionState(TcpSock sk) {
+        sk.srttUs = 0;
+        sk.mdevUs = 0;
+        sk.mdevMaxUs = 0;
+        sk.rttvarUs = 0;
+        sk.minRttUs = Long.MAX_VALUE;
+        sk.backoff = 0;
+        sk.retransmits = 0;
+        sk.totalRetrans = 0;
+        sk.totalRto = 0;
+        sk.retransStampSet = false;
+        sk.ackPending = 0;
+        sk.ackQuick = 0;
+        sk.pingpong = 0;
+        sk.atoNs = 0;
+        sk.tsRecent = 0;
+        sk.tsRecentStampNs = 0;
+        sk.sndCwnd = TcpConstants.TCP_INIT_CWND;
+        sk.sndSsthresh = Integer.MAX_VALUE;
+        sk.caState = TcpSock.CA_OPEN;
+        sk.numSacks = 0;
+        sk.dsack = false;
+        sk.urgData = 0;
+        sk.finQueued = false;
+        sk.finReceived = false;
+        sk.ofoQueue.clear();
+    }
+
+    /** tcp_validate_incoming() + the rest of tcp_rcv_state_process() for synchronized states. */
+    private boolean synchronizedRcv(TcpSock sk, Segment s) {
+        TcpHeader th = s.th;
+        if (!s.has(TcpFlags.ACK) && !s.has(TcpFlags.RST) && !s.has(TcpFlags.SYN)) {
+            traceDrop(s, "segment without ACK, RST or SYN is discarded");
+            return false;
+        }
+        parseTimestamps(sk, s);
+        // RFC 7323 5.3: PAWS.
+        if (sk.sawTstamp && pawsDiscard(sk, s)) {
+            if (!s.has(TcpFlags.RST)) {
+                if (s.has(TcpFlags.SYN)) {
+                    return synChallenge(sk, s);
+                }
+                tcp.mib.inc(Mib.TcpExtPAWSEstab);
+                traceDrop(s, "PAWS: timestamp " + Integer.toUnsignedString(sk.rcvTsval) + " older than ts_recent (RFC 7323 5.3)");
+                if (!oowRateLimited(sk, s, Mib.TcpExtTCPACKSkippedPAWS)) {
+                    tcp.output.sendDupAck(sk, s.seq, s.endSeq, "PAWS-rejected segment answered with a duplicate ACK");
+                }
+                return false;
+            }
+            // An RST is accepted even if it failed PAWS.
+        }
+        // RFC 9293 3.10.7.4 first check: sequence number acceptable?
+        if (!sequenceOk(sk, s.seq, s.endSeq)) {
+            if (!s.has(TcpFlags.RST)) {
+                if (s.has(TcpFlags.SYN)) {
+                    return synChallenge(sk, s);
+                }
+                traceDrop(s, "out of window (rcv_nxt " + Integer.toUnsignedString(sk.rcvNxt) + ", window "
+                        + sk.receiveWindow() + "): duplicate ACK (RFC 9293 3.10.7.4)");
+                if (!oowRateLimited(sk, s, Mib.TcpExtTCPACKSkippedSeq)) {
+                    tcp.output.sendDupAck(sk, s.seq, s.endSeq, "out-of-window segment answered with an ACK (RFC 9293 3.10.7.4)");
+                }
+            } else if (resetCheck(sk, s)) {
+                tcp.reset(sk, "RST at rcv_nxt-1 after the peer's FIN: connection reset");
+                return false;
+            } else {
+                traceDrop(s, "RST outside the window is ignored (RFC 5961 3.2)");
+            }
+            return false;
+        }
+        // RFC 5961 3.2: RST.
+        if (s.has(TcpFlags.RST)) {
+            if (s.seq == sk.rcvNxt || resetCheck(sk, s) || rstMatchesRightmostSack(sk, s)) {
+                tcp.reset(sk, "RST with seq = rcv_nxt: connection reset (RFC 5961 3.2)");
+                return false;
+            }
+            traceDrop(s, "RST in window but not at rcv_nxt: challenge ACK (RFC 5961 3.2)");
+            tcp.output.sendChallengeAck(sk, "challenge ACK for an in-window RST (RFC 5961 3.2)");
+            return false;
+        }
+        // RFC 5961 4.2: SYN in a synchronized state.
+        if (s.has(TcpFlags.SYN)) {
+            return synChallenge(sk, s);
+        }
+        // Step 5: the ACK field.
+        int r = ack(sk, s, FLAG_SLOWPATH | FLAG_UPDATE_TS_RECENT
+                | (sk.state == TcpState.ESTABLISHED ? 0 : FLAG_NO_CHALLENGE_ACK));
+        if (r < 0) {
+            if (sk.state != TcpState.ESTABLISHED) {
+                traceDrop(s, "ACK for data never sent: challenge ACK");
+                tcp.output.sendChallengeAck(sk, "challenge ACK: ACK acknowledges data never sent (RFC 5961 5.2)");
+            } else {
+                traceDrop(s, "ACK " + Integer.toUnsignedString(th.ack()) + " acknowledges data never sent (RFC 9293 3.10.7.4)");
+            }
+            return false;
+        }
+        switch (sk.state) {
+            case SYN_RECV -> {
+                // Simultaneous open completes.
+                tcp.setState(sk, TcpState.ESTABLISHED, "ACK of our SYN-ACK: simultaneous open completes");
+                sk.sndUna = th.ack();
+                sk.sndWnd = th.window() << sk.sndWscale;
+                sk.sndWl1 = s.seq;
+                initTransfer(sk);
+                sk.lsndtimeNs = now();
+                tcp.wake(sk);
+            }
+            case FIN_WAIT1 -> {
+                if (sk.sndUna == sk.writeSeq) {
+                    if (finWait1Acked(sk, s)) {
+                        return true;
+                    }
+                    if (sk.state == TcpState.CLOSE) {
+                        return false;   // gone to FIN_WAIT2 mini-socket
+                    }
+                }
+            }
+            case CLOSING -> {
+                if (sk.sndUna == sk.writeSeq) {
+                    tcp.mini.timeWait(sk, TcpState.TIME_WAIT, 0);
+                    return false;
+                }
+            }
+            case LAST_ACK -> {
+                if (sk.sndUna == sk.writeSeq) {
+                    tcp.done(sk, "ACK of our FIN in LAST_ACK: connection closed");
+                    return false;
+                }
+            }
+            default -> { }
+        }
+        // Step 6: URG.
+        urg(sk, s);
+        // Step 7: the segment text.
+        boolean queued = false;
+        switch (sk.state) {
+            case CLOSE_WAIT, CLOSING, LAST_ACK -> {
+                if (Seq.lt(s.seq, sk.rcvNxt)) {
+                    queued = true;
+                    dataQueue(sk, s);
+                } else if (s.endSeq != s.seq) {
+                    traceDrop(s, sk.state + ": the peer already sent FIN; data after it is ignored");
+                }
+            }
+            case FIN_WAIT1, FIN_WAIT2 -> {
+                // RFC 1122 4.2.2.13: new data for a socket closed for reading gets a reset.
+                if ((sk.shutdown & TcpSock.RCV_SHUTDOWN) != 0 && s.endSeq != s.seq
+                        && Seq.gt(s.endSeq - (s.has(TcpFlags.FIN) ? 1 : 0), sk.rcvNxt)) {
+                    tcp.mib.inc(Mib.TcpExtTCPAbortOnData);
+                    tcp.reset(sk, "data arrived after close(): connection reset (RFC 1122 4.2.2.13)");
+                    return true;
+                }
+                queued = true;
+                dataQueue(sk, s);
+            }
+            case ESTABLISHED -> {
+                queued = true;
+                dataQueue(sk, s);
+            }
+            default -> { }
+        }
+        if (sk.state != TcpState.CLOSE) {
+            dataSndCheck(sk);
+            ackSndCheck(sk);
+        }
+        return false;
+    }
+
+    private boolean synChallenge(TcpSock sk, Segment s) {
+        if (sk.state == TcpState.ESTABLISHED) {
+            tcp.mib.inc(Mib.TcpInErrs);   // tcp_rcv_established() counts a SYN as an input error
+        }
+        tcp.mib.inc(Mib.TcpExtTCPSYNChallenge);
+        traceDrop(s, "SYN on a synchronized connection: challenge ACK (RFC 5961 4.2)");
+        tcp.output.sendChallengeAck(sk, "challenge ACK for a SYN on an established connection (RFC 5961 4.2)");
+        return false;
+    }
+
+    /** tcp_sequence(): RFC 9293 3.10.7.4 acceptability, as Linux relaxes it (any overlap with the window). */
+    private boolean sequenceOk(TcpSock sk, int seq, int endSeq) {
+        if (Seq.lt(endSeq, sk.rcvWup)) {
+            return false;
+        }
+        return !Seq.gt(seq, sk.rcvNxt + sk.receiveWindow());
+    }
+
+    /** tcp_reset_check(): an RST at rcv_nxt-1 after the peer's FIN is accepted too. */
+    private static boolean resetCheck(TcpSock sk, Segment s) {
+        return s.seq == sk.rcvNxt - 1
+                && (sk.state == TcpState.CLOSE_WAIT || sk.state == TcpState.LAST_ACK || sk.state == TcpState.CLOSING);
+    }
+
+    private static boolean rstMatchesRightmostSack(TcpSock sk, Segment s) {
+        if (!sk.sackOk || sk.numSacks == 0) {
+            return false;
+        }
+        int max = sk.sackEnd[0];
+        for (int i = 1; i < sk.numSacks; i++) {
+            if (Seq.gt(sk.sackEnd[i], max)) {
+                max = sk.sackEnd[i];
+            }
+        }
+        return s.seq == max;
+    }
+
+    /** FIN_WAIT1 and our FIN is acknowledged. Returns true when a reset must be sent. */
+    private boolean finWait1Acked(TcpSock sk, Segment s) {
+        tcp.setState(sk, TcpState.FIN_WAIT2, "our FIN acknowledged");
+        sk.shutdown |= TcpSock.SEND_SHUTDOWN;
+        if (!sk.orphan) {
+            tcp.wake(sk);
+            return false;
+        }
+        if (sk.linger2 < 0) {
+            tcp.done(sk, "TCP_LINGER2 < 0: orphan closed at once in FIN_WAIT2");
+            tcp.mib.inc(Mib.TcpExtTCPAbortOnData);
+            return true;
+        }
+        if (s.endSeq != s.seq && Seq.gt(s.endSeq - (s.has(TcpFlags.FIN) ? 1 : 0), sk.rcvNxt)) {
+            tcp.done(sk, "out-of-order data after close(): connection aborted");
+            tcp.mib.inc(Mib.TcpExtTCPAbortOnData);
+            return true;
+        }
+        long tmo = tcp.timers.finTimeNs(sk);
+        if (tmo > TcpConstants.TCP_TIMEWAIT_LEN_NS) {
+            tcp.timers.resetKeepaliveTimer(sk, TcpSock.SKT_FIN_WAIT2, tmo - TcpConstants.TCP_TIMEWAIT_LEN_NS,
+                    "orphaned FIN_WAIT2: tcp_fin_timeout beyond the TIME_WAIT length");
+        } else if (s.has(TcpFlags.FIN)) {
+            // The peer's FIN rides on this ACK: stay a full socket so the FIN is processed below.
+            tcp.timers.resetKeepaliveTimer(sk, TcpSock.SKT_FIN_WAIT2, tmo, "orphaned FIN_WAIT2 (FIN pending)");
+        } else {
+            tcp.mini.timeWait(sk, TcpState.FIN_WAIT2, tmo);
+        }
+        return false;
+    }
+
+    // ================================================================ tcp_ack()
+
+    /**
+     * tcp_ack(): process the acknowledgement field. Returns 1 when processed, 0 for an old (duplicate
+     * below snd_una) ACK, -1 for an ACK of data never sent or far too old.
+     */
+    int ack(TcpSock sk, Segment s, int flag) {
+        TcpHeader th = s.th;
+        int ackSeq = th.ack();
+        int priorSndUna = sk.sndUna;
+        int priorPackets = sk.packetsOut;
+        if (Seq.lt(ackSeq, priorSndUna)) {
+            long maxWindow = Math.min(Integer.toUnsignedLong(sk.maxWindow), sk.bytesAcked);
+            if (Seq.lt(ackSeq, (int) (priorSndUna - maxWindow))) {
+                if ((flag & FLAG_NO_CHALLENGE_ACK) == 0) {
+                    tcp.output.sendChallengeAck(sk, "challenge ACK: ACK far below snd_una (RFC 5961 5.2)");
+                }
+                return -1;
+            }
+            // An old ACK: SACK information in it still counts.
+            if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
+                sackTag(sk, th.options().sackBlocks(), priorSndUna);
+            }
+            return 0;
+        }
+        if (Seq.gt(ackSeq, sk.sndNxt)) {
+            return -1;
+        }
+        if (Seq.gt(ackSeq, priorSndUna)) {
+            flag |= FLAG_SND_UNA_ADVANCED;
+            sk.retransmits = 0;
+        }
+        if ((flag & FLAG_UPDATE_TS_RECENT) != 0) {
+            replaceTsRecent(sk, s.seq);
+        }
+        if (s.seq != s.endSeq) {
+            flag |= FLAG_DATA;
+        } else {
+            tcp.mib.inc(Mib.TcpExtTCPPureAcks);
+        }
+        flag |= updateWindow(sk, s, ackSeq);
+        if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
+            flag |= sackTag(sk, th.options().sackBlocks(), priorSndUna);
+        }
+        sk.errSoft = 0;
+        sk.probesOut = 0;
+        sk.rcvTstampNs = now();
+        if (priorPackets == 0) {
+            // no_queue: a probe ACK that opens the window ends the persist backoff.
+            ackProbe(sk);
+            if (sk.tlpPending) {
+                processTlpAck(sk, ackSeq, flag);
+            }
+            return 1;
+        }
+        flag |= cleanRtxQueue(sk, priorSndUna, ackSeq);
+        int ackedPkts = ackedThisCall;
+        if (sk.tlpPending) {
+            processTlpAck(sk, ackSeq, flag);
+        }
+        boolean dubious = (flag & FLAG_NOT_DUP) == 0 || (flag & FLAG_CA_ALERT) != 0 || sk.caState != TcpSock.CA_OPEN;
+        if (dubious) {
+            boolean dupAck = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP)) == 0;
+            fastRetransAlert(sk, priorSndUna, dupAck, flag);
+        }
+        if ((flag & FLAG_SET_XMIT_TIMER) != 0) {
+            tcp.timers.setXmitTimer(sk);
+        }
+        congControl(sk, ackSeq, ackedPkts, flag);
+        if (sk.caState == TcpSock.CA_RECOVERY || sk.caState == TcpSock.CA_LOSS) {
+            tcp.output.xmitRetransmitQueue(sk, sk.caState == TcpSock.CA_LOSS
+                    ? "RTO recovery: retransmit segments marked lost (slow start)"
+                    : "SACK recovery (RFC 6675): retransmit the next lost segment");
+        }
+        return 1;
+    }
+
+    private int ackedThisCall;
+
+    /** tcp_may_update_window() + tcp_ack_update_window(). */
+    private int updateWindow(TcpSock sk, Segment s, int ackSeq) {
+        int flag = 0;
+        int nwin = s.th.window();
+        if (!s.has(TcpFlags.SYN)) {
+            nwin <<= sk.sndWscale;
+        }
+        if (mayUpdateWindow(sk, ackSeq, s.seq, nwin)) {
+            flag |= FLAG_WIN_UPDATE;
+            sk.sndWl1 = s.seq;
+            if (sk.sndWnd != nwin) {
+                sk.sndWnd = nwin;
+                if (Integer.compareUnsigned(nwin, sk.maxWindow) > 0) {
+                    sk.maxWindow = nwin;
+                    tcp.output.syncMss(sk);
+                }
+            }
+        }
+        return flag;
+    }
+
+    static boolean mayUpdateWindow(TcpSock sk, int ack, int ackSeq, int nwin) {
+        return Seq.gt(ack, sk.sndUna) || Seq.gt(ackSeq, sk.sndWl1)
+                || (ackSeq == sk.sndWl1 && (Integer.compareUnsigned(nwin, sk.sndWnd) > 0 || nwin == 0));
+    }
+
+    /** tcp_ack_probe(): after a window probe is answered. */
+    private void ackProbe(TcpSock sk) {
+        if (sk.xmitTimer != TcpSock.XMIT_PROBE0) {
+            return;
+        }
+        if (!sk.hasUnsent()) {
+            return;
+        }
+        int end = Math.min(sk.dataEnd() - sk.sndNxt, tcp.output.currentMss(sk)) + sk.sndNxt;
+        if (!Seq.gt(end, sk.wndEnd())) {
+            sk.backoff = 0;
+            sk.probesTstampNs = 0;
+            tcp.timers.clearXmitTimer(sk, "window opened: persist timer stopped");
+        } else {
+            tcp.timers.resetProbe0(sk);
+        }
+    }
+
+    /**
+     * tcp_clean_rtx_queue(): drop fully acknowledged segments, take an RTT sample (Karn: never from a
+     * retransmitted one), and keep the urgent pointer and retransmission stamp up to date.
+     */
+    private int cleanRtxQueue(TcpSock sk, int priorSndUna, int ackSeq) {
+        int flag = 0;
+        long nowNs = now();
+        long firstAcktNs = -1;
+        long lastAcktNs = -1;
+        ackedThisCall = 0;
+        Iterator<TxSegment> it = sk.rtxQueue.iterator();
+        while (it.hasNext()) {
+            TxSegment seg = it.next();
+            if (Seq.gt(seg.end, ackSeq)) {
+                break;
+            }
+            int sacked = seg.sacked;
+            if ((sacked & (TxSegment.SACKED_RETRANS | TxSegment.EVER_RETRANS)) != 0) {
+                if ((sacked & TxSegment.SACKED_RETRANS) != 0) {
+                    sk.retransOut--;
+                }
+                flag |= FLAG_RETRANS_DATA_ACKED;
+            } else if ((sacked & TxSegment.SACKED_ACKED) == 0) {
+                lastAcktNs = seg.lastTxNs;
+                if (firstAcktNs < 0) {
+                    firstAcktNs = seg.lastTxNs;
+                }
+            }
+            if ((sacked & TxSegment.SACKED_ACKED) != 0) {
+                sk.sackedOut--;
+            }
+            if ((sacked & TxSegment.LOST) != 0) {
+                sk.lostOut--;
+            }
+            sk.packetsOut--;
+            ackedThisCall++;
+            if ((seg.tcpFlags & TcpFlags.SYN) == 0) {
+                flag |= FLAG_DATA_ACKED;
+            } else {
+                flag |= FLAG_SYN_ACKED;
+                sk.retransStampSet = false;
+            }
+            it.remove();
+        }
+        // Advance snd_una and free acknowledged payload.
+        int newUna = ackSeq;
+        if (Seq.gt(newUna, sk.sndUna)) {
+            long newPos = sk.sndPos(newUna);
+            long consumeTo = Math.min(Math.max(newPos, sk.sendBuf.head()), sk.sendBuf.tail());
+            sk.sendBuf.consumeTo(consumeTo);
+            int advanced = newUna - sk.sndUna;
+            sk.bytesAcked += advanced;
+            sk.sndUna = newUna;
+            sk.sndUnaPos = newPos;
+            if (sk.sndUnaPos < 0) {
+                sk.sndUnaPos = 0;
+            }
+        }
+        // Urgent mode ends once the urgent byte is acknowledged.
+        if (Seq.between(priorSndUna, sk.sndUp, sk.sndUna)) {
+            sk.sndUp = sk.sndUna;
+        }
+        if (!sk.rtxQueue.isEmpty() && sk.rtxQueue.peekFirst().has(TxSegment.SACKED_ACKED)) {
+            flag |= FLAG_SACK_RENEGING;
+        }
+        long seqRttUs = -1;
+        long caRttUs = -1;
+        if (firstAcktNs >= 0 && (flag & FLAG_RETRANS_DATA_ACKED) == 0) {
+            seqRttUs = Nanos.toMicros(nowNs - firstAcktNs);
+            caRttUs = Nanos.toMicros(nowNs - lastAcktNs);
+        }
+        ackUpdateRtt(sk, flag, seqRttUs, caRttUs);
+        if ((flag & FLAG_ACKED) != 0) {
+            flag |= FLAG_SET_XMIT_TIMER;
+            sk.deliveredSegs += ackedThisCall;
+        }
+        if (sk.retransStampSet && !anyRetransOutstanding(sk) && sk.state != TcpState.SYN_SENT) {
+            // tcp_try_to_open(): nothing retransmitted is outstanding any more.
+            sk.retransStampSet = false;
+        }
+        return flag;
+    }
+
+    private static boolean anyRetransOutstanding(TcpSock sk) {
+        for (TxSegment seg : sk.rtxQueue) {
+            if (seg.has(TxSegment.EVER_RETRANS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** tcp_ack_update_rtt(): prefer the ACK-timing sample; fall back on the echoed timestamp. */
+    private void ackUpdateRtt(TcpSock sk, int flag, long seqRttUs, long caRttUs) {
+        if (seqRttUs < 0 && sk.sawTstamp && sk.rcvTsecr != 0 && (flag & FLAG_ACKED) != 0) {
+            int delta = tcp.tsNow(sk.tsOffset) - sk.rcvTsecr;
+            if (delta >= 0 && delta < Integer.MAX_VALUE / 1000) {
+                seqRttUs = Math.max(1, delta) * 1000L;
+                caRttUs = seqRttUs;
+            }
+        }
+        if (seqRttUs < 0) {
+            return;
+        }
+        sk.minRttUs = Math.min(sk.minRttUs, Math.max(1, caRttUs));
+        rttEstimator(sk, seqRttUs);
+        setRto(sk);
+        sk.backoff = 0;   // RFC 6298: only reset backoff on a valid RTT measurement
+    }
+
+    /** tcp_rtt_estimator(): RFC 6298 2.3 with Linux's refinements (Eifel-like mdev, rttvar >= rto_min). */
+    void rttEstimator(TcpSock sk, long mrttUs) {
+        long m = mrttUs;
+        long srtt = sk.srttUs;
+        long rtoMinUs = sysctl(SysctlKey.TCP_RTO_MIN_US);
+        if (srtt != 0) {
+            m -= (srtt >> 3);
+            srtt += m;
+            if (m < 0) {
+                m = -m;
+                m -= (sk.mdevUs >> 2);
+                if (m > 0) {
+                    m >>= 3;
+                }
+            } else {
+                m -= (sk.mdevUs >> 2);
+            }
+            sk.mdevUs += m;
+            if (sk.mdevUs > sk.mdevMaxUs) {
+                sk.mdevMaxUs = sk.mdevUs;
+                if (sk.mdevMaxUs > sk.rttvarUs) {
+                    sk.rttvarUs = sk.mdevMaxUs;
+                }
+            }
+            if (Seq.gt(sk.sndUna, sk.rttSeq)) {
+                if (sk.mdevMaxUs < sk.rttvarUs) {
+                    sk.rttvarUs -= (sk.rttvarUs - sk.mdevMaxUs) >> 2;
+                }
+                sk.rttSeq = sk.sndNxt;
+                sk.mdevMaxUs = rtoMinUs;
+            }
+        } else {
+            srtt = m << 3;
+            sk.mdevUs = m << 1;
+            sk.rttvarUs = Math.max(sk.mdevUs, rtoMinUs);
+            sk.mdevMaxUs = sk.rttvarUs;
+            sk.rttSeq = sk.sndNxt;
+        }
+        sk.srttUs = Math.max(1, srtt);
+    }
+
+    /** tcp_set_rto(): RTO = SRTT + RTTVAR (RTTVAR already at least rto_min), in jiffies, capped at rto_max. */
+    void setRto(TcpSock sk) {
+        long rto = tcp.usToJiffyNs((sk.srttUs >> 3) + sk.rttvarUs);
+        sk.rtoNs = Math.min(rto, tcp.timers.rtoMaxNs());
+    }
+
+    // ================================================================ SACK scoreboard (sender side)
+
+    /** tcp_sacktag_write_queue(), simplified: mark segments the peer reports having. */
+    private int sackTag(TcpSock sk, List<SackBlock> blocks, int priorSndUna) {
+        int flag = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            SackBlock b = blocks.get(i);
+            // RFC 2883: a first block below the cumulative ACK (or inside the second) is a D-SACK.
+            if (i == 0 && (!Seq.gt(b.end(), priorSndUna)
+                    || (blocks.size() > 1 && !Seq.lt(b.start(), blocks.get(1).start()) && !Seq.gt(b.end(), blocks.get(1).end())))) {
+                tcp.mib.inc(Mib.TcpExtTCPDSACKRecv);
+                flag |= FLAG_DSACKING_ACK;
+                continue;
+            }
+            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt)) {
+                continue;
+            }
+            for (TxSegment seg : sk.rtxQueue) {
+                if (Seq.ge(seg.start, b.end())) {
+                    break;
+                }
+                if (Seq.ge(seg.start, b.start()) && Seq.le(seg.end, b.end()) && !seg.has(TxSegment.SACKED_ACKED)) {
+                    if (seg.has(TxSegment.SACKED_RETRANS)) {
+                        seg.sacked &= ~TxSegment.SACKED_RETRANS;
+                        sk.retransOut--;
+                    }
+                    if (seg.has(TxSegment.LOST)) {
+                        seg.sacked &= ~TxSegment.LOST;
+                        sk.lostOut--;
+                    }
+                    seg.sacked |= TxSegment.SACKED_ACKED;
+                    sk.sackedOut++;
+                    flag |= FLAG_DATA_SACKED;
+                    if (!seg.has(TxSegment.EVER_RETRANS)) {
+                        flag |= FLAG_ORIG_SACK_ACKED;
+                    }
+                }
+            }
+        }
+        return flag;
+    }
+
+    // ================================================================ loss detection and recovery
+
+    /**
+     * tcp_fastretrans_alert(), reduced to the Linux behaviours the core needs: fast retransmit once
+     * tcp_reordering segments are SACKed (or duplicate ACKs arrive, without SACK), RFC 6675 recovery with
+     * partial ACKs, and the end of recovery at high_seq.
+     */
+    private void fastRetransAlert(TcpSock sk, int priorSndUna, boolean dupAck, int flag) {
+        if (!sk.sackOk && dupAck && sk.packetsOut > 0) {
+            sk.dupAcks++;
+        }
+        switch (sk.caState) {
+            case TcpSock.CA_RECOVERY -> {
+                if (!Seq.lt(sk.sndUna, sk.highSeq)) {
+                    endCwndReduction(sk);
+                    sk.caState = TcpSock.CA_OPEN;
+                    sk.dupAcks = 0;
+                    return;
+                }
+                if (!sk.sackOk && (flag & FLAG_SND_UNA_ADVANCED) != 0) {
+                    // NewReno partial ACK (RFC 6582): the next hole is lost too.
+                    markHeadLost(sk);
+                }
+                markLostFromSack(sk);
+                return;
+            }
+            case TcpSock.CA_LOSS -> {
+                if (!Seq.lt(sk.sndUna, sk.highSeq)) {
+                    sk.caState = TcpSock.CA_OPEN;
+                    sk.dupAcks = 0;
+                }
+                return;
+            }
+            default -> { }
+        }
+        if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && sk.sackedOut == 0) {
+            sk.dupAcks = 0;
+        }
+        int threshold = sk.reordering > 0 ? sk.reordering : sysctl(SysctlKey.TCP_REORDERING);
+        boolean enter = sk.sackOk ? sk.sackedOut >= threshold || lostBySack(sk, threshold) : sk.dupAcks >= threshold;
+        if (!enter) {
+            if (sk.sackedOut > 0 || sk.dupAcks > 0) {
+                sk.caState = TcpSock.CA_DISORDER;
+            } else if (sk.caState == TcpSock.CA_DISORDER) {
+                sk.caState = TcpSock.CA_OPEN;
+            }
+            return;
+        }
+        // Enter fast recovery (RFC 5681 3.2 / RFC 6675 5).
+        tcp.mib.inc(sk.sackOk ? Mib.TcpExtTCPSackRecovery : Mib.TcpExtTCPRenoRecovery);
+        sk.priorSsthresh = sk.sndSsthresh;
+        sk.priorCwnd = sk.sndCwnd;
+        sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);
+        sk.highSeq = sk.sndNxt;
+        sk.caState = TcpSock.CA_RECOVERY;
+        markHeadLost(sk);
+        markLostFromSack(sk);
+        // Proportional rate reduction is not modelled yet: cwnd drops to ssthresh, one retransmission goes.
+        sk.sndCwnd = Math.max(sk.sndSsthresh, sk.packetsInFlight() + 1);
+        tcp.mib.inc(Mib.TcpExtTCPFastRetrans);
+        TxSegment head = sk.rtxQueue.peekFirst();
+        if (head != null && !head.has(TxSegment.SACKED_RETRANS) && !head.has(TxSegment.SACKED_ACKED)) {
+            tcp.output.retransmit(sk, head, true, sk.sackOk
+                    ? "fast retransmit: " + sk.sackedOut + " segments SACKed above the first hole (RFC 6675 5)"
+                    : "fast retransmit: " + sk.dupAcks + " duplicate ACKs (RFC 5681 3.2)");
+            tcp.timers.rearmRto(sk);
+        }
+        sk.sndCwnd = sk.sndSsthresh;
+    }
+
+    /** RFC 6675 IsLost(): a hole with at least DupThresh segments SACKed above it. */
+    private static boolean lostBySack(TcpSock sk, int threshold) {
+        int above = 0;
+        TxSegment[] arr = sk.rtxQueue.toArray(new TxSegment[0]);
+        for (int i = arr.length - 1; i >= 0; i--) {
+            if (arr[i].has(TxSegment.SACKED_ACKED)) {
+                above++;
+            } else if (above >= threshold) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void markHeadLost(TcpSock sk) {
+        for (TxSegment seg : sk.rtxQueue) {
+            if (seg.has(TxSegment.SACKED_ACKED)) {
+                continue;
+            }
+            if (!seg.has(TxSegment.LOST)) {
+                seg.sacked |= TxSegment.LOST;
+                sk.lostOut++;
+            }
+            return;
+        }
+    }
+
+    /** Mark every unSACKed segment below the highest SACKed one with DupThresh SACKed above it. */
+    private void markLostFromSack(TcpSock sk) {
+        if (!sk.sackOk) {
+            return;
+        }
+        int threshold = Math.max(1, sk.reordering);
+        TxSegment[] arr = sk.rtxQueue.toArray(new TxSegment[0]);
+        int above = 0;
+        for (int i = arr.length - 1; i >= 0; i--) {
+            TxSegment seg = arr[i];
+            if (seg.has(TxSegment.SACKED_ACKED)) {
+                above++;
+            } else if (above >= threshold && !seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS)) {
+                seg.sacked |= TxSegment.LOST;
+                sk.lostOut++;
+            }
+        }
+    }
+
+    private void endCwndReduction(TcpSock sk) {
+        if (sk.sndSsthresh < Integer.MAX_VALUE) {
+            sk.sndCwnd = Math.max(2, sk.sndSsthresh);
+        }
+        sk.sndCwndStampNs = now();
+    }
+
+    /** tcp_process_tlp_ack() (RFC 8985 7.4). */
+    private void processTlpAck(TcpSock sk, int ackSeq, int flag) {
+        if (Seq.lt(ackSeq, sk.tlpHighSeq)) {
+            return;
+        }
+        if ((flag & FLAG_DSACKING_ACK) != 0) {
+            sk.tlpPending = false;   // the probe and the original both arrived: no loss
+        } else if (Seq.gt(ackSeq, sk.tlpHighSeq)) {
+            // The probe repaired a loss: reduce cwnd once (CWR).
+            sk.tlpPending = false;
+            sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);
+            sk.sndCwnd = sk.sndSsthresh;
+            tcp.mib.inc(Mib.TcpExtTCPLossProbeRecovery);
+        } else if ((flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DATA_SACKED)) == 0) {
+            sk.tlpPending = false;
+        } else {
+            sk.tlpPending = false;
+        }
+    }
+
+    /** tcp_cong_control() with Reno (tcp_reno_cong_avoid): slow start, then one segment per window. */
+    private void congControl(TcpSock sk, int ackSeq, int acked, int flag) {
+        if (sk.caState != TcpSock.CA_OPEN && sk.caState != TcpSock.CA_DISORDER) {
+            if (sk.caState == TcpSock.CA_LOSS && (flag & FLAG_DATA_ACKED) != 0) {
+                sk.sndCwnd = Math.min(sk.sndCwnd + acked, Math.max(sk.sndSsthresh, 2) * 2);   // slow start in loss
+            }
+            return;
+        }
+        if ((flag & FLAG_DATA_ACKED) == 0 || acked <= 0) {
+            return;
+        }
+        if (!cwndLimited(sk)) {
+            return;
+        }
+        if (sk.sndCwnd < sk.sndSsthresh) {
+            // tcp_slow_start(): cwnd grows by the segments acknowledged, up to ssthresh.
+            int cwnd = Math.min(sk.sndCwnd + acked, sk.sndSsthresh);
+            acked -= cwnd - sk.sndCwnd;
+            sk.sndCwnd = cwnd;
+            if (acked <= 0) {
+                tcp.timers.maybeExpandSndbuf(sk);
+                return;
+            }
+        }
+        // tcp_cong_avoid_ai(): one segment per cwnd acknowledged.
+        sk.sndCwndCnt += acked;
+        if (sk.sndCwndCnt >= sk.sndCwnd) {
+            int delta = sk.sndCwndCnt / sk.sndCwnd;
+            sk.sndCwndCnt -= delta * sk.sndCwnd;
+            sk.sndCwnd += delta;
+        }
+        tcp.timers.maybeExpandSndbuf(sk);
+    }
+
+    /** tcp_is_cwnd_limited(): grow only a window that is being used (RFC 7661). */
+    private static boolean cwndLimited(TcpSock sk) {
+        if (sk.isCwndLimited) {
+            return true;
+        }
+        if (sk.sndCwnd < sk.sndSsthresh) {
+            // In slow start, make sure cwnd grows to twice what was in flight.
+            return sk.sndCwnd < 2 * sk.maxPacketsOut;
+        }
+        return false;
+    }
+
+    // ================================================================ data, FIN, urgent
+
+    /** tcp_urg() / tcp_check_urg(): note where the peer's urgent byte is, and fetch it when it arrives. */
+    private void urg(TcpSock sk, Segment s) {
+        TcpHeader th = s.th;
+        if (th.has(TcpFlags.URG)) {
+            checkUrg(sk, s);
+        }
+        if (sk.urgData == TcpConstants.TCP_URG_NOTYET) {
+            int ptr = sk.urgSeq - s.seq - (s.has(TcpFlags.SYN) ? 1 : 0);
+            if (ptr >= 0 && ptr < s.len) {
+                int b = s.buf[s.off + ptr] & 0xff;
+                sk.urgData = TcpConstants.TCP_URG_VALID | b;
+                tcp.wake(sk);
+            }
+        }
+    }
+
+    private void checkUrg(TcpSock sk, Segment s) {
+        int ptr = s.th.urgentPointer();
+        if (ptr != 0 && sysctl(SysctlKey.TCP_STDURG) == 0) {
+            ptr--;   // BSD semantics: the pointer is one past the urgent byte
+        }
+        ptr += s.seq;
+        if (Seq.lt(ptr, sk.rcvNxt)) {
+            return;   // already in the past
+        }
+        if (sk.urgData != 0 && !Seq.gt(ptr, sk.urgSeq)) {
+            return;   // the same (or an older) urgent pointer
+        }
+        if (sk.urgSeq == sk.copiedSeq && sk.urgData != 0 && (sk.urgData & TcpConstants.TCP_URG_READ) == 0
+                && !sk.oobInline && sk.copiedSeq != sk.rcvNxt) {
+            // A previous urgent byte at the read position that was never read is skipped.
+            sk.copiedSeq++;
+            sk.copiedPos++;
+            sk.recvBuf.consumeTo(Math.min(sk.copiedPos, sk.recvBuf.tail()));
+        }
+        sk.urgData = TcpConstants.TCP_URG_NOTYET;
+        sk.urgSeq = ptr;
+    }
+
+    /** tcp_data_queue(). */
+    private void dataQueue(TcpSock sk, Segment s) {
+        if (s.seq == s.endSeq) {
+            return;
+        }
+        sk.dsack = false;
+        boolean fin = s.has(TcpFlags.FIN);
+        if (s.seq == sk.rcvNxt) {
+            if (sk.receiveWindow() == 0 && s.len > 0) {
+                tcp.mib.inc(Mib.TcpExtTCPZeroWindowDrop);
+                traceDrop(s, "receive window is zero: data dropped, ACK sent");
+                outOfWindow(sk);
+                return;
+            }
+            queueAndOut(sk, s, 0, fin);
+            return;
+        }
+        if (!Seq.gt(s.endSeq, sk.rcvNxt)) {
+            // A retransmission of something we have: immediate ACK with D-SACK (RFC 2883).
+            tcp.mib.inc(Mib.TcpExtDelayedACKLost);
+            dsackSet(sk, s.seq, s.endSeq);
+            traceDrop(s, "duplicate of data already received: immediate ACK with D-SACK");
+            outOfWindow(sk);
+            return;
+        }
+        if (!Seq.lt(s.seq, sk.rcvNxt + sk.receiveWindow())) {
+            traceDrop(s, "beyond the receive window: dropped, ACK sent");
+            outOfWindow(sk);
+            return;
+        }
+        if (Seq.lt(s.seq, sk.rcvNxt)) {
+            // Partly old: D-SACK the old part, queue the rest.
+            dsackSet(sk, s.seq, sk.rcvNxt);
+            if (sk.receiveWindow() == 0) {
+                tcp.mib.inc(Mib.TcpExtTCPZeroWindowDrop);
+                outOfWindow(sk);
+                return;
+            }
+            queueAndOut(sk, s, sk.rcvNxt - s.seq, fin);
+            return;
+        }
+        dataQueueOfo(sk, s);
+    }
+
+    private void outOfWindow(TcpSock sk) {
+        enterQuickackMode(sk, TcpConstants.TCP_MAX_QUICKACKS);
+        sk.ackPending |= TcpSock.ACK_SCHED;
+    }
+
+    /** In-order data (from skip bytes into the segment) goes to the receive queue. */
+    private void queueAndOut(TcpSock sk, Segment s, int skip, boolean fin) {
+        int dataLen = s.len - skip;
+        // Never accept more than the window we offered (tcp_try_rmem_schedule would refuse it).
+        int room = Math.max(0, tcp.output.fullSpace(sk) * 2 - sk.rcvQueued());
+        if (dataLen > room) {
+            dataLen = room;
+            fin = false;
+            tcp.mib.inc(Mib.TcpExtTCPRcvQDrop);
+        }
+        if (dataLen > 0) {
+            sk.recvBuf.append(s.buf, s.off + skip, dataLen);
+            sk.rcvNxt += dataLen;
+            sk.bytesReceived += dataLen;
+            sk.dataSegsIn++;
+            eventDataRecv(sk, s);
+        }
+        if (fin) {
+            sk.rcvNxt += 1;
+            fin(sk);
+        }
+        if (!sk.ofoQueue.isEmpty()) {
+            ofoQueue(sk);
+            // RFC 5681 4.2: ACK at once when a hole is filled.
+            if (sk.ofoQueue.isEmpty()) {
+                sk.ackPending |= TcpSock.ACK_NOW;
+            }
+        }
+        if (sk.numSacks > 0) {
+            sackRemove(sk);
+        }
+        tcp.wake(sk);
+    }
+
+    /** tcp_ofo_queue(): move segments that are now in order into the receive queue. */
+    private void ofoQueue(TcpSock sk) {
+        while (!sk.ofoQueue.isEmpty()) {
+            TcpSock.OfoSegment o = sk.ofoQueue.peekFirst();
+            if (Seq.gt(o.seq, sk.rcvNxt)) {
+                break;
+            }
+            sk.ofoQueue.pollFirst();
+            if (!Seq.gt(o.end(), sk.rcvNxt)) {
+                continue;   // entirely old
+            }
+            if (Seq.lt(o.seq, sk.rcvNxt)) {
+                dsackExtend(sk, o.seq, sk.rcvNxt);
+            }
+            int skip = sk.rcvNxt - o.seq;
+            int n = o.data.length - skip;
+            if (n > 0) {
+                sk.recvBuf.append(o.data, skip, n);
+                sk.rcvNxt += n;
+                sk.bytesReceived += n;
+            }
+            if (o.fin) {
+                sk.rcvNxt += 1;
+                fin(sk);
+                break;
+            }
+        }
+    }
+
+    /** tcp_data_queue_ofo(): hold out-of-order data, merge overlaps, advertise it with SACK. */
+    private void dataQueueOfo(TcpSock sk, Segment s) {
+        tcp.mib.inc(Mib.TcpExtTCPOFOQueue);
+        sk.ackPending |= TcpSock.ACK_SCHED;
+        int seq = s.seq;
+        int endSeq = s.endSeq;
+        boolean fin = s.has(TcpFlags.FIN);
+        byte[] data = new byte[s.len];
+        System.arraycopy(s.buf, s.off, data, 0, s.len);
+        if (sk.ofoQueue.isEmpty()) {
+            if (sk.sackOk) {
+                sk.numSacks = 1;
+                sk.sackStart[0] = seq;
+                sk.sackEnd[0] = endSeq;
+            }
+            sk.ofoQueue.add(new TcpSock.OfoSegment(seq, data, fin));
+            traceOfo(sk, s);
+            return;
+        }
+        // Insert in order; a segment wholly covered by one already held is a duplicate (D-SACK).
+        java.util.ArrayList<TcpSock.OfoSegment> l = new java.util.ArrayList<>(sk.ofoQueue);
+        int i = 0;
+        while (i < l.size() && Seq.lt(l.get(i).seq, seq)) {
+            i++;
+        }
+        if (i > 0) {
+            TcpSock.OfoSegment prev = l.get(i - 1);
+            if (!Seq.lt(prev.end(), endSeq)) {
+                tcp.mib.inc(Mib.TcpExtTCPOFOMerge);
+                dsackSet(sk, seq, endSeq);
+                traceDrop(s, "out-of-order duplicate: already held; D-SACK");
+                return;
+            }
+            if (Seq.gt(prev.end(), seq)) {
+                dsackSet(sk, seq, prev.end());
+            }
+        }
+        if (i < l.size() && l.get(i).seq == seq && !Seq.lt(l.get(i).end(), endSeq)) {
+            tcp.mib.inc(Mib.TcpExtTCPOFOMerge);
+            dsackSet(sk, seq, endSeq);
+            traceDrop(s, "out-of-order duplicate: already held; D-SACK");
+            return;
+        }
+        TcpSock.OfoSegment n = new TcpSock.OfoSegment(seq, data, fin);
+        l.add(i, n);
+        // Remove later segments this one covers.
+        while (i + 1 < l.size()) {
+            TcpSock.OfoSegment next = l.get(i + 1);
+            if (!Seq.gt(endSeq, next.seq)) {
+                break;
+            }
+            if (Seq.lt(endSeq, next.end())) {
+                dsackExtend(sk, next.seq, endSeq);
+                break;
+            }
+            l.remove(i + 1);
+            dsackExtend(sk, next.seq, next.end());
+            tcp.mib.inc(Mib.TcpExtTCPOFOMerge);
+        }
+        sk.ofoQueue.clear();
+        sk.ofoQueue.addAll(l);
+        if (sk.sackOk) {
+            sackNewOfo(sk, seq, endSeq);
+        }
+        traceOfo(sk, s);
+    }
+
+    private void traceOfo(TcpSock sk, Segment s) {
+        // The segment is kept; the trace shows it through the SACK blocks of the ACK that follows.
+    }
+
+    /** tcp_fin(): the peer has finished sending. */
+    private void fin(TcpSock sk) {
+        sk.finReceived = true;
+        sk.ackPending |= TcpSock.ACK_SCHED;
+        sk.shutdown |= TcpSock.RCV_SHUTDOWN;
+        sk.done = true;
+        switch (sk.state) {
+            case SYN_RECV, ESTABLISHED -> {
+                tcp.setState(sk, TcpState.CLOSE_WAIT, "FIN received: the peer has finished sending (passive close)");
+                sk.pingpong = sysctl(SysctlKey.TCP_PINGPONG_THRESH);   // inet_csk_enter_pingpong_mode()
+            }
+            case CLOSE_WAIT, CLOSING, LAST_ACK -> { }
+            case FIN_WAIT1 -> {
+                tcp.output.sendAck(sk, "FIN received in FIN_WAIT1: ACK it (simultaneous close)");
+                tcp.setState(sk, TcpState.CLOSING, "both sides closed at once: CLOSING (RFC 9293 3.6 case 2)");
+            }
+            case FIN_WAIT2 -> {
+                tcp.output.sendAck(sk, "FIN received in FIN_WAIT2: ACK it, then TIME_WAIT");
+                tcp.mini.timeWait(sk, TcpState.TIME_WAIT, 0);
+            }
+            default -> { }
+        }
+        // Out-of-order data beyond the FIN cannot be valid.
+        sk.ofoQueue.clear();
+        sk.numSacks = 0;
+        tcp.wake(sk);
+    }
+
+    // ================================================================ SACK blocks we send (receiver side)
+
+    /** tcp_dsack_set(). */
+    void dsackSet(TcpSock sk, int seq, int endSeq) {
+        if (sk.sackOk && sysctl(SysctlKey.TCP_DSACK) != 0) {
+            tcp.mib.inc(Seq.lt(seq, sk.rcvNxt) ? Mib.TcpExtTCPDSACKOldSent : Mib.TcpExtTCPDSACKOfoSent);
+            sk.dsack = true;
+            sk.dsackStart = seq;
+            sk.dsackEnd = endSeq;
+        }
+    }
+
+    /** tcp_dsack_extend(). */
+    private void dsackExtend(TcpSock sk, int seq, int endSeq) {
+        if (!sk.dsack) {
+            dsackSet(sk, seq, endSeq);
+        } else {
+            if (!Seq.gt(seq, sk.dsackEnd) && !Seq.gt(sk.dsackStart, endSeq)) {
+                if (Seq.lt(seq, sk.dsackStart)) {
+                    sk.dsackStart = seq;
+                }
+                if (Seq.gt(endSeq, sk.dsackEnd)) {
+                    sk.dsackEnd = endSeq;
+                }
+            }
+        }
+    }
+
+    /** tcp_sack_new_ofo_skb(): the newest block goes first (RFC 2018 4). */
+    private void sackNewOfo(TcpSock sk, int seq, int endSeq) {
+        int n = sk.numSacks;
+        for (int i = 0; i < n; i++) {
+            // tcp_sack_extend(): adjacent or overlapping blocks merge.
+            if (!Seq.gt(seq, sk.sackEnd[i]) && !Seq.gt(sk.sackStart[i], endSeq)) {
+                int st = Seq.lt(seq, sk.sackStart[i]) ? seq : sk.sackStart[i];
+                int en = Seq.gt(endSeq, sk.sackEnd[i]) ? endSeq : sk.sackEnd[i];
+                for (int j = i; j > 0; j--) {
+                    sk.sackStart[j] = sk.sackStart[j - 1];
+                    sk.sackEnd[j] = sk.sackEnd[j - 1];
+                }
+                sk.sackStart[0] = st;
+                sk.sackEnd[0] = en;
+                sackCoalesce(sk);
+                return;
+            }
+        }
+        if (n >= 4) {
+            n = 3;   // drop the oldest block
+        }
+        for (int j = n; j > 0; j--) {
+            sk.sackStart[j] = sk.sackStart[j - 1];
+            sk.sackEnd[j] = sk.sackEnd[j - 1];
+        }
+        sk.sackStart[0] = seq;
+        sk.sackEnd[0] = endSeq;
+        sk.numSacks = n + 1;
+    }
+
+    /** tcp_sack_maybe_coalesce(): fold later blocks into the first where they touch. */
+    private static void sackCoalesce(TcpSock sk) {
+        for (int i = 1; i < sk.numSacks; ) {
+            if (!Seq.gt(sk.sackStart[i], sk.sackEnd[0]) && !Seq.gt(sk.sackStart[0], sk.sackEnd[i])) {
+                if (Seq.lt(sk.sackStart[i], sk.sackStart[0])) {
+                    sk.sackStart[0] = sk.sackStart[i];
+                }
+                if (Seq.gt(sk.sackEnd[i], sk.sackEnd[0])) {
+                    sk.sackEnd[0] = sk.sackEnd[i];
+                }
+                for (int j = i; j + 1 < sk.numSacks; j++) {
+                    sk.sackStart[j] = sk.sackStart[j + 1];
+                    sk.sackEnd[j] = sk.sackEnd[j + 1];
+                }
+                sk.numSacks--;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** tcp_sack_remove(): blocks now below rcv_nxt are gone. */
+    private static void sackRemove(TcpSock sk) {
+        if (sk.ofoQueue.isEmpty()) {
+            sk.numSacks = 0;
+            return;
+        }
+        for (int i = 0; i < sk.numSacks; ) {
+            if (!Seq.lt(sk.rcvNxt, sk.sackStart[i])) {
+                for (int j = i; j + 1 < sk.numSacks; j++) {
+                    sk.sackStart[j] = sk.sackStart[j + 1];
+                    sk.sackEnd[j] = sk.sackEnd[j + 1];
+                }
+                sk.numSacks--;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    // ================================================================ delayed ACK (tcp_input.c / tcp_output.c)
+
+    /** tcp_event_data_recv(): new in-order data; adapt the ATO to the inter-arrival time. */
+    private void eventDataRecv(TcpSock sk, Segment s) {
+        sk.ackPending |= TcpSock.ACK_SCHED;
+        measureRcvMss(sk, s);
+        long nowNs = now();
+        // ATO arithmetic is in jiffies, as in the kernel.
+        long atoMin = tcp.jiffies.at(TcpConstants.TCP_ATO_MIN_NS + tcp.jiffies.jiffyNs() - 1);
+        long ato = tcp.jiffies.at(sk.atoNs);
+        long rtoJ = tcp.jiffies.at(sk.rtoNs);
+        if (ato == 0) {
+            // The first data segment: start the delayed-ACK engine in quick-ack mode.
+            incrQuickack(sk, TcpConstants.TCP_MAX_QUICKACKS);
+            ato = atoMin;
+        } else {
+            long m = jiffies(nowNs) - jiffies(sk.lrcvtimeNs);
+            if (m <= atoMin / 2) {
+                ato = (ato >> 1) + atoMin / 2;
+            } else if (m < ato) {
+                ato = (ato >> 1) + m;
+                if (ato > rtoJ) {
+                    ato = rtoJ;
+                }
+            } else if (m > rtoJ) {
+                // A long silence: the sender probably lost its window; ACK quickly again.
+                incrQuickack(sk, TcpConstants.TCP_MAX_QUICKACKS);
+            }
+        }
+        sk.atoNs = tcp.jiffies.toNs(ato);
+        sk.lrcvtimeNs = nowNs;
+        if (s.len >= 128) {
+            growWindow(sk, s.len);
+        }
+    }
+
+    /** tcp_grow_window(): raise rcv_ssthresh as data arrives (towards window_clamp). */
+    private void growWindow(TcpSock sk, int len) {
+        int room = Math.min(sk.windowClamp, tcp.output.space(sk)) - sk.rcvSsthresh;
+        if (room <= 0) {
+            return;
+        }
+        int incr = 2 * sk.advMss;
+        sk.rcvSsthresh += Math.min(room, incr);
+    }
+
+    /** tcp_measure_rcv_mss(): estimate the peer's MSS, note pushed small segments. */
+    private void measureRcvMss(TcpSock sk, Segment s) {
+        int lss = sk.lastSegSize;
+        sk.lastSegSize = 0;
+        int len = s.len;
+        if (len >= sk.rcvMss) {
+            sk.rcvMss = Math.min(len, sk.advMss);
+            if (s.has(TcpFlags.PSH)) {
+                sk.ackPending |= TcpSock.ACK_PUSHED;
+            }
+        } else {
+            len += s.th.headerLength();
+            int remnant = TcpFlags.FIN | TcpFlags.URG | TcpFlags.SYN | TcpFlags.PSH;
+            if (len >= TcpConstants.TCP_MSS_DEFAULT + TcpConstants.TCP_HEADER_LEN
+                    || (len >= TcpConstants.TCP_MIN_MSS + TcpConstants.TCP_HEADER_LEN && (s.th.flags() & remnant) == 0)) {
+                len -= sk.tcpHeaderLen;
+                sk.lastSegSize = len;
+                if (len == lss) {
+                    sk.rcvMss = len;
+                    return;
+                }
+            }
+            if ((sk.ackPending & TcpSock.ACK_PUSHED) != 0) {
+                sk.ackPending |= TcpSock.ACK_PUSHED2;
+            }
+            sk.ackPending |= TcpSock.ACK_PUSHED;
+        }
+    }
+
+    /** tcp_incr_quickack(). */
+    private void incrQuickack(TcpSock sk, int maxQuickacks) {
+        int quickacks = sk.rcvWnd / (2 * Math.max(1, sk.rcvMss));
+        if (quickacks == 0) {
+            quickacks = 2;
+        }
+        quickacks = Math.min(quickacks, maxQuickacks);
+        if (quickacks > sk.ackQuick) {
+            sk.ackQuick = quickacks;
+        }
+    }
+
+    /** tcp_enter_quickack_mode(). */
+    void enterQuickackMode(TcpSock sk, int maxQuickacks) {
+        incrQuickack(sk, maxQuickacks);
+        sk.pingpong = 0;
+        sk.atoNs = TcpConstants.TCP_ATO_MIN_NS;
+    }
+
+    private boolean inQuickackMode(TcpSock sk) {
+        return sk.ackQuick > 0 && !sk.inPingpong(sysctl(SysctlKey.TCP_PINGPONG_THRESH));
+    }
+
+    /** tcp_data_snd_check(): the window may have opened; send what waits. */
+    void dataSndCheck(TcpSock sk) {
+        tcp.output.pushPendingFrames(sk, "ACK opened the window");
+    }
+
+    /** tcp_ack_snd_check() / __tcp_ack_snd_check(): ACK now, or schedule a delayed ACK. */
+    void ackSndCheck(TcpSock sk) {
+        if ((sk.ackPending & TcpSock.ACK_SCHED) == 0) {
+            return;
+        }
+        boolean moreThanOneFull = (sk.rcvNxt - sk.rcvWup) > sk.rcvMss
+                && (tcp.output.rawSelectWindow(sk) >= sk.rcvWnd);
+        if (moreThanOneFull) {
+            tcp.output.sendAck(sk, "more than one full-sized segment unacknowledged: ACK now (RFC 9293 3.8.6.3)");
+            return;
+        }
+        if (inQuickackMode(sk)) {
+            tcp.output.sendAck(sk, "quick-ack mode (" + sk.ackQuick + " left): ACK now");
+            return;
+        }
+        if ((sk.ackPending & TcpSock.ACK_NOW) != 0) {
+            tcp.output.sendAck(sk, "hole in the sequence filled: ACK now (RFC 5681 4.2)");
+            return;
+        }
+        if (sk.ofoQueue.isEmpty()) {
+            sendDelayedAck(sk);
+            return;
+        }
+        // Out-of-order data: the first ACKs go at once (duplicate ACKs for fast retransmit), later ones
+        // are compressed (tcp_comp_sack_*).
+        if (!sk.sackOk) {
+            tcp.output.sendAck(sk, "out-of-order data: immediate duplicate ACK (RFC 5681 4.2)");
+            return;
+        }
+        if (sk.compressedAckRcvNxt != sk.rcvNxt) {
+            sk.compressedAckRcvNxt = sk.rcvNxt;
+            sk.dupAckCounter = 0;
+        }
+        if (sk.dupAckCounter < 3) {
+            sk.dupAckCounter++;
+            tcp.output.sendAck(sk, "out-of-order data: immediate ACK with SACK (RFC 2018, RFC 5681 4.2)");
+            return;
+        }
+        if (sk.compressedAck >= 44) {
+            tcp.output.sendAck(sk, "SACK compression limit reached: ACK now");
+            return;
+        }
+        sk.compressedAck++;
+        if (sk.compressedAckAtNs != Deadline.NONE) {
+            return;
+        }
+        // Compressed SACK timer: 5% of the RTT, at most tcp_comp_sack_delay_ns (1 ms).
+        long rttUs = sk.srttUs != 0 ? sk.srttUs >> 3 : 100_000;
+        long delayNs = Math.min(1_000_000L, rttUs * 1000L / 20);
+        sk.compressedAckAtNs = now() + delayNs;
+        tcp.timersChanged(sk);
+    }
+
+    /** tcp_send_delayed_ack(): arm (or keep) the delayed-ACK timer, in jiffies as the kernel does. */
+    private void sendDelayedAck(TcpSock sk) {
+        Jiffies j = tcp.jiffies;
+        long ato = j.at(sk.atoNs);
+        long delackMin = j.at(TcpConstants.TCP_DELACK_MIN_NS + j.jiffyNs() - 1);
+        long delackMax = j.at(TcpConstants.TCP_DELACK_MAX_NS + j.jiffyNs() - 1);
+        if (ato > delackMin) {
+            long maxAto = j.hz() / 2;
+            if (sk.inPingpong(sysctl(SysctlKey.TCP_PINGPONG_THRESH)) || (sk.ackPending & TcpSock.ACK_PUSHED) != 0) {
+                maxAto = delackMax;
+            }
+            // Bounded by the RTT estimate when there is one.
+            if (sk.srttUs != 0) {
+                long rtt = Math.max(j.fromMicros(sk.srttUs >> 3), delackMin);
+                if (rtt < maxAto) {
+                    maxAto = rtt;
+                }
+            }
+            ato = Math.min(ato, maxAto);
+        }
+        ato = Math.min(ato, delackMax);
+        long nowJ = jiffies(now());
+        long timeout = nowJ + ato;
+        if ((sk.ackPending & TcpSock.ACK_TIMER) != 0) {
+            // If the pending timer is about to expire anyway, ACK now.
+            if (sk.delackTimeoutJ <= nowJ + (ato >> 2)) {
+                tcp.output.sendAck(sk, "delayed-ACK timer about to expire: ACK now");
+                return;
+            }
+            if (timeout >= sk.delackTimeoutJ) {
+                timeout = sk.delackTimeoutJ;
+            }
+        }
+        sk.ackPending |= TcpSock.ACK_SCHED | TcpSock.ACK_TIMER;
+        if (timeout != sk.delackTimeoutJ || sk.delackAtNs == Deadline.NONE) {
+            sk.delackTimeoutJ = timeout;
+            sk.delackAtNs = j.fireAt(now(), timeout - nowJ);
+            tcp.timersChanged(sk);
+            tcp.traceTimer(sk, "delack", "arm", sk.delackAtNs, "delayed ACK (ATO " + Nanos.toMillis(j.toNs(ato)) + " ms)");
+        }
+    }
+
+    /** tcp_event_ack_sent(): an ACK left; quick-ack budget and delayed-ACK timer follow. */
+    void ackSent(TcpSock sk) {
+        if (sk.compressedAck > 0) {
+            sk.compressedAck = 0;
+            if (sk.compressedAckAtNs != Deadline.NONE) {
+                sk.compressedAckAtNs = Deadline.NONE;
+                tcp.timersChanged(sk);
+            }
+        }
+        // tcp_dec_quickack_mode(): an ACK that acknowledged new data uses up one quick ACK.
+        if (sk.ackQuick > 0) {
+            int pkts = (sk.ackPending & TcpSock.ACK_SCHED) != 0 ? 1 : 0;
+            if (pkts >= sk.ackQuick) {
+                sk.ackQuick = 0;
+                sk.atoNs = TcpConstants.TCP_ATO_MIN_NS;
+            } else {
+                sk.ackQuick -= pkts;
+            }
+        }
+        sk.ackPending = 0;
+        if (sk.delackAtNs != Deadline.NONE) {
+            long was = sk.delackAtNs;
+            sk.delackAtNs = Deadline.NONE;
+            tcp.timersChanged(sk);
+            tcp.traceTimer(sk, "delack", "cancel", was, "the ACK went out with this segment");
+        }
+    }
+
+    /** tcp_event_data_sent(): a reply within the ATO of the last arrival counts towards ping-pong mode. */
+    void dataSent(TcpSock sk) {
+        long nowNs = now();
+        long nowJ = jiffies(nowNs);
+        if (sk.packetsInFlight() == 0 && sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0
+                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
+            cwndRestart(sk, nowNs - sk.lsndtimeNs);
+        }
+        if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
+                && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
+            if (sk.pingpong < 255) {
+                sk.pingpong++;
+            }
+        }
+        sk.lsndtimeNs = nowNs;
+    }
+
+    /** tcp_cwnd_restart() (RFC 7661 / RFC 5681 4.1): after idle, cwnd halves per RTO down to the initial window. */
+    private void cwndRestart(TcpSock sk, long idleNs) {
+        int restart = Math.min(TcpConstants.TCP_INIT_CWND, sk.sndCwnd);
+        sk.sndSsthresh = Math.max(sk.sndSsthresh == Integer.MAX_VALUE ? sk.sndSsthresh : sk.sndSsthresh,
+                (sk.sndCwnd >> 1) + (sk.sndCwnd >> 2));
+        int cwnd = sk.sndCwnd;
+        long delta = idleNs;
+        while ((delta -= sk.rtoNs) > 0 && cwnd > restart) {
+            cwnd >>= 1;
+        }
+        sk.sndCwnd = Math.max(cwnd, restart);
+        sk.sndCwndStampNs = now();
+    }
+
+    /** tcp_cleanup_rbuf(): after a read, ACK if that was owed or the window opened a lot. */
+    void cleanupRbuf(TcpSock sk, int copied) {
+        if (!sk.state.synchronizedState()) {
+            return;
+        }
+        boolean timeToAck = false;
+        if ((sk.ackPending & TcpSock.ACK_SCHED) != 0) {
+            int thresh = sysctl(SysctlKey.TCP_PINGPONG_THRESH);
+            if ((sk.rcvNxt - sk.rcvWup) > sk.rcvMss
+                    || (copied > 0 && ((sk.ackPending & TcpSock.ACK_PUSHED2) != 0
+                    || ((sk.ackPending & TcpSock.ACK_PUSHED) != 0 && !sk.inPingpong(thresh)))
+                    && sk.rcvQueued() == 0)) {
+                timeToAck = true;
+            }
+        }
+        if (copied > 0 && !timeToAck && (sk.shutdown & TcpSock.RCV_SHUTDOWN) == 0) {
+            int rcvWindowNow = sk.receiveWindow();
+            if (2 * rcvWindowNow <= sk.windowClamp) {
+                int newWindow = tcp.output.rawSelectWindow(sk);
+                if (newWindow != 0 && newWindow >= 2 * rcvWindowNow) {
+                    if (tcp.tracing()) {
+                        tcp.output.sendAck(sk, "application read freed buffer: window update (window at least doubled)");
+                    } else {
+                        tcp.output.sendAck(sk, "window update");
+                    }
+                    return;
+                }
+            }
+        }
+        if (timeToAck) {
+            tcp.output.sendAck(sk, "application read the data: the owed ACK goes now (tcp_cleanup_rbuf)");
+        }
+    }
+
+    // ================================================================ rate limits
+
+    /** tcp_oow_rate_limited(): at most one ACK per tcp_invalid_ratelimit ms for out-of-window pure ACKs and SYNs. */
+    boolean oowRateLimited(TcpSock sk, Segment s, Mib mib) {
+        if (s.seq != s.endSeq && !s.has(TcpFlags.SYN)) {
+            return false;   // data segments are never rate limited
+        }
+        return oowRateLimited(sk, mib);
+    }
+
+    /** __tcp_oow_rate_limited(). */
+    boolean oowRateLimited(TcpSock sk, Mib mib) {
+        long nowJ = jiffies(now());
+        if (sk.lastOowAckSet) {
+            long elapsed = nowJ - jiffies(sk.lastOowAckNs);
+            if (elapsed >= 0 && elapsed < tcp.jiffies.fromMillis(sysctl(SysctlKey.TCP_INVALID_RATELIMIT))) {
+                tcp.mib.inc(mib);
+                return true;
+            }
+        }
+        sk.lastOowAckNs = now();
+        sk.lastOowAckSet = true;
+        return false;
+    }
+
+    /** The per-host RFC 5961 budget (tcp_challenge_ack_limit per second, randomized in Linux). */
+    boolean hostChallengeBudget(int limit) {
+        long second = Math.floorDiv(now(), Nanos.PER_SECOND);
+        if (second != challengeSecond) {
+            challengeSecond = second;
+            challengeCount = limit;
+        }
+        if (challengeCount > 0) {
+            challengeCount--;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,646 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.sys.Mib;
+import dev.jtcp.sys.SysctlKey;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.time.Nanos;
+import dev.jtcp.trace.SegmentEvent;
+import dev.jtcp.wire.Endpoint;
+import dev.jtcp.wire.Seq;
+import dev.jtcp.wire.TcpFlags;
+import dev.jtcp.wire.TcpHeader;
+import dev.jtcp.wire.TcpOptions;
+
+/**
+ * The small sockets (net/ipv4/tcp_minisocks.c, inet_connection_sock.c, tcp_ipv4.c): a listener taking
+ * SYNs, half-open requests in SYN_RECV with their SYN-ACK timer, the birth of a full connection on the
+ * third ACK, and TIME_WAIT / orphaned FIN_WAIT2 records.
+ */
+final class TcpMinisocks {
+    private final Tcp tcp;
+
+    TcpMinisocks(Tcp tcp) {
+        this.tcp = tcp;
+    }
+
+    private int sysctl(SysctlKey k) {
+        return tcp.sysctl.get(k);
+    }
+
+    private long now() {
+        return tcp.now();
+    }
+
+    private void traceDrop(TcpInput.Segment s, String why) {
+        if (tcp.tracing()) {
+            tcp.tracer().emit(new SegmentEvent(now(), tcp.host.hostName(), SegmentEvent.Kind.DROP,
+                    new Endpoint(s.saddr, s.th.srcPort()), new Endpoint(s.daddr, s.th.dstPort()), s.th, s.len,
+                    tcp.host.hostName(), why, null));
+        }
+    }
+
+    // ================================================================ LISTEN
+
+    /** tcp_rcv_state_process() for a listener. */
+    void listenRcv(TcpSock listener, TcpInput.Segment s) {
+        if (s.has(TcpFlags.ACK)) {
+            tcp.input.sendResetFor(s, "ACK to a listener with no matching half-open connection: RST (RFC 9293 3.10.7.2)");
+            return;
+        }
+        if (s.has(TcpFlags.RST)) {
+            traceDrop(s, "RST to a listener is ignored");
+            return;
+        }
+        if (!s.has(TcpFlags.SYN) || s.has(TcpFlags.FIN)) {
+            traceDrop(s, "listener accepts only SYN");
+            return;
+        }
+        connRequest(listener, s, 0);
+    }
+
+    /** sk_acceptq_is_full(): the accept queue is full when its length exceeds the backlog. */
+    private static boolean acceptQueueFull(TcpSock listener) {
+        return listener.acceptQueue.size() > listener.maxAckBacklog;
+    }
+
+    /** tcp_conn_request(): a SYN for a listener becomes a request sock and a SYN-ACK. */
+    void connRequest(TcpSock listener, TcpInput.Segment s, int isnFromTimeWait) {
+        // inet_csk_reqsk_queue_is_full(): without SYN cookies (the listener issue adds them) a full SYN
+        // queue drops the SYN.
+        if (listener.synQueueLen >= listener.maxAckBacklog && sysctl(SysctlKey.TCP_SYNCOOKIES) != 2) {
+            tcp.mib.inc(Mib.TcpExtTCPReqQFullDrop);
+            tcp.mib.inc(Mib.TcpExtListenDrops);
+            traceDrop(s, "SYN queue full (" + listener.synQueueLen + " half-open, backlog " + listener.maxAckBacklog + "): SYN dropped");
+            return;
+        }
+        if (acceptQueueFull(listener)) {
+            tcp.mib.inc(Mib.TcpExtListenOverflows);
+            tcp.mib.inc(Mib.TcpExtListenDrops);
+            traceDrop(s, "accept queue full (" + listener.acceptQueue.size() + " > backlog " + listener.maxAckBacklog
+                    + "): SYN dropped (ListenOverflows)");
+            return;
+        }
+        int maxSynBacklog = sysctl(SysctlKey.TCP_MAX_SYN_BACKLOG);
+        if (sysctl(SysctlKey.TCP_SYNCOOKIES) == 0 && maxSynBacklog - listener.synQueueLen < (maxSynBacklog >> 2)) {
+            tcp.mib.inc(Mib.TcpExtListenDrops);
+            traceDrop(s, "without SYN cookies the last quarter of tcp_max_syn_backlog is kept for proven peers: SYN dropped");
+            return;
+        }
+        TcpOptions o = s.th.options();
+        RequestSock req = new RequestSock(listener);
+        req.localAddr = s.daddr;
+        req.localPort = s.th.dstPort();
+        req.remoteAddr = s.saddr;
+        req.remotePort = s.th.srcPort();
+        req.irs = s.seq;
+        req.mss = o.mss() > 0 ? o.mss() : TcpConstants.TCP_MSS_DEFAULT;
+        if (listener.userMss != 0 && listener.userMss < req.mss) {
+            req.mss = listener.userMss;
+        }
+        req.tstampOk = sysctl(SysctlKey.TCP_TIMESTAMPS) != 0 && o.hasTimestamps();
+        req.sackOk = sysctl(SysctlKey.TCP_SACK) != 0 && o.sackPermitted();
+        req.wscaleOk = sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0 && o.windowScale() >= 0;
+        req.sndWscale = req.wscaleOk ? Math.min(o.windowScale(), TcpConstants.TCP_MAX_WSCALE) : 0;
+        req.tsRecent = req.tstampOk ? o.tsVal() : 0;
+        req.tsOffset = req.tstampOk ? tcp.tsOffset(req.localAddr, req.remoteAddr) : 0;
+        req.iss = isnFromTimeWait != 0 ? isnFromTimeWait
+                : tcp.secureSeq(req.localAddr, req.remoteAddr, req.localPort, req.remotePort);
+        // tcp_openreq_init_rwin(): the window offered in the SYN-ACK.
+        int advmss = tcp.output.advertisedMss(listener, req.remoteAddr);
+        int fullSpace = tcp.output.fullSpace(listener);
+        int clamp = listener.userRcvBuf ? fullSpace : 0;
+        int[] w = tcp.output.selectInitialWindow(fullSpace,
+                advmss - (req.tstampOk ? TcpConstants.TCPOLEN_TSTAMP_ALIGNED : 0), clamp, req.wscaleOk);
+        req.rcvWnd = w[0];
+        req.rcvWscale = w[2];
+        req.synRcvdNs = now();
+        req.timeoutNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
+        listener.synQueueLen++;
+        tcp.hash(req);
+        tcp.traceState(req, TcpState.LISTEN, TcpState.SYN_RECV, "SYN to a listener: half-open request created (SYN queue "
+                + listener.synQueueLen + ")");
+        sendSynAck(req, "tcp_v4_send_synack: answer the SYN");
+        req.expiresNs = tcp.fireAt(req.timeoutNs);
+        tcp.timersChanged(req);
+        tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer: initial RTO 1 s");
+    }
+
+    /** tcp_make_synack(). */
+    void sendSynAck(RequestSock req, String why) {
+        int tsVal = tcp.tsNow(req.tsOffset);
+        TcpOptions opts = TcpOptions.synLinux(tcp.output.advertisedMss(req.listener, req.remoteAddr),
+                req.sackOk, req.tstampOk, tsVal, req.tsRecent, req.wscaleOk ? req.rcvWscale : -1);
+        TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.irs + 1, TcpFlags.SYN | TcpFlags.ACK,
+                Math.min(req.rcvWnd, 65535), 0, 0, opts);
+        if (req.snt_synackNs == 0) {
+            req.snt_synackNs = now();
+        }
+        tcp.host.ipOutput(req.localAddr, req.remoteAddr, h, null, 0, 0, why);
+        tcp.mib.inc(Mib.TcpOutSegs);
+    }
+
+    /** tcp_rtx_synack(). */
+    private void rtxSynAck(RequestSock req, String why) {
+        sendSynAck(req, why);
+        tcp.mib.inc(Mib.TcpRetransSegs);
+        tcp.mib.inc(Mib.TcpExtTCPSynRetrans);
+        req.numRetrans++;
+    }
+
+    /** reqsk_timer_handler(): SYN-ACK retransmission with backoff, then the request is dropped. */
+    void requestTimer(RequestSock req) {
+        long was = req.expiresNs;
+        TcpSock listener = req.listener;
+        int maxRetries = listener.synRetries != 0 ? listener.synRetries : sysctl(SysctlKey.TCP_SYNACK_RETRIES);
+        tcp.mib.inc(Mib.TcpExtTCPTimeouts);
+        boolean expire = req.numTimeout >= maxRetries;
+        if (!expire) {
+            tcp.traceTimer(req, "retransmit", "fire", was, "SYN-ACK timer expired");
+            if (!req.acked) {
+                rtxSynAck(req, "SYN-ACK retransmission #" + (req.numRetrans + 1) + " (timer, backoff "
+                        + Nanos.toMillis(req.timeoutNs << req.numTimeout) + " ms)");
+            }
+            req.numTimeout++;
+            long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
+            req.expiresNs = tcp.fireAt(timeout);
+            tcp.timersChanged(req);
+            tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer backs off: "
+                    + Nanos.toMillis(timeout) + " ms");
+            return;
+        }
+        tcp.traceTimer(req, "retransmit", "fire", was, "SYN-ACK timer expired");
+        dropRequest(req, "tcp_synack_retries (" + maxRetries + ") exhausted: half-open request dropped");
+    }
+
+    /** inet_csk_reqsk_queue_drop(). */
+    void dropRequest(RequestSock req, String why) {
+        tcp.requestRemoved(req);
+        req.expiresNs = Deadline.NONE;
+        if (req.listener.synQueueLen > 0) {
+            req.listener.synQueueLen--;
+        }
+        tcp.traceState(req, TcpState.SYN_RECV, TcpState.CLOSE, why);
+    }
+
+    /** tcp_v4_reqsk_send_ack(): an ACK from a request sock (for an out-of-window segment). */
+    private void reqSendAck(RequestSock req, String why) {
+        TcpOptions opts = req.tstampOk ? TcpOptions.dataLinux(true, tcp.tsNow(req.tsOffset), req.tsRecent, java.util.List.of())
+                : TcpOptions.NONE;
+        TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss + 1, req.irs + 1, TcpFlags.ACK,
+                Math.min(req.rcvWnd >>> req.rcvWscale, 65535), 0, 0, opts);
+        tcp.host.ipOutput(req.localAddr, req.remoteAddr, h, null, 0, 0, why);
+        tcp.mib.inc(Mib.TcpOutSegs);
+    }
+
+    private boolean reqOowRateLimited(RequestSock req, TcpInput.Segment s) {
+        if (s.seq != s.endSeq && !s.has(TcpFlags.SYN)) {
+            return false;
+        }
+        if (req.lastOowAckSet) {
+            long elapsed = tcp.jiffiesNow() - tcp.jiffies.at(req.lastOowAckNs);
+            if (elapsed >= 0 && elapsed < tcp.jiffies.fromMillis(sysctl(SysctlKey.TCP_INVALID_RATELIMIT))) {
+                tcp.mib.inc(Mib.TcpExtTCPACKSkippedSynRecv);
+                return true;
+            }
+        }
+        req.lastOowAckNs = now();
+        req.lastOowAckSet = true;
+        return false;
+    }
+
+    /** tcp_check_req(): a segment for a half-open request. */
+    void requestRcv(RequestSock req, TcpInput.Segment s) {
+        TcpSock listener = req.listener;
+        TcpOptions o = s.th.options();
+        boolean pawsReject = false;
+        if (req.tstampOk && o.hasTimestamps()) {
+            // RFC 7323 PAWS against the SYN's timestamp.
+            pawsReject = (req.tsRecent - o.tsVal()) > 0 && req.tsRecent != 0 && !s.has(TcpFlags.RST);
+        }
+        // A retransmitted SYN: answer with the SYN-ACK again and restart the timer.
+        if (s.seq == req.irs && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN
+                && !pawsReject) {
+            if (!reqOowRateLimited(req, s)) {
+                rtxSynAck(req, "retransmitted SYN: SYN-ACK sent again (tcp_check_req)");
+                long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
+                req.expiresNs = tcp.fireAt(timeout);
+                tcp.timersChanged(req);
+                tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer restarted by the retransmitted SYN");
+            } else {
+                traceDrop(s, "retransmitted SYN within tcp_invalid_ratelimit: no SYN-ACK");
+            }
+            return;
+        }
+        // An ACK that does not acknowledge our SYN-ACK: the listener answers it with RST.
+        if (s.has(TcpFlags.ACK) && s.th.ack() != req.iss + 1) {
+            tcp.input.sendResetFor(s, "ACK " + Integer.toUnsignedString(s.th.ack()) + " does not acknowledge our SYN-ACK: RST");
+            return;
+        }
+        int rcvNxt = req.irs + 1;
+        int win = Math.min(req.rcvWnd, 65535);
+        if (pawsReject || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + win)) {
+            if (!s.has(TcpFlags.RST)) {
+                if (!reqOowRateLimited(req, s)) {
+                    reqSendAck(req, "segment outside the SYN_RECV window: ACK");
+                }
+                traceDrop(s, pawsReject ? "PAWS reject in SYN_RECV" : "outside the window offered in the SYN-ACK");
+            } else {
+                traceDrop(s, "RST outside the window offered in the SYN-ACK is ignored");
+            }
+            if (pawsReject) {
+                tcp.mib.inc(Mib.TcpExtPAWSEstab);
+            }
+            return;
+        }
+        int flg = s.th.flags();
+        if (s.seq == req.irs) {
+            flg &= ~TcpFlags.SYN;
+        }
+        if ((flg & (TcpFlags.RST | TcpFlags.SYN)) != 0) {
+            tcp.mib.inc(Mib.TcpAttemptFails);
+            if ((flg & TcpFlags.RST) == 0) {
+                tcp.input.sendResetFor(s, "SYN in the window of a half-open connection: RST");
+            }
+            tcp.mib.inc(Mib.TcpExtEmbryonicRsts);
+            dropRequest(req, (flg & TcpFlags.RST) != 0
+                    ? "RST for a half-open connection: request dropped (old duplicate SYN, RFC 9293 3.5)"
+                    : "SYN in window of a half-open connection: request dropped");
+            return;
+        }
+        if ((flg & TcpFlags.ACK) == 0) {
+            traceDrop(s, "SYN_RECV: segment without ACK is discarded");
+            return;
+        }
+        // The third ACK: a full socket is born unless the accept queue is full.
+        if (acceptQueueFull(listener)) {
+            tcp.mib.inc(Mib.TcpExtListenOverflows);
+            tcp.mib.inc(Mib.TcpExtListenDrops);
+            if (sysctl(SysctlKey.TCP_ABORT_ON_OVERFLOW) == 0) {
+                req.acked = true;
+                traceDrop(s, "accept queue full: third ACK dropped; the SYN-ACK timer keeps running (tcp_abort_on_overflow=0)");
+                return;
+            }
+            tcp.input.sendResetFor(s, "accept queue full and tcp_abort_on_overflow=1: RST");
+            dropRequest(req, "accept queue overflow: request aborted");
+            return;
+        }
+        TcpSock child = createChild(req, s);
+        tcp.requestRemoved(req);
+        listener.synQueueLen--;
+        tcp.hash(child);
+        tcp.timersChanged(child);
+        tcp.childBorn(listener, child);
+        // tcp_child_process(): the child processes the ACK (and any data on it) in SYN_RECV.
+        child.state = TcpState.SYN_RECV;
+        tcp.setState(child, TcpState.ESTABLISHED, "third ACK of the handshake: connection established (accept queue "
+                + listener.acceptQueue.size() + ")");
+        if (tcp.input.rcv(child, s)) {
+            tcp.input.sendResetFor(s, "new connection asked for a reset");
+        }
+    }
+
+    private static boolean inWindow(int seq, int endSeq, int sWin, int eWin) {
+        if (seq == sWin) {
+            return true;
+        }
+        if (Seq.gt(endSeq, sWin) && Seq.lt(seq, eWin)) {
+            return true;
+        }
+        return seq == eWin && seq == endSeq;
+    }
+
+    /** tcp_create_openreq_child() + tcp_v4_syn_recv_sock() + the SYN_RECV arm of tcp_rcv_state_process(). */
+    private TcpSock createChild(RequestSock req, TcpInput.Segment s) {
+        TcpSock l = req.listener;
+        TcpSock c = new TcpSock(tcp.newSockId(), tcp.sysctl.get(SysctlKey.TCP_WMEM, 1), l.rcvBuf);
+        c.localAddr = req.localAddr;
+        c.localPort = req.localPort;
+        c.remoteAddr = req.remoteAddr;
+        c.remotePort = req.remotePort;
+        // Options a child inherits from its listener.
+        c.reuseAddr = l.reuseAddr;
+        c.noDelay = l.noDelay;
+        c.keepAliveOn = l.keepAliveOn;
+        c.keepIdleSec = l.keepIdleSec;
+        c.keepIntvlSec = l.keepIntvlSec;
+        c.keepCnt = l.keepCnt;
+        c.oobInline = l.oobInline;
+        c.lingerOn = l.lingerOn;
+        c.lingerSeconds = l.lingerSeconds;
+        c.linger2 = l.linger2;
+        c.userMss = l.userMss;
+        c.userTimeoutMs = l.userTimeoutMs;
+        c.userRcvBuf = l.userRcvBuf;
+        c.userSndBuf = l.userSndBuf;
+        if (l.userSndBuf) {
+            c.sndBuf = l.sndBuf;
+        }
+        c.state = TcpState.SYN_RECV;
+        c.iss = req.iss;
+        c.irs = req.irs;
+        c.sndUna = req.iss + 1;
+        c.sndNxt = req.iss + 1;
+        c.sndUp = req.iss + 1;
+        c.writeSeq = req.iss + 1;
+        c.pushedSeq = req.iss + 1;
+        c.sndSml = req.iss + 1;
+        c.sndUnaPos = 0;
+        c.sendBuf.resetAt(0);
+        c.rcvNxt = req.irs + 1;
+        c.rcvWup = c.rcvNxt;
+        c.copiedSeq = c.rcvNxt;
+        c.copiedPos = 0;
+        c.recvBuf.resetAt(0);
+        c.rcvWnd = req.rcvWnd;
+        c.rcvWscale = req.rcvWscale;
+        c.sndWscale = req.sndWscale;
+        c.wscaleOk = req.wscaleOk;
+        c.sackOk = req.sackOk;
+        c.tstampOk = req.tstampOk;
+        c.tsOffset = req.tsOffset;
+        c.tsRecent = req.tsRecent;
+        c.tsRecentStampNs = now();
+        c.tcpHeaderLen = TcpConstants.TCP_HEADER_LEN + (c.tstampOk ? TcpConstants.TCPOLEN_TSTAMP_ALIGNED : 0);
+        c.mssClamp = req.mss;
+        c.advMss = tcp.output.advertisedMss(c, c.remoteAddr);
+        c.windowClamp = (int) Math.min(65535L << c.rcvWscale, Integer.MAX_VALUE);
+        c.rcvSsthresh = c.rcvWnd;
+        c.sndWnd = s.th.window() << c.sndWscale;
+        c.sndWl1 = s.seq;
+        c.maxWindow = c.sndWnd;
+        c.totalRetrans = req.numRetrans;
+        c.rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
+        c.lrcvtimeNs = now();
+        c.rcvTstampNs = now();
+        c.bindPortLocked = true;
+        tcp.output.syncMss(c);
+        tcp.input.initializeRcvMss(c);
+        c.lastSegSize = Math.max(0, s.len);
+        tcp.register(c);
+        tcp.bindChildPort(c);
+        tcp.mib.inc(Mib.TcpPassiveOpens);
+        // tcp_synack_rtt_meas(): the RTT of the SYN-ACK if it was not retransmitted, else the timestamp echo.
+        if (req.numRetrans == 0 && req.snt_synackNs != 0) {
+            long rttUs = Math.max(1, Nanos.toMicros(now() - req.snt_synackNs));
+            tcp.input.rttEstimator(c, rttUs);
+            tcp.input.setRto(c);
+        } else if (c.tstampOk && s.th.options().hasTimestamps() && s.th.options().tsEcr() != 0) {
+            int delta = tcp.tsNow(c.tsOffset) - s.th.options().tsEcr();
+            if (delta >= 0) {
+                tcp.input.rttEstimator(c, Math.max(1, delta) * 1000L);
+                tcp.input.setRto(c);
+            }
+        }
+        // The SYN_RECV arm of tcp_rcv_state_process().
+        if (c.tstampOk) {
+            c.advMss -= TcpConstants.TCPOLEN_TSTAMP_ALIGNED;
+        }
+        c.retransStampSet = false;
+        tcp.input.initTransfer(c);
+        c.lsndtimeNs = now();
+        tcp.input.initializeRcvMss(c);
+        if (c.keepAliveOn) {
+            tcp.timers.resetKeepalive(c);
+        }
+        return c;
+    }
+
+    // ================================================================ TIME_WAIT
+
+    /** tcp_time_wait(): the connection becomes a TIME_WAIT (or orphaned FIN_WAIT2) record. */
+    void timeWait(TcpSock sk, TcpState substate, long timeoNs) {
+        if (tcp.timeWaitCount() >= sysctl(SysctlKey.TCP_MAX_TW_BUCKETS)) {
+            tcp.mib.inc(Mib.TcpExtTCPTimeWaitOverflow);
+            tcp.done(sk, "tcp_max_tw_buckets reached: closed without TIME_WAIT");
+            return;
+        }
+        TimeWaitSock tw = new TimeWaitSock();
+        tw.localAddr = sk.localAddr;
+        tw.localPort = sk.localPort;
+        tw.remoteAddr = sk.remoteAddr;
+        tw.remotePort = sk.remotePort;
+        tw.substate = substate;
+        tw.sndNxt = sk.sndNxt;
+        tw.rcvNxt = sk.rcvNxt;
+        tw.rcvWnd = sk.receiveWindow();
+        tw.rcvWscale = sk.rcvWscale;
+        tw.tsRecent = sk.tsRecent;
+        tw.tsRecentStampNs = sk.tsRecentStampNs;
+        tw.tsOffset = sk.tsOffset;
+        tw.tstampOk = sk.tstampOk;
+        tw.reuse = sk.reuseAddr;
+        long rto = (sk.rtoNs << 2) - (sk.rtoNs >> 1);
+        long timeo = Math.max(timeoNs, rto);
+        if (substate == TcpState.TIME_WAIT) {
+            timeo = TcpConstants.TCP_TIMEWAIT_LEN_NS;
+        }
+        TcpState from = sk.state;
+        // The full socket goes quietly: its 4-tuple and port pass to the record.
+        tcp.timers.clearXmitTimers(sk);
+        sk.shutdown = TcpSock.SHUTDOWN_MASK;
+        if (sk.portBound) {
+            tcp.transferPort(sk, tw);
+        }
+        tcp.replace(sk, tw);
+        if ((from == TcpState.ESTABLISHED || from == TcpState.CLOSE_WAIT)) {
+            tcp.mib.dec(Mib.TcpCurrEstab);
+        }
+        sk.state = TcpState.CLOSE;
+        tcp.timeWaitAdded();
+        if (from != substate) {
+            tcp.traceState(tw, from, substate, substate == TcpState.TIME_WAIT
+                    ? "our FIN acknowledged and the peer's FIN received: TIME_WAIT for 2MSL (60 s)"
+                    : "orphaned FIN_WAIT2 becomes a compact record for tcp_fin_timeout");
+        }
+        tw.expiresNs = tcp.fireAt(timeo);
+        tcp.timersChanged(tw);
+        tcp.traceTimer(tw, substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "arm", tw.expiresNs,
+                substate == TcpState.TIME_WAIT ? "TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s)"
+                        : "orphaned FIN_WAIT2 lasts tcp_fin_timeout (" + Nanos.toMillis(timeo) / 1000 + " s)");
+        if (sk.orphan) {
+            tcp.forget(sk);
+        } else {
+            tcp.wake(sk);
+        }
+    }
+
+    /** The TIME_WAIT / FIN_WAIT2 record's timer: it ends. */
+    void timeWaitTimer(TimeWaitSock tw) {
+        long was = tw.expiresNs;
+        boolean timeWait = tw.substate == TcpState.TIME_WAIT;
+        tcp.traceTimer(tw, timeWait ? "time_wait" : "fin_wait2", "fire", was,
+                timeWait ? "2MSL elapsed" : "tcp_fin_timeout elapsed");
+        tw.expiresNs = Deadline.NONE;
+        tcp.timeWaitRemoved(tw);
+        tcp.mib.inc(Mib.TcpExtTW);
+        tcp.traceState(tw, tw.substate, TcpState.CLOSE, timeWait ? "TIME_WAIT over (2MSL = 60 s)"
+                : "FIN_WAIT2 timed out (tcp_fin_timeout): connection closed without a FIN from the peer");
+    }
+
+    /** The record ends early (assassination by RST, reuse, a new SYN). */
+    void killTimeWait(TimeWaitSock tw, String why) {
+        if (tw.expiresNs != Deadline.NONE) {
+            tcp.traceTimer(tw, tw.substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "cancel", tw.expiresNs, why);
+        }
+        tw.expiresNs = Deadline.NONE;
+        tcp.timeWaitRemoved(tw);
+        tcp.mib.inc(Mib.TcpExtTWKilled);
+        tcp.traceState(tw, tw.substate, TcpState.CLOSE, why);
+    }
+
+    private void reschedule(TimeWaitSock tw, long timeoNs, String why) {
+        tw.expiresNs = tcp.fireAt(timeoNs);
+        tcp.timersChanged(tw);
+        tcp.traceTimer(tw, tw.substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "arm", tw.expiresNs, why);
+    }
+
+    /** tcp_twsk_unique(): may connect() reuse this TIME_WAIT 4-tuple? */
+    boolean twUnique(TimeWaitSock tw) {
+        int reuse = sysctl(SysctlKey.TCP_TW_REUSE);
+        if (tw.substate == TcpState.FIN_WAIT2) {
+            reuse = 0;
+        }
+        if (reuse == 2) {
+            boolean loopback = (tw.remoteAddr >>> 24) == 127 || (tw.localAddr >>> 24) == 127;
+            if (!loopback) {
+                reuse = 0;
+            }
+        }
+        return reuse != 0 && tw.tstampOk && tw.tsRecentStampNs != 0
+                && now() - (tw.expiresNs - TcpConstants.TCP_TIMEWAIT_LEN_NS) > Nanos.ofSeconds(1);
+    }
+
+    /** tcp_v4_timewait_ack(). */
+    private void timeWaitAck(TimeWaitSock tw, String why) {
+        TcpOptions opts = tw.tstampOk ? TcpOptions.dataLinux(true, tcp.tsNow(tw.tsOffset), tw.tsRecent, java.util.List.of())
+                : TcpOptions.NONE;
+        TcpHeader h = new TcpHeader(tw.localPort, tw.remotePort, tw.sndNxt, tw.rcvNxt, TcpFlags.ACK,
+                Math.min(tw.rcvWnd >>> tw.rcvWscale, 65535), 0, 0, opts);
+        tcp.host.ipOutput(tw.localAddr, tw.remoteAddr, h, null, 0, 0, why);
+        tcp.mib.inc(Mib.TcpOutSegs);
+    }
+
+    private boolean twOowRateLimited(TimeWaitSock tw, TcpInput.Segment s, Mib mib) {
+        if (s.seq != s.endSeq && !s.has(TcpFlags.SYN)) {
+            return false;
+        }
+        if (tw.lastOowAckSet) {
+            long elapsed = tcp.jiffiesNow() - tcp.jiffies.at(tw.lastOowAckNs);
+            if (elapsed >= 0 && elapsed < tcp.jiffies.fromMillis(sysctl(SysctlKey.TCP_INVALID_RATELIMIT))) {
+                tcp.mib.inc(mib);
+                return true;
+            }
+        }
+        tw.lastOowAckNs = now();
+        tw.lastOowAckSet = true;
+        return false;
+    }
+
+    /** tcp_timewait_state_process() and what tcp_v4_rcv() does with its verdict. */
+    void timeWaitRcv(TimeWaitSock tw, TcpInput.Segment s) {
+        TcpOptions o = s.th.options();
+        boolean sawTstamp = tw.tstampOk && o.hasTimestamps() && tw.tsRecentStampNs != 0;
+        boolean pawsReject = false;
+        if (sawTstamp) {
+            boolean ok = (tw.tsRecent - o.tsVal()) <= 0 || tw.tsRecent == 0
+                    || now() >= tw.tsRecentStampNs + Nanos.ofSeconds(60L * 60 * 24 * 24);
+            if (!ok && s.has(TcpFlags.RST) && now() >= tw.tsRecentStampNs + Nanos.ofSeconds(60)) {
+                ok = true;
+            }
+            pawsReject = !ok;
+        }
+        int rcvNxt = tw.rcvNxt;
+        if (tw.substate == TcpState.FIN_WAIT2) {
+            if (pawsReject || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + tw.rcvWnd)) {
+                if (!twOowRateLimited(tw, s, Mib.TcpExtTCPACKSkippedFinWait2)) {
+                    timeWaitAck(tw, "FIN_WAIT2: segment outside the window, ACK it");
+                } else {
+                    traceDrop(s, "FIN_WAIT2: out-of-window segment, ACK rate limited");
+                }
+                return;
+            }
+            if (s.has(TcpFlags.RST)) {
+                killTimeWait(tw, "RST in FIN_WAIT2: connection closed");
+                return;
+            }
+            if (s.has(TcpFlags.SYN) && !Seq.lt(s.seq, rcvNxt)) {
+                twReset(tw, s, "SYN in FIN_WAIT2: RST");
+                return;
+            }
+            if (!s.has(TcpFlags.ACK) || !Seq.gt(s.endSeq, rcvNxt) || s.endSeq == s.seq) {
+                traceDrop(s, "FIN_WAIT2: duplicate ACK, nothing to do");
+                return;
+            }
+            if (!s.has(TcpFlags.FIN) || s.endSeq != rcvNxt + 1) {
+                twReset(tw, s, "data after our close(): RST (RFC 1122 4.2.2.13)");
+                return;
+            }
+            // The peer's FIN: TIME_WAIT proper.
+            TcpState from = tw.substate;
+            tw.substate = TcpState.TIME_WAIT;
+            tw.rcvNxt = s.endSeq;
+            if (o.hasTimestamps() && tw.tstampOk) {
+                tw.tsRecent = o.tsVal();
+                tw.tsRecentStampNs = now();
+            }
+            tcp.traceState(tw, from, TcpState.TIME_WAIT, "peer's FIN received in FIN_WAIT2: TIME_WAIT for 2MSL (60 s)");
+            reschedule(tw, TcpConstants.TCP_TIMEWAIT_LEN_NS, "TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s)");
+            timeWaitAck(tw, "ACK of the peer's FIN (entering TIME_WAIT)");
+            return;
+        }
+        // TIME_WAIT proper.
+        if (!pawsReject && s.seq == rcvNxt && (s.seq == s.endSeq || s.has(TcpFlags.RST))) {
+            if (s.has(TcpFlags.RST)) {
+                if (sysctl(SysctlKey.TCP_RFC1337) == 0) {
+                    killTimeWait(tw, "RST in TIME_WAIT ends it at once (TIME_WAIT assassination, tcp_rfc1337=0)");
+                    return;
+                }
+                traceDrop(s, "RST in TIME_WAIT ignored (tcp_rfc1337=1, RFC 1337)");
+            } else {
+                reschedule(tw, TcpConstants.TCP_TIMEWAIT_LEN_NS, "ACK in TIME_WAIT: the 2MSL timer restarts");
+            }
+            if (o.hasTimestamps() && tw.tstampOk) {
+                tw.tsRecent = o.tsVal();
+                tw.tsRecentStampNs = now();
+            }
+            return;
+        }
+        // A new SYN may reopen the connection (RFC 1122 4.2.2.13) if it is above the old sequence space.
+        if (s.has(TcpFlags.SYN) && !s.has(TcpFlags.RST) && !s.has(TcpFlags.ACK) && !pawsReject
+                && (Seq.gt(s.seq, rcvNxt) || (sawTstamp && (tw.tsRecent - o.tsVal()) < 0))) {
+            int isn = tw.sndNxt + 65535 + 2;
+            if (isn == 0) {
+                isn++;
+            }
+            TcpSock listener = tcp.lookupListener(s.daddr, s.th.dstPort());
+            if (listener != null) {
+                killTimeWait(tw, "new SYN above the old sequence space reopens the 4-tuple (RFC 1122 4.2.2.13)");
+                connRequest(listener, s, isn);
+                return;
+            }
+        }
+        if (pawsReject) {
+            tcp.mib.inc(Mib.TcpExtPAWSEstab);
+        }
+        if (!s.has(TcpFlags.RST)) {
+            if (pawsReject || s.has(TcpFlags.ACK)) {
+                reschedule(tw, TcpConstants.TCP_TIMEWAIT_LEN_NS, s.has(TcpFlags.FIN)
+                        ? "retransmitted FIN in TIME_WAIT: the 2MSL timer restarts"
+                        : "segment in TIME_WAIT: the 2MSL timer restarts");
+            }
+            if (!twOowRateLimited(tw, s, Mib.TcpExtTCPACKSkippedTimeWait)) {
+                timeWaitAck(tw, s.has(TcpFlags.FIN) ? "retransmitted FIN in TIME_WAIT: ACK it again (our last ACK was lost)"
+                        : "segment in TIME_WAIT: ACK it");
+            } else {
+                traceDrop(s, "TIME_WAIT: ACK rate limited (tcp_invalid_ratelimit)");
+            }
+            return;
+        }
+        traceDrop(s, "RST outside TIME_WAIT's window is ignored");
+    }
+
+    private void twReset(TimeWaitSock tw, TcpInput.Segment s, String why) {
+        tcp.input.sendResetFor(s, why);
+        killTimeWait(tw, why);
+    }
+}

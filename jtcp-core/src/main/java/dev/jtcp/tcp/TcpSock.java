@@ -1,0 +1,370 @@
+package dev.jtcp.tcp;
+
+import dev.jtcp.time.Deadline;
+import dev.jtcp.wire.Seq;
+
+import java.util.ArrayDeque;
+
+/**
+ * One TCP socket: a full connection, or a socket not yet connected, or a listener. Fields mirror Linux's
+ * struct tcp_sock / inet_connection_sock / sock by name (snd_una is {@code sndUna}), so that a reader can
+ * hold this class next to include/linux/tcp.h. Behaviour lives in {@link TcpInput}, {@link TcpOutput},
+ * {@link TcpTimers} and {@link Tcp}; this class holds state and small derived quantities only.
+ */
+public final class TcpSock extends Sock {
+    // ---------------------------------------------------------------- identity and socket-level state
+    /** Socket id on its host (the fd an application sees). */
+    final int id;
+    TcpState state = TcpState.CLOSE;
+    /** SOCK_DEAD: the application has closed the socket; it lives on only to finish the protocol. */
+    boolean orphan;
+    /** SOCK_DONE: a FIN was received (or the connection ended): reads see end of stream. */
+    boolean done;
+    /** sk_shutdown bits: RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2. */
+    int shutdown;
+    static final int RCV_SHUTDOWN = 1;
+    static final int SEND_SHUTDOWN = 2;
+    static final int SHUTDOWN_MASK = 3;
+    /** sk_err: a hard error reported once by the next call (positive errno), 0 when none. */
+    int err;
+    /** sk_err_soft. */
+    int errSoft;
+    /** True while in the connection table (ehash). */
+    boolean hashed;
+    /** True when the local port was bound by the application (SOCK_BINDPORT_LOCK): kept on CLOSE. */
+    boolean bindPortLocked;
+    /** True when this socket holds a port in the bind table. */
+    boolean portBound;
+
+    // ---------------------------------------------------------------- options set by the application
+    boolean reuseAddr;
+    boolean keepAliveOn;
+    boolean noDelay;
+    /** TCP_CORK. */
+    boolean cork;
+    boolean oobInline;
+    boolean lingerOn;
+    int lingerSeconds;
+    /** TCP_LINGER2: per-socket tcp_fin_timeout in seconds; 0 means the sysctl, negative means none (RST). */
+    int linger2;
+    /** TCP_SYNCNT, 0 means the sysctl. */
+    int synRetries;
+    /** TCP_USER_TIMEOUT in ms, 0 means none. */
+    int userTimeoutMs;
+    /** TCP_KEEPIDLE/KEEPINTVL/KEEPCNT, 0 means the sysctl. */
+    int keepIdleSec;
+    int keepIntvlSec;
+    int keepCnt;
+    /** TCP_MAXSEG set by the application (user_mss), 0 when unset. */
+    int userMss;
+    /** SO_RCVBUF / SO_SNDBUF in bytes (Linux doubles the requested value). */
+    int rcvBuf;
+    int sndBuf;
+    boolean userRcvBuf;
+    boolean userSndBuf;
+    /** TCP_QUICKACK once-off request. */
+
+    // ---------------------------------------------------------------- listener (state LISTEN)
+    /** Accept queue: established children waiting for accept() (FIFO, O(1) at both ends). */
+    ArrayDeque<TcpSock> acceptQueue;
+    /** listen() backlog after the somaxconn cap (sk_max_ack_backlog). */
+    int maxAckBacklog;
+    /** Half-open requests of this listener (the SYN queue length, reqsk_queue_len). */
+    int synQueueLen;
+    /** The listener a not-yet-accepted child belongs to. */
+    TcpSock parent;
+
+    // ---------------------------------------------------------------- sequence space (RFC 9293 3.3.1)
+    int iss;
+    int irs;
+    int sndUna;
+    int sndNxt;
+    /** Sequence number after the last byte the application has written (plus FIN once queued). */
+    int writeSeq;
+    int sndWnd;
+    int sndWl1;
+    int maxWindow;
+    /** Urgent pointer: sequence just after the urgent byte (BSD convention). Equal to sndUna when idle. */
+    int sndUp;
+    int pushedSeq;
+    /** Last small segment's end (Minshall's Nagle variant). */
+    int sndSml;
+
+    int rcvNxt;
+    /** rcv_wup: rcv_nxt when the window was last advertised. */
+    int rcvWup;
+    /** rcv_wnd: the window last advertised, in bytes. */
+    int rcvWnd;
+    int rcvSsthresh;
+    int windowClamp;
+    /** copied_seq: the next sequence number the application will read. */
+    int copiedSeq;
+    /** urg_data (TCP_URG_VALID | byte, TCP_URG_NOTYET, TCP_URG_READ) and urg_seq. */
+    int urgData;
+    int urgSeq;
+
+    // ---------------------------------------------------------------- negotiated options (tcp_options_received)
+    boolean tstampOk;
+    boolean sackOk;
+    boolean wscaleOk;
+    int sndWscale;
+    int rcvWscale;
+    /** Peer's MSS option (mss_clamp). */
+    int mssClamp;
+    /** Our advertised MSS. */
+    int advMss;
+    /** Effective MSS for data we send (mss_cache), timestamps already subtracted. */
+    int mssCache;
+    int tsRecent;
+    long tsRecentStampNs;
+    int tsOffset;
+    /** Fields of the segment being processed (rx_opt.saw_tstamp, rcv_tsval, rcv_tsecr). */
+    boolean sawTstamp;
+    int rcvTsval;
+    int rcvTsecr;
+    /** TCP header length of our segments, options included (tcp_header_len). */
+    int tcpHeaderLen;
+
+    // ---------------------------------------------------------------- RTT and RTO (RFC 6298, tcp_rtt_estimator)
+    long srttUs;      // smoothed RTT << 3
+    long mdevUs;      // mean deviation << 2
+    long mdevMaxUs;
+    long rttvarUs;
+    int rttSeq;
+    long minRttUs = Long.MAX_VALUE;
+    long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
+    int backoff;
+    /** icsk_retransmits: consecutive timeouts without progress. */
+    int retransmits;
+    int totalRetrans;
+    /** total_rto: RTO expirations over the connection (drives tcp_syn_linear_timeouts). */
+    int totalRto;
+    /** retrans_stamp: when the oldest unacknowledged retransmitted data was first sent; 0 when none. */
+    long retransStampNs;
+    boolean retransStampSet;
+    long lsndtimeNs;
+    long rcvTstampNs;
+    /** icsk_probes_out: unanswered zero-window or keepalive probes. */
+    int probesOut;
+    long probesTstampNs;
+
+    // ---------------------------------------------------------------- delayed ACK (icsk_ack)
+    static final int ACK_SCHED = 1;
+    static final int ACK_TIMER = 2;
+    static final int ACK_PUSHED = 4;
+    static final int ACK_PUSHED2 = 8;
+    static final int ACK_NOW = 16;
+    int ackPending;
+    int ackQuick;
+    int pingpong;
+    long atoNs;
+    long lrcvtimeNs;
+    int lastSegSize;
+    /** icsk_ack.rcv_mss: estimate of the peer's MSS. */
+    int rcvMss;
+    long delackAtNs = Deadline.NONE;
+    /** icsk_ack.timeout: the jiffy the delayed ACK is due. */
+    long delackTimeoutJ;
+    /** SACK compression (tcp_comp_sack): ACKs held back and when they go. */
+    int compressedAck;
+    int compressedAckRcvNxt;
+    int dupAckCounter;
+    long compressedAckAtNs = Deadline.NONE;
+    /** Last out-of-window ACK sent (tcp_oow_rate_limited), and whether one was. */
+    long lastOowAckNs;
+    boolean lastOowAckSet;
+
+    // ---------------------------------------------------------------- retransmit / probe / keepalive timers
+    static final int XMIT_NONE = 0;
+    static final int XMIT_RETRANS = 1;
+    static final int XMIT_PROBE0 = 3;
+    static final int XMIT_LOSS_PROBE = 5;
+    int xmitTimer = XMIT_NONE;
+    long xmitAtNs = Deadline.NONE;
+    /** sk_timer: keepalive, or FIN_WAIT2 for an orphan whose fin timeout exceeds TIME_WAIT's length. */
+    static final int SKT_NONE = 0;
+    static final int SKT_KEEPALIVE = 1;
+    static final int SKT_FIN_WAIT2 = 2;
+    int skTimer = SKT_NONE;
+    long skTimerAtNs = Deadline.NONE;
+
+    // ---------------------------------------------------------------- congestion control
+    int sndCwnd = TcpConstants.TCP_INIT_CWND;
+    int sndSsthresh = Integer.MAX_VALUE;   // TCP_INFINITE_SSTHRESH
+    int sndCwndCnt;
+    long sndCwndStampNs;
+    static final int CA_OPEN = 0;
+    static final int CA_DISORDER = 1;
+    static final int CA_CWR = 2;
+    static final int CA_RECOVERY = 3;
+    static final int CA_LOSS = 4;
+    int caState = CA_OPEN;
+    int highSeq;
+    int priorSsthresh;
+    int priorCwnd;
+    int undoMarker;
+    int undoRetrans;
+    int reordering;
+    int packetsOut;
+    int sackedOut;
+    int lostOut;
+    int retransOut;
+    /** Duplicate ACKs in a row (non-SACK peers). */
+    int dupAcks;
+    /** tcp_cwnd_validate() state: was the window the limit, how much was in flight, until when. */
+    boolean isCwndLimited;
+    int maxPacketsOut;
+    int cwndUsageSeq;
+    boolean tlpPending;
+    int tlpHighSeq;
+    long bytesAcked;
+    long bytesReceived;
+    long bytesSent;
+    long bytesRetrans;
+    int segsIn;
+    int segsOut;
+    int dataSegsIn;
+    int dataSegsOut;
+    long deliveredSegs;
+
+    // ---------------------------------------------------------------- send side buffers
+    /** Bytes from snd_una to write_seq (payload only; SYN and FIN take no space). */
+    final ByteRing sendBuf;
+    /** Stream position of sndUna's first payload byte in sendBuf. */
+    long sndUnaPos;
+    /** Sent, unacknowledged segments in sequence order (Linux's tcp_rtx_queue). */
+    final ArrayDeque<TxSegment> rtxQueue = new ArrayDeque<>();
+    /** Ends of application writes not yet sent (PSH marks), in order. */
+    final ArrayDeque<Integer> pushMarks = new ArrayDeque<>();
+    /** A FIN is queued at writeSeq - 1. */
+    boolean finQueued;
+    /** A SYN is outstanding (SYN_SENT or simultaneous open SYN_RECV): the first TxSegment is the SYN. */
+
+    // ---------------------------------------------------------------- receive side buffers
+    final ByteRing recvBuf;
+    /** Stream position of copiedSeq in recvBuf. */
+    long copiedPos;
+    /** Out-of-order segments, sorted by sequence, non-overlapping. */
+    final ArrayDeque<OfoSegment> ofoQueue = new ArrayDeque<>();
+    /** Received SACK state we advertise (tp->selective_acks, duplicate_sack). */
+    final int[] sackStart = new int[4];
+    final int[] sackEnd = new int[4];
+    int numSacks;
+    boolean dsack;
+    int dsackStart;
+    int dsackEnd;
+
+    /** Set when the application should be woken (readable, writable, connected, error). */
+    boolean wakePending;
+    /** Number of times the connection was established (for the accept/connect bookkeeping). */
+
+    TcpSock(int id, int sndBufInitial, int rcvBufInitial) {
+        this.id = id;
+        this.sndBuf = sndBufInitial;
+        this.rcvBuf = rcvBufInitial;
+        this.sendBuf = new ByteRing(4096);
+        this.recvBuf = new ByteRing(4096);
+    }
+
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public TcpState state() {
+        return state;
+    }
+
+    @Override
+    long nextTimerNs() {
+        long d = Math.min(xmitAtNs, delackAtNs);
+        d = Math.min(d, skTimerAtNs);
+        return Math.min(d, compressedAckAtNs);
+    }
+
+    // ---------------------------------------------------------------- derived quantities
+
+    /** tcp_receive_window(): what remains of the window last advertised. */
+    int receiveWindow() {
+        int win = rcvWup + rcvWnd - rcvNxt;
+        return Math.max(win, 0);
+    }
+
+    /** tcp_wnd_end(): right edge of the peer's window. */
+    int wndEnd() {
+        return sndUna + sndWnd;
+    }
+
+    /** The peer's FIN has been received in order (it occupies rcv_nxt - 1). */
+    boolean finReceived;
+
+    /** Sequence number after the last in-order data byte (a received FIN excluded). */
+    int rcvDataEnd() {
+        return finReceived ? rcvNxt - 1 : rcvNxt;
+    }
+
+    /** Bytes the application has not read yet (in order). */
+    int readable() {
+        return rcvDataEnd() - copiedSeq;
+    }
+
+    /** Payload bytes held in the receive queues (in order plus out of order). */
+    int rcvQueued() {
+        int n = recvBuf.size();
+        for (OfoSegment o : ofoQueue) {
+            n += o.data.length;
+        }
+        return n;
+    }
+
+    /** Payload bytes in the send queue (written, not yet acknowledged). */
+    int sndQueued() {
+        return sendBuf.size();
+    }
+
+    /** tcp_packets_in_flight(): packets_out - left_out + retrans_out. */
+    int packetsInFlight() {
+        return packetsOut - (sackedOut + lostOut) + retransOut;
+    }
+
+    /** Sequence number of the first byte that has not been sent. */
+    boolean hasUnsent() {
+        return Seq.lt(sndNxt, writeSeq);
+    }
+
+    /** Stream position (in sendBuf) of a send-side sequence number. */
+    long sndPos(int seq) {
+        return sndUnaPos + Seq.diff(seq, sndUna);
+    }
+
+    /** The last byte of payload + 1 (excludes a queued FIN). */
+    int dataEnd() {
+        return finQueued ? writeSeq - 1 : writeSeq;
+    }
+
+    boolean inPingpong(int thresh) {
+        return pingpong >= thresh;
+    }
+
+    /** tcp_urg_mode(): urgent data not yet acknowledged. */
+    boolean urgMode() {
+        return sndUp != sndUna;
+    }
+
+    /** One out-of-order segment held by the receiver. */
+    static final class OfoSegment {
+        int seq;
+        byte[] data;
+        boolean fin;
+
+        OfoSegment(int seq, byte[] data, boolean fin) {
+            this.seq = seq;
+            this.data = data;
+            this.fin = fin;
+        }
+
+        int end() {
+            return seq + data.length + (fin ? 1 : 0);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.jtcp.tcp;
+
+/**
+ * One transmitted segment awaiting acknowledgement (an skb of Linux's retransmission queue), with
+ * 32-bit sequence numbers compared by {@link dev.jtcp.wire.Seq}.
+ */
+final class TxSegment {
+    /** TCPCB_SACKED_ACKED: the receiver has this segment (SACK). */
+    static final int SACKED_ACKED = 0x01;
+    /** TCPCB_SACKED_RETRANS: retransmitted and that retransmission is still in flight. */
+    static final int SACKED_RETRANS = 0x02;
+    /** TCPCB_LOST: marked lost by the loss detector. */
+    static final int LOST = 0x04;
+    /** TCPCB_EVER_RETRANS. */
+    static final int EVER_RETRANS = 0x80;
+
+    int start;
+    int end;           // exclusive; includes SYN and FIN
+    int tcpFlags;      // SYN, FIN, PSH as they were first sent
+    int sacked;
+    long firstTxNs;
+    long lastTxNs;
+    int retransCount;
+
+    int seqLength() {
+        return end - start;
+    }
+
+    /** Payload bytes (sequence length minus SYN and FIN). */
+    int payload() {
+        int n = end - start;
+        if ((tcpFlags & dev.jtcp.wire.TcpFlags.SYN) != 0) {
+            n--;
+        }
+        if ((tcpFlags & dev.jtcp.wire.TcpFlags.FIN) != 0) {
+            n--;
+        }
+        return n;
+    }
+
+    boolean has(int bit) {
+        return (sacked & bit) != 0;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.jtcp.wire;
+
+import java.util.Objects;
+
+/**
+ * Builds whole IPv4+TCP packets: the stack's output path and the tests' packet factory.
+ *
+ * <p>The IPv4 header is Linux's for a TCP socket: 20 bytes, TOS 0, DF set (Linux does path MTU
+ * discovery, RFC 1191, so it sets DF), not a fragment, protocol 6, header checksum computed. The
+ * TCP header is written as given except for its checksum field, which is computed over the
+ * pseudo-header, header and payload (RFC 9293 section 3.1), so the record's checksum is ignored.
+ */
+public final class PacketBuilder {
+
+    private static final int MAX_TOTAL_LENGTH = 0xFFFF;
+
+    private PacketBuilder() {
+    }
+
+    /** Total packet length for this header and payload length: 20 + TCP header + payload. */
+    public static int totalLength(TcpHeader tcp, int payloadLen) {
+        return Ipv4Header.MIN_HEADER_LENGTH + tcp.headerLength() + payloadLen;
+    }
+
+    /** A new array holding the IPv4 header, the TCP header with a correct checksum, and the payload. */
+    public static byte[] ipv4Tcp(int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp,
+                                 byte[] payload, int payloadOff, int payloadLen) {
+        byte[] buf = new byte[checkedTotal(tcp, payloadLen)];
+        writeIpv4Tcp(buf, 0, srcAddr, dstAddr, ttl, ipId, tcp, payload, payloadOff, payloadLen);
+        return buf;
+    }
+
+    /** A packet with the whole of {@code payload}. */
+    public static byte[] ipv4Tcp(int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp, byte[] payload) {
+        return ipv4Tcp(srcAddr, dstAddr, ttl, ipId, tcp, payload, 0, payload.length);
+    }
+
+    /** A packet without payload. */
+    public static byte[] ipv4Tcp(int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp) {
+        return ipv4Tcp(srcAddr, dstAddr, ttl, ipId, tcp, null, 0, 0);
+    }
+
+    /**
+     * Writes the packet into {@code buf} at {@code off}.
+     *
+     * @param payload may be null when {@code payloadLen} is 0
+     * @return the total length written
+     * @throws IllegalArgumentException  when the packet would exceed 65535 bytes
+     * @throws IndexOutOfBoundsException when {@code buf} or {@code payload} is too small
+     */
+    public static int writeIpv4Tcp(byte[] buf, int off, int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp,
+                                   byte[] payload, int payloadOff, int payloadLen) {
+        int total = checkedTotal(tcp, payloadLen);
+        if (payloadLen > 0) {
+            Objects.requireNonNull(payload, "payload");
+            Bytes.checkSlice(payloadOff, payloadLen, payload.length);
+        }
+        Bytes.checkSlice(off, total, buf.length);
+        int tcpOff = off + Ipv4Header.MIN_HEADER_LENGTH;
+        int tcpLen = total - Ipv4Header.MIN_HEADER_LENGTH;
+
+        Ipv4Header.of(srcAddr, dstAddr, Ipv4Header.PROTO_TCP, ttl, ipId, tcpLen).emit(buf, off);
+        tcp.emit(buf, tcpOff);
+        if (payloadLen > 0) {
+            System.arraycopy(payload, payloadOff, buf, tcpOff + tcp.headerLength(), payloadLen);
+        }
+        Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, 0);
+        Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, Checksum.tcpIpv4(srcAddr, dstAddr, buf, tcpOff, tcpLen));
+        return total;
+    }
+
+    private static int checkedTotal(TcpHeader tcp, int payloadLen) {
+        if (payloadLen < 0) {
+            throw new IllegalArgumentException("payloadLen is negative: " + payloadLen);
+        }
+        long total = (long) Ipv4Header.MIN_HEADER_LENGTH + tcp.headerLength() + payloadLen;
+        if (total > MAX_TOTAL_LENGTH) {
+            throw new IllegalArgumentException("an IPv4 packet is at most 65535 bytes, this one would be " + total);
+        }
+        return (int) total;
+    }
+}

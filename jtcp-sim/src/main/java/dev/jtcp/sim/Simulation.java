@@ -1,0 +1,451 @@
+package dev.jtcp.sim;
+
+import dev.jtcp.stack.NetStack;
+import dev.jtcp.sys.Sysctl;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.time.Rng;
+import dev.jtcp.trace.SegmentEvent;
+import dev.jtcp.trace.TraceLog;
+import dev.jtcp.trace.Tracer;
+import dev.jtcp.wire.Endpoint;
+import dev.jtcp.wire.Ipv4Addr;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * A deterministic discrete-event simulation: hosts running jtcp stacks, links between them with delay,
+ * bandwidth, a drop-tail queue and seeded faults, scripted fault rules, and application timelines. Time
+ * is virtual: it jumps from one event to the next (a packet arrival, a stack timer, a process waking),
+ * so two minutes of SYN retries take milliseconds. The same seed gives the same trace, byte for byte.
+ *
+ * <pre>{@code
+ * Simulation sim = Simulation.builder()
+ *         .seed(1)
+ *         .host("client", "10.0.0.1")
+ *         .host("server", "10.0.0.2")
+ *         .link("client", "server", LinkSpec.rtt(Duration.ofMillis(50)))
+ *         .build();
+ * sim.app("server", p -> { SimSocket l = p.socket(); l.bind(80); l.listen(16); l.accept(); });
+ * sim.app("client", p -> { p.socket().connect("10.0.0.2", 80); p.sleep(Duration.ofSeconds(1)); });
+ * sim.run(Duration.ofMinutes(5));
+ * }</pre>
+ */
+public final class Simulation implements AutoCloseable {
+    private final long seed;
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+    private final Map<Integer, Host> byAddress = new HashMap<>();
+    private final Map<String, Link> links = new HashMap<>();
+    private final List<Fault> faults;
+    private final TraceLog trace;
+    private final Tracer tracer;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private long eventSeq;
+    private long processSeq;
+    private long nowNs;
+    private boolean closed;
+
+    private sealed interface Action permits Arrival, StackTimer, Wake, Start {}
+
+    private record Arrival(Host host, byte[] packet) implements Action {}
+
+    private record StackTimer(Host host) implements Action {}
+
+    private record Wake(SimProcess process) implements Action {}
+
+    private record Start(SimProcess process) implements Action {}
+
+    private record Event(long tNs, long seq, Action action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(tNs, o.tNs);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private Simulation(Builder b) {
+        this.seed = b.seed;
+        this.faults = List.copyOf(b.faults);
+        this.trace = b.traceEnabled ? new TraceLog() : null;
+        this.tracer = b.traceEnabled ? trace : Tracer.NONE;
+        for (Builder.HostSpec hs : b.hosts.values()) {
+            Sysctl s = b.sysctl.copy();
+            for (String a : b.hostSysctl.getOrDefault(hs.name, List.of())) {
+                s.apply(a);
+            }
+            NetStack.Builder nb = NetStack.builder(hs.name).seed(seed).sysctl(s).tracer(tracer)
+                    .hz(b.hz).timerWheel(b.timerWheel).sink(this::transmit);
+            for (int addr : hs.addresses) {
+                nb.address(addr);
+            }
+            NetStack stack = nb.build();
+            Host host = new Host(hs.name, stack);
+            stack.onWake(sk -> host.dirty = true);
+            hosts.put(hs.name, host);
+            for (int addr : hs.addresses) {
+                if (byAddress.putIfAbsent(addr, host) != null) {
+                    throw new IllegalArgumentException("address " + Ipv4Addr.format(addr) + " is used by two hosts");
+                }
+            }
+        }
+        Rng root = new Rng(seed);
+        for (Builder.LinkSpecEntry l : b.links) {
+            Host a = hosts.get(l.a);
+            Host bb = hosts.get(l.b);
+            links.put(l.a + ">" + l.b, new Link(l.a, l.b, l.ab, root.split("link:" + l.a + ">" + l.b)));
+            links.put(l.b + ">" + l.a, new Link(l.b, l.a, l.ba, root.split("link:" + l.b + ">" + l.a)));
+            // The stacks learn the MTU towards the other end.
+            for (int addr : b.hosts.get(l.b).addresses) {
+                a.stack.addRoute(Ipv4Addr.format(addr) + "/32", l.ab.mtu());
+            }
+            for (int addr : b.hosts.get(l.a).addresses) {
+                bb.stack.addRoute(Ipv4Addr.format(addr) + "/32", l.ba.mtu());
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link Simulation}: hosts, links, settings, faults. */
+    public static final class Builder {
+        private long seed = 1;
+        private final Map<String, HostSpec> hosts = new LinkedHashMap<>();
+        private final List<LinkSpecEntry> links = new ArrayList<>();
+        private final Sysctl sysctl = new Sysctl();
+        private final Map<String, List<String>> hostSysctl = new HashMap<>();
+        private final List<Fault> faults = new ArrayList<>();
+        private boolean traceEnabled = true;
+        private int hz = NetStack.DEFAULT_HZ;
+        private boolean timerWheel = true;
+
+        private record HostSpec(String name, List<Integer> addresses) {}
+
+        private record LinkSpecEntry(String a, String b, LinkSpec ab, LinkSpec ba) {}
+
+        private Builder() {}
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** A host with one or more IPv4 addresses. */
+        public Builder host(String name, String... addresses) {
+            Objects.requireNonNull(name, "name");
+            if (hosts.containsKey(name)) {
+                throw new IllegalArgumentException("host '" + name + "' defined twice");
+            }
+            if (addresses.length == 0) {
+                throw new IllegalArgumentException("host '" + name + "' needs an address");
+            }
+            List<Integer> l = new ArrayList<>();
+            for (String a : addresses) {
+                l.add(Ipv4Addr.parse(a));
+            }
+            hosts.put(name, new HostSpec(name, l));
+            return this;
+        }
+
+        /** A link whose two directions behave alike. */
+        public Builder link(String a, String b, LinkSpec spec) {
+            return link(a, b, spec, spec);
+        }
+
+        /** A link with a spec per direction (a to b, b to a). */
+        public Builder link(String a, String b, LinkSpec ab, LinkSpec ba) {
+            if (!hosts.containsKey(a) || !hosts.containsKey(b)) {
+                throw new IllegalArgumentException("link " + a + "-" + b + ": define both hosts first (known: " + hosts.keySet() + ")");
+            }
+            links.add(new LinkSpecEntry(a, b, ab, ba));
+            return this;
+        }
+
+        /** A setting for every host, by Linux name ("net.ipv4.tcp_syn_retries", "5"). */
+        public Builder sysctl(String linuxName, String value) {
+            sysctl.set(linuxName, value);
+            return this;
+        }
+
+        /** A setting for one host. */
+        public Builder sysctl(String host, String linuxName, String value) {
+            new Sysctl().set(linuxName, value);   // validate now, with the same message
+            hostSysctl.computeIfAbsent(host, h -> new ArrayList<>()).add(linuxName + "=" + value);
+            return this;
+        }
+
+        public Builder fault(Fault fault) {
+            faults.add(Objects.requireNonNull(fault));
+            return this;
+        }
+
+        /** The kernel tick (CONFIG_HZ) and timer-wheel model of every host's TCP timers. */
+        public Builder hz(int hz, boolean timerWheel) {
+            new dev.jtcp.tcp.Jiffies(hz, timerWheel);   // validates
+            this.hz = hz;
+            this.timerWheel = timerWheel;
+            return this;
+        }
+
+        /** Keep a trace of every event (on by default; benchmarks turn it off). */
+        public Builder trace(boolean enabled) {
+            this.traceEnabled = enabled;
+            return this;
+        }
+
+        public Simulation build() {
+            return new Simulation(this);
+        }
+    }
+
+    // ================================================================ applications
+
+    /** Runs app on host from the start of the simulation. */
+    public void app(String host, App app) {
+        app(host, Duration.ZERO, app);
+    }
+
+    /** Runs app on host from virtual time start. */
+    public void app(String host, Duration start, App app) {
+        Host h = host(host);
+        SimProcess p = new SimProcess(h, "app" + h.processes.size(), processSeq++, app, this);
+        h.processes.add(p);
+        push(Math.max(nowNs, start.toNanos()), new Start(p));
+    }
+
+    private Host host(String name) {
+        Host h = hosts.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("no host '" + name + "'; hosts: " + hosts.keySet());
+        }
+        return h;
+    }
+
+    /** The stack of a host (its sockets, counters, settings). */
+    public NetStack stack(String host) {
+        return host(host).stack;
+    }
+
+    public List<String> hostNames() {
+        return List.copyOf(hosts.keySet());
+    }
+
+    /** The trace so far, or null when tracing is off. */
+    public TraceLog trace() {
+        return trace;
+    }
+
+    public long nowNs() {
+        return nowNs;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    // ================================================================ running
+
+    /**
+     * Runs until nothing is left to happen (no packet in flight, no timer, no runnable process) or the
+     * virtual clock reaches limit, whichever comes first. Returns the virtual time reached.
+     */
+    public long run(Duration limit) {
+        return runUntil(limit.toNanos(), true);
+    }
+
+    /** Runs until exactly the virtual time t (the clock ends at t even if all is quiet earlier). */
+    public long runFor(Duration t) {
+        return runUntil(t.toNanos(), false);
+    }
+
+    private long runUntil(long limitNs, boolean stopWhenQuiet) {
+        if (closed) {
+            throw new IllegalStateException("simulation is closed");
+        }
+        while (true) {
+            resolveRunnable();
+            Event e = queue.peek();
+            if (e == null || e.tNs > limitNs) {
+                break;
+            }
+            queue.poll();
+            if (e.action instanceof StackTimer st && st.host.stack.nextDeadlineNs() > e.tNs) {
+                // A stale wake-up: the timer it was queued for was cancelled or moved later.
+                if (st.host.timerScheduledNs == e.tNs) {
+                    st.host.timerScheduledNs = Deadline.NONE;
+                    scheduleTimer(st.host);
+                }
+                continue;
+            }
+            nowNs = Math.max(nowNs, e.tNs);
+            handle(e.action);
+        }
+        if (!stopWhenQuiet || !queue.isEmpty()) {
+            nowNs = Math.max(nowNs, limitNs);
+            for (Host h : hosts.values()) {
+                h.stack.advanceTo(nowNs);
+            }
+        }
+        return nowNs;
+    }
+
+    private void handle(Action a) {
+        switch (a) {
+            case Arrival arr -> {
+                arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
+                arr.host.dirty = true;
+                scheduleTimer(arr.host);
+            }
+            case StackTimer st -> {
+                if (st.host.timerScheduledNs <= nowNs) {
+                    st.host.timerScheduledNs = Deadline.NONE;
+                }
+                st.host.stack.advanceTo(nowNs);
+                st.host.dirty = true;
+                scheduleTimer(st.host);
+            }
+            case Wake w -> {
+                w.process.woken = true;
+                w.process.host.dirty = true;
+            }
+            case Start s -> runProcess(s.process);
+        }
+    }
+
+    /** Resume every blocked process whose condition now holds, in a fixed order, until none is left. */
+    private void resolveRunnable() {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (Host h : hosts.values()) {
+                if (!h.dirty) {
+                    continue;
+                }
+                h.dirty = false;
+                for (int i = 0; i < h.processes.size(); i++) {
+                    SimProcess p = h.processes.get(i);
+                    if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
+                        runProcess(p);
+                        progress = true;
+                    }
+                }
+            }
+        }
+    }
+
+    private void runProcess(SimProcess p) {
+        p.host.stack.advanceTo(nowNs);
+        p.resume();
+        if (p.failure != null) {
+            Throwable t = p.failure;
+            p.failure = null;
+            throw new SimulationException("application " + p.name + " on " + p.host.name + " failed at "
+                    + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + t, t);
+        }
+        p.host.dirty = true;
+        for (Host h : hosts.values()) {
+            scheduleTimer(h);
+        }
+    }
+
+    private void scheduleTimer(Host h) {
+        long d = h.stack.nextDeadlineNs();
+        if (d == Deadline.NONE || h.timerScheduledNs <= d) {
+            return;
+        }
+        h.timerScheduledNs = d;
+        push(Math.max(d, nowNs), new StackTimer(h));
+    }
+
+    private void push(long t, Action a) {
+        queue.add(new Event(t, eventSeq++, a));
+    }
+
+    /** Process side: sleep until now + d. */
+    void sleep(SimProcess p, long dNs) {
+        p.woken = false;
+        push(nowNs + Math.max(0, dNs), new Wake(p));
+        p.block(() -> p.woken);
+    }
+
+    // ================================================================ the network
+
+    /** A stack transmitted a packet: route it, apply faults, schedule its arrival. */
+    private void transmit(NetStack from, byte[] packet) {
+        if (packet.length < 20) {
+            return;
+        }
+        int dst = ((packet[16] & 0xff) << 24) | ((packet[17] & 0xff) << 16) | ((packet[18] & 0xff) << 8) | (packet[19] & 0xff);
+        Host src = hosts.get(from.name());
+        Host to = byAddress.get(dst);
+        if (to == src) {
+            push(nowNs, new Arrival(to, packet));   // loopback: delivered at once, after this step
+            return;
+        }
+        if (to == null) {
+            traceNetworkDrop(src.name, src.name, packet, "no host has address " + Ipv4Addr.format(dst));
+            return;
+        }
+        Link link = links.get(src.name + ">" + to.name);
+        if (link == null) {
+            traceNetworkDrop(src.name, to.name, packet, "no link from " + src.name + " to " + to.name);
+            return;
+        }
+        if (!faults.isEmpty()) {
+            SimPacket sp = SimPacket.of(nowNs, src.name, to.name, packet);
+            for (Fault f : faults) {
+                if (f.apply(sp)) {
+                    traceNetworkDrop(src.name, to.name, packet, "fault rule: " + f.description());
+                    return;
+                }
+            }
+        }
+        Link.Verdict v = link.send(nowNs, packet.length);
+        if (v.dropWhy() != null) {
+            traceNetworkDrop(src.name, to.name, packet, v.dropWhy());
+            return;
+        }
+        byte[] delivered = packet;
+        if (v.corruptBit() >= 0) {
+            delivered = packet.clone();
+            delivered[v.corruptBit() >>> 3] ^= (byte) (1 << (v.corruptBit() & 7));
+        }
+        push(v.arrivalNs(), new Arrival(to, delivered));
+        if (v.duplicate()) {
+            push(v.duplicateArrivalNs(), new Arrival(to, delivered.clone()));
+        }
+    }
+
+    private void traceNetworkDrop(String from, String to, byte[] packet, String why) {
+        if (!tracer.enabled()) {
+            return;
+        }
+        SimPacket p = SimPacket.of(nowNs, from, to, packet);
+        int s = ((packet[12] & 0xff) << 24) | ((packet[13] & 0xff) << 16) | ((packet[14] & 0xff) << 8) | (packet[15] & 0xff);
+        int d = ((packet[16] & 0xff) << 24) | ((packet[17] & 0xff) << 16) | ((packet[18] & 0xff) << 8) | (packet[19] & 0xff);
+        Endpoint se = new Endpoint(s, p.tcp() != null ? p.tcp().srcPort() : 0);
+        Endpoint de = new Endpoint(d, p.tcp() != null ? p.tcp().dstPort() : 0);
+        tracer.emit(new SegmentEvent(nowNs, to, SegmentEvent.Kind.DROP, se, de, p.tcp(), p.payloadLength(), "network", why, packet));
+    }
+
+    /** Ends every process that is still blocked; the simulation cannot run afterwards. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Host h : hosts.values()) {
+            for (SimProcess p : h.processes) {
+                p.abort();
+            }
+        }
+    }
+}
