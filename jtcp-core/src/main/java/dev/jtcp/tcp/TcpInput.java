@@ -1614,7 +1614,7 @@ final class TcpInput {
 
     /** tcp_data_snd_check(): the window may have opened; send what waits. */
     void dataSndCheck(TcpSock sk) {
-        tcp.output.pushPendingFrames(sk, "ACK opened the window");
+        tcp.output.pushPendingFrames(sk, "ACK arrived: queued data goes now (window, congestion window or Nagle no longer hold it)");
     }
 
     /** tcp_ack_snd_check() / __tcp_ack_snd_check(): ACK now, or schedule a delayed ACK. */

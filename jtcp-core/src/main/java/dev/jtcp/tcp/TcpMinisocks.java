@@ -157,8 +157,8 @@ final class TcpMinisocks {
         if (!expire) {
             tcp.traceTimer(req, "retransmit", "fire", was, "SYN-ACK timer expired");
             if (!req.acked) {
-                rtxSynAck(req, "SYN-ACK retransmission #" + (req.numRetrans + 1) + " (timer, backoff "
-                        + Nanos.toMillis(req.timeoutNs << req.numTimeout) + " ms)");
+                rtxSynAck(req, "SYN-ACK timer retransmission " + (req.numTimeout + 1) + " of tcp_synack_retries "
+                        + maxRetries + " (timeout was " + Nanos.toMillis(req.timeoutNs << req.numTimeout) + " ms)");
             }
             req.numTimeout++;
             long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));

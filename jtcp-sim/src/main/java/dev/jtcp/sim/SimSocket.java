@@ -184,7 +184,7 @@ public final class SimSocket {
 
     private static String quote(byte[] data) {
         StringBuilder sb = new StringBuilder(data.length + 2).append('"');
-        int n = Math.min(data.length, 64);
+        int n = Math.min(data.length, 40);
         for (int i = 0; i < n; i++) {
             int c = data[i] & 0xff;
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {

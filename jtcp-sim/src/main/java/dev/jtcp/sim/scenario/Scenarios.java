@@ -85,6 +85,16 @@ public final class Scenarios {
         s.readToEnd(4096);
     }
 
+    /** Printable bulk data: "0123456789abcdef..." repeated, so reads in the trace are legible. */
+    private static byte[] bulk(int n) {
+        byte[] b = new byte[n];
+        String pattern = "0123456789abcdefghijklmnopqrstuvwxyz";
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) pattern.charAt(i % pattern.length());
+        }
+        return b;
+    }
+
     private static Predicate<SimPacket> nth(Predicate<SimPacket> match, int n) {
         int[] count = {0};
         return p -> match.test(p) && ++count[0] == n;
@@ -140,6 +150,7 @@ public final class Scenarios {
             });
             sim.app(CLIENT, pr -> {
                 SimSocket s = connect(pr);
+                pr.sleep(Duration.ofMillis(100));
                 for (int i = 1; i <= 4; i++) {
                     s.write("req" + i + "!");
                     s.read(5);
@@ -506,7 +517,7 @@ public final class Scenarios {
             sim.app(CLIENT, pr -> {
                 SimSocket s = connect(pr);
                 s.setsockopt(SockOpt.TCP_NODELAY, 1);
-                s.write(new byte[30000]);
+                s.write(bulk(30000));
                 s.close();
             });
             return untilQuiet(sim);
@@ -523,11 +534,11 @@ public final class Scenarios {
             });
             sim.app(CLIENT, pr -> {
                 SimSocket s = connect(pr);
-                s.write(new byte[1000]);
+                s.write(bulk(1000));
                 pr.sleepUntil(Duration.ofSeconds(1));
-                s.write(new byte[1000]);
+                s.write(bulk(1000));
                 s.read(100);
-                s.write(new byte[10]);
+                s.write(bulk(10));
             });
             return untilQuiet(sim);
         });
