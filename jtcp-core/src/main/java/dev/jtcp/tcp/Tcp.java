@@ -347,8 +347,21 @@ public final class Tcp {
 
     // ================================================================ ISN, timestamps, ports
 
+    /**
+     * A diagnostic hook for tests and replays: initial sequence numbers come from this supplier instead
+     * of RFC 6528's generator (null restores it). Linux offers the same control through TCP_REPAIR.
+     */
+    public void overrideIsn(java.util.function.IntSupplier isns) {
+        this.isnOverride = isns;
+    }
+
+    private java.util.function.IntSupplier isnOverride;
+
     /** secure_tcp_seq() (RFC 6528): keyed hash of the 4-tuple plus a 64 ns clock. */
     int secureSeq(int saddr, int daddr, int sport, int dport) {
+        if (isnOverride != null) {
+            return isnOverride.getAsInt();
+        }
         long[] k = host.secrets();
         int hash = (int) SipHash.hash(k[0], k[1], saddr, daddr, (sport << 16) | (dport & 0xffff));
         return hash + (int) (host.isnClockNs() >>> 6);

@@ -1,0 +1,248 @@
+package dev.jtcp.testkit;
+
+import dev.jtcp.api.TcpSocket;
+import dev.jtcp.stack.EmbeddedStack;
+import dev.jtcp.stack.EmbeddedStack.Outbound;
+import dev.jtcp.sys.Sysctl;
+import dev.jtcp.time.Nanos;
+import dev.jtcp.wire.Endpoint;
+import dev.jtcp.wire.Ipv4Addr;
+import dev.jtcp.wire.TcpFlags;
+import dev.jtcp.wire.TcpHeader;
+import dev.jtcp.wire.TcpOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A scripted remote peer for one jtcp stack, in virtual time: tests read like packetdrill scripts.
+ * The peer is 192.0.2.1 (its port {@link #PEER_PORT}); the stack under test is 192.168.0.1. Sequence
+ * numbers in the script are relative: the peer's to {@link #peerIsn}, the stack's to the ISN of the
+ * first SYN or SYN-ACK it sends. Times are seconds of virtual time.
+ *
+ * <pre>{@code
+ * LadderPeer p = LadderPeer.linuxDefaults();
+ * TcpSocket l = p.listen(8080);
+ * p.in(0.0, "S", 0, 0, 0, 65535, p.synOpts(7));
+ * p.out(0.0, "S.").ack(1).win(65160);
+ * }</pre>
+ */
+public final class LadderPeer {
+    public static final String LOCAL = "192.168.0.1";
+    public static final String PEER = "192.0.2.1";
+    public static final int PEER_PORT = 40000;
+
+    public final EmbeddedStack k;
+    public final int localAddr = Ipv4Addr.parse(LOCAL);
+    public final int peerAddr = Ipv4Addr.parse(PEER);
+    public int localPort;
+    public int peerIsn;
+    public int localIsn;
+    private boolean localIsnKnown;
+    /** The peer's timestamp clock: TS val = tsBase + virtual ms. */
+    public int tsBase = 100;
+    public boolean timestamps = true;
+    /** The last TS val the stack sent (echoed by the peer). */
+    public int lastLocalTsval;
+
+    private LadderPeer(EmbeddedStack k) {
+        this.k = k;
+    }
+
+    public static LadderPeer linuxDefaults() {
+        return new LadderPeer(EmbeddedStack.create(LOCAL));
+    }
+
+    public static LadderPeer with(Sysctl s) {
+        return new LadderPeer(EmbeddedStack.create(LOCAL, s, 1, 250, true));
+    }
+
+    public static LadderPeer exactTimers(Sysctl s) {
+        return new LadderPeer(EmbeddedStack.create(LOCAL, s, 1, 1000, false));
+    }
+
+    public static long ns(double seconds) {
+        return Math.round(seconds * 1e9);
+    }
+
+    public void at(double t) {
+        k.advanceTo(ns(t));
+    }
+
+    // ---------------------------------------------------------------- application side
+
+    public TcpSocket listen(int port) {
+        TcpSocket s = TcpSocket.open(k.stack());
+        assertThat(s.bind(new Endpoint(0, port))).isZero();
+        assertThat(s.listen(128)).isZero();
+        localPort = port;
+        return s;
+    }
+
+    /** connect() from the stack to the peer (non-blocking). */
+    public TcpSocket connect() {
+        TcpSocket s = TcpSocket.open(k.stack());
+        s.connect(new Endpoint(peerAddr, PEER_PORT));
+        localPort = s.localEndpoint().port();
+        return s;
+    }
+
+    // ---------------------------------------------------------------- options
+
+    /** The options a Linux SYN or SYN-ACK carries: mss 1460, sackOK, TS, nop, wscale. */
+    public TcpOptions synOpts(int wscale) {
+        return TcpOptions.synLinux(1460, true, timestamps, tsNow(), lastLocalTsval, wscale);
+    }
+
+    public TcpOptions tsOpts() {
+        return timestamps ? TcpOptions.dataLinux(true, tsNow(), lastLocalTsval, List.of()) : TcpOptions.NONE;
+    }
+
+    public int tsNow() {
+        return tsBase + (int) Nanos.toMillis(k.nowNs());
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    /** At time t the peer sends a segment (flags in tcpdump notation, relative seq/ack). */
+    public void in(double t, String flags, int relSeq, int len, int relAck, int win, TcpOptions opts) {
+        at(t);
+        int f = parseFlags(flags);
+        TcpHeader h = new TcpHeader(PEER_PORT, localPort, peerIsn + relSeq, (f & TcpFlags.ACK) != 0 ? localIsn + relAck : 0,
+                f, win, 0, 0, opts);
+        byte[] payload = new byte[len];
+        for (int i = 0; i < len; i++) {
+            payload[i] = (byte) ('a' + (relSeq + i) % 26);
+        }
+        k.inject(peerAddr, localAddr, h, payload);
+    }
+
+    /** At time t the peer sends these bytes (ACK and PSH set) with its current timestamps. */
+    public void inData(double t, int relSeq, String data, int relAck, int win) {
+        at(t);
+        byte[] payload = data.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        TcpHeader h = new TcpHeader(PEER_PORT, localPort, peerIsn + relSeq, localIsn + relAck,
+                TcpFlags.ACK | TcpFlags.PSH, win, 0, 0, tsOpts());
+        k.inject(peerAddr, localAddr, h, payload);
+    }
+
+    /** The same with the peer's current timestamps. */
+    public void in(double t, String flags, int relSeq, int len, int relAck, int win) {
+        at(t);
+        in(t, flags, relSeq, len, relAck, win, (parseFlags(flags) & TcpFlags.SYN) != 0 ? synOpts(7) : tsOpts());
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    /** At time t the stack must have sent (as its next packet) a segment with these flags. */
+    public Expect out(double t, String flags) {
+        at(t);
+        Outbound o = k.poll();
+        assertThat(o).as("expected %s at %.6f, but nothing was sent", flags, t).isNotNull();
+        note(o);
+        assertThat(Nanos.toSecondsString(o.tNs())).as("time of %s", o).isEqualTo(Nanos.toSecondsString(ns(t)));
+        assertThat(TcpFlags.tcpdump(o.tcp().flags())).as("flags of %s", o).isEqualTo(flags);
+        return new Expect(o);
+    }
+
+    /** The next packet, whatever its time (within [from, to]). */
+    public Expect outBetween(double from, double to, String flags) {
+        at(to);
+        Outbound o = k.poll();
+        assertThat(o).as("expected %s between %.6f and %.6f", flags, from, to).isNotNull();
+        note(o);
+        assertThat(o.tNs()).as("time of %s", o).isBetween(ns(from), ns(to));
+        assertThat(TcpFlags.tcpdump(o.tcp().flags())).as("flags of %s", o).isEqualTo(flags);
+        return new Expect(o);
+    }
+
+    /** Nothing sent up to and including time t. */
+    public void none(double t) {
+        at(t);
+        List<Outbound> pending = k.drain();
+        assertThat(pending).as("nothing expected up to %.6f", t).isEmpty();
+    }
+
+    /** Every packet sent so far, read and returned. */
+    public List<Outbound> drain() {
+        List<Outbound> l = new ArrayList<>(k.drain());
+        l.forEach(this::note);
+        return l;
+    }
+
+    private void note(Outbound o) {
+        if (!localIsnKnown && o.tcp().has(TcpFlags.SYN)) {
+            localIsn = o.tcp().seq();
+            localIsnKnown = true;
+        }
+        if (o.tcp().options().hasTimestamps()) {
+            lastLocalTsval = o.tcp().options().tsVal();
+        }
+    }
+
+    /** Checks on one outbound segment, in relative numbers. */
+    public final class Expect {
+        public final Outbound o;
+
+        Expect(Outbound o) {
+            this.o = o;
+        }
+
+        public Expect seq(int rel) {
+            assertThat(o.tcp().seq() - localIsn).as("relative seq of %s", o).isEqualTo(rel);
+            return this;
+        }
+
+        public Expect ack(int rel) {
+            assertThat(o.tcp().ack() - peerIsn).as("relative ack of %s", o).isEqualTo(rel);
+            return this;
+        }
+
+        public Expect win(int w) {
+            assertThat(o.tcp().window()).as("window of %s", o).isEqualTo(w);
+            return this;
+        }
+
+        public Expect len(int n) {
+            assertThat(o.payloadLength()).as("payload length of %s", o).isEqualTo(n);
+            return this;
+        }
+
+        public Expect opts(String tcpdump) {
+            assertThat(o.tcp().options().toTcpdump().replaceAll("TS val \\d+ ecr \\d+", "TS"))
+                    .as("options of %s", o).isEqualTo(tcpdump);
+            return this;
+        }
+
+        /** SACK blocks as relative "start:end" strings. */
+        public Expect sack(String... blocks) {
+            List<String> got = new ArrayList<>();
+            o.tcp().options().sackBlocks().forEach(b -> got.add((b.start() - peerIsn) + ":" + (b.end() - peerIsn)));
+            assertThat(got).as("SACK blocks of %s", o).containsExactly(blocks);
+            return this;
+        }
+
+        public Expect urg(int ptr) {
+            assertThat(o.tcp().urgentPointer()).as("urgent pointer of %s", o).isEqualTo(ptr);
+            return this;
+        }
+    }
+
+    public static int parseFlags(String s) {
+        int f = 0;
+        for (char c : s.toCharArray()) {
+            f |= switch (c) {
+                case 'F' -> TcpFlags.FIN;
+                case 'S' -> TcpFlags.SYN;
+                case 'R' -> TcpFlags.RST;
+                case 'P' -> TcpFlags.PSH;
+                case '.' -> TcpFlags.ACK;
+                case 'U' -> TcpFlags.URG;
+                default -> throw new IllegalArgumentException("flag " + c);
+            };
+        }
+        return f;
+    }
+}
