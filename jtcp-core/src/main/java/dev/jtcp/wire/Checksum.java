@@ -15,6 +15,9 @@ package dev.jtcp.wire;
  * (UDP reserves 0x0000 for "no checksum"; TCP does not.)
  */
 public final class Checksum {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
 
     private static final long LOW_32 = 0xFFFFFFFFL;
     private static final int LOW_16 = 0xFFFF;
@@ -36,6 +39,12 @@ public final class Checksum {
         long acc = Integer.toUnsignedLong(initial);
         int end = off + len;
         int i = off;
+        // Eight bytes per load, summed as their four big-endian 16-bit words: the same accumulator as the
+        // word-by-word loop (RFC 1071 4.1), with one bounds check per eight bytes.
+        for (; i + 8 <= end; i += 8) {
+            long w = (long) LONGS.get(buf, i);
+            acc += (w >>> 48) + ((w >>> 32) & 0xFFFF) + ((w >>> 16) & 0xFFFF) + (w & 0xFFFF);
+        }
         for (; i + 1 < end; i += 2) {
             acc += Bytes.u16(buf, i);
         }
