@@ -33,6 +33,12 @@ public final class TcpSocket {
         return stack.tcp();
     }
 
+    /** The stack's trace entries of this call are complete once it returns. */
+    private int done(int result) {
+        stack.tcp().flushTrace();
+        return result;
+    }
+
     public NetStack stack() {
         return stack;
     }
@@ -60,16 +66,16 @@ public final class TcpSocket {
     }
 
     public int bind(Endpoint local) {
-        return tcp().bind(sk, local.addr(), local.port());
+        return done(tcp().bind(sk, local.addr(), local.port()));
     }
 
     public int listen(int backlog) {
-        return tcp().listen(sk, backlog);
+        return done(tcp().listen(sk, backlog));
     }
 
     /** Starts connecting: -EINPROGRESS once the SYN is out, or an immediate error. */
     public int connect(Endpoint remote) {
-        return tcp().connect(sk, remote.addr(), remote.port());
+        return done(tcp().connect(sk, remote.addr(), remote.port()));
     }
 
     /** True once a connect() has succeeded or failed. */
@@ -100,34 +106,34 @@ public final class TcpSocket {
 
     /** Copies up to len bytes into the send buffer: the count accepted, -EAGAIN when full, or -errno. */
     public int write(byte[] data, int off, int len) {
-        return tcp().send(sk, data, off, len, false);
+        return done(tcp().send(sk, data, off, len, false));
     }
 
     /** send(MSG_OOB): the last byte becomes urgent data. */
     public int writeUrgent(byte[] data, int off, int len) {
-        return tcp().send(sk, data, off, len, true);
+        return done(tcp().send(sk, data, off, len, true));
     }
 
     /** Reads up to len bytes: the count, 0 at end of stream, -EAGAIN when nothing is there, or -errno. */
     public int read(byte[] buf, int off, int len) {
-        return tcp().recv(sk, buf, off, len, 0);
+        return done(tcp().recv(sk, buf, off, len, 0));
     }
 
     /** recv() with flags ({@link Tcp#MSG_OOB}, {@link Tcp#MSG_PEEK}). */
     public int recv(byte[] buf, int off, int len, int flags) {
-        return tcp().recv(sk, buf, off, len, flags);
+        return done(tcp().recv(sk, buf, off, len, flags));
     }
 
     public int shutdown(int how) {
-        return tcp().shutdown(sk, how);
+        return done(tcp().shutdown(sk, how));
     }
 
     public int close() {
-        return tcp().close(sk);
+        return done(tcp().close(sk));
     }
 
     public int setOption(SockOpt opt, int... values) {
-        return tcp().setOption(sk, opt, values);
+        return done(tcp().setOption(sk, opt, values));
     }
 
     public int getOption(SockOpt opt) {

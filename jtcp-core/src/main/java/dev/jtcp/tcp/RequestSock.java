@@ -21,6 +21,7 @@ public final class RequestSock extends Sock {
     int tsOffset;
     long synRcvdNs;    // when the first SYN arrived
     long snt_synackNs; // when the first SYN-ACK was sent (RTT sample on completion)
+    int sntTsvalFirst; // TS val of the first SYN-ACK (snt_tsval_first)
     int numRetrans;    // SYN-ACKs retransmitted
     int numTimeout;    // timer expirations
     long timeoutNs = dev.jtcp.tcp.TcpConstants.TCP_TIMEOUT_INIT_NS;

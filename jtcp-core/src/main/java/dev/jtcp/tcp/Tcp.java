@@ -89,6 +89,36 @@ public final class Tcp {
         }
     }
 
+    /** Retransmit-timer arms of this step, by socket: only the last one of a step is traced. */
+    private final Map<Sock, TimerEvent> deferredArms = new LinkedHashMap<>();
+
+    /**
+     * Records an arm of the retransmit/persist timer. Linux often re-arms it several times while
+     * handling one input (RTO, then a loss probe); the trace shows the timer as it stands when the
+     * step ends ({@link #flushTrace()}).
+     */
+    void deferTimerArm(Sock s, String timer, long expiresNs, String why) {
+        if (tracing()) {
+            deferredArms.put(s, new TimerEvent(now(), host.hostName(), s.conn(), timer, "arm", expiresNs, why));
+        }
+    }
+
+    /** A cancel in the same step as an arm not yet traced: both vanish. True when it did. */
+    boolean dropDeferredArm(Sock s) {
+        return deferredArms.remove(s) != null;
+    }
+
+    /** Emits the timer arms deferred during this step; called when a driver's input has been handled. */
+    public void flushTrace() {
+        if (deferredArms.isEmpty()) {
+            return;
+        }
+        for (TimerEvent e : deferredArms.values()) {
+            tracer().emit(e);
+        }
+        deferredArms.clear();
+    }
+
     void traceTimer(Sock s, String timer, String action, long expiresNs, String why) {
         if (tracing()) {
             tracer().emit(new TimerEvent(now(), host.hostName(), s.conn(), timer, action, expiresNs, why));
@@ -129,6 +159,7 @@ public final class Tcp {
                 case RequestSock req -> mini.requestTimer(req);
                 case TimeWaitSock tw -> mini.timeWaitTimer(tw);
             }
+            flushTrace();
             // A handler that did not move the deadline forward must not spin: re-key unconditionally.
             if (s.heapIndex >= 0 && s.deadlineNs <= nowNs && s.nextTimerNs() <= nowNs) {
                 throw new IllegalStateException("timer did not advance for " + s.conn());
@@ -1224,6 +1255,7 @@ public final class Tcp {
     /** tcp_v4_rcv(): one TCP segment for this host. */
     public void receive(int srcAddr, int dstAddr, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff, int payloadLen) {
         input.v4Rcv(srcAddr, dstAddr, th, buf, payloadOff, payloadLen);
+        flushTrace();
     }
 
     /** The listener for a request, and the accept-queue bookkeeping when a child is born. */

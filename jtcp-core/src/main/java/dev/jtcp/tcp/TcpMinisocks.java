@@ -134,6 +134,7 @@ final class TcpMinisocks {
                 Math.min(req.rcvWnd, 65535), 0, 0, opts);
         if (req.snt_synackNs == 0) {
             req.snt_synackNs = now();
+            req.sntTsvalFirst = tsVal;
         }
         tcp.host.ipOutput(req.localAddr, req.remoteAddr, h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
@@ -397,6 +398,12 @@ final class TcpMinisocks {
         }
         c.retransStampSet = false;
         tcp.input.initTransfer(c);
+        // tcp_try_undo_spurious_syn(): if the ACK echoes the first SYN-ACK's timestamp, the SYN-ACK
+        // retransmissions were spurious and the initial window is not cut to one segment.
+        if (req.numTimeout > 0 && c.tstampOk && s.th.options().hasTimestamps()
+                && s.th.options().tsEcr() == req.sntTsvalFirst) {
+            c.sndCwnd = TcpConstants.TCP_INIT_CWND;
+        }
         c.lsndtimeNs = now();
         tcp.input.initializeRcvMss(c);
         if (c.keepAliveOn) {

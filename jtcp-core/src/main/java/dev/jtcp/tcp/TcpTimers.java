@@ -49,7 +49,7 @@ final class TcpTimers {
         sk.xmitAtNs = at;
         tcp.timersChanged(sk);
         if (changed) {
-            tcp.traceTimer(sk, xmitName(kind), "arm", at, why);
+            tcp.deferTimerArm(sk, xmitName(kind), at, why);
         }
     }
 
@@ -63,7 +63,9 @@ final class TcpTimers {
         sk.xmitTimer = TcpSock.XMIT_NONE;
         sk.xmitAtNs = Deadline.NONE;
         tcp.timersChanged(sk);
-        tcp.traceTimer(sk, xmitName(kind), "cancel", was, why);
+        if (!tcp.dropDeferredArm(sk)) {
+            tcp.traceTimer(sk, xmitName(kind), "cancel", was, why);
+        }
     }
 
     /** tcp_clear_xmit_timers(): every timer of a connection that has ended. */
@@ -152,7 +154,7 @@ final class TcpTimers {
         sk.xmitAtNs = at;
         tcp.timersChanged(sk);
         if (changed) {
-            tcp.traceTimer(sk, "retransmit", "arm", at, "tail loss probe (RFC 8985 7.2): PTO "
+            tcp.deferTimerArm(sk, "retransmit", at, "tail loss probe (RFC 8985 7.2): PTO "
                     + Nanos.toMillis(timeoutNs) + " ms");
         }
         return true;
