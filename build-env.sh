@@ -40,5 +40,5 @@ mvn_quiet() {
     echo "jtcp: Maven (mvn) is needed to build; install it (e.g. apt-get install maven)" >&2
     return 1
   fi
-  MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -q "$@"
+  MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -q -Dstyle.color=never "$@"
 }
