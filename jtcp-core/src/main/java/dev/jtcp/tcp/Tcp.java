@@ -1059,9 +1059,6 @@ public final class Tcp {
         if (sk.urgData != 0 && !sk.oobInline && Seq.ge(sk.urgSeq, sk.copiedSeq) && Seq.lt(sk.urgSeq, sk.rcvNxt)) {
             unread--;   // the out-of-band byte is not stream data
         }
-        if (sk.done && unread > 0 && finInReceiveQueue(sk)) {
-            unread--;
-        }
         unread = Math.max(0, unread);
         purgeReceive(sk);
         if (sk.state == TcpState.CLOSE) {
@@ -1080,10 +1077,6 @@ public final class Tcp {
         }
         orphanAndJudge(sk, sk.state);
         return 0;
-    }
-
-    private boolean finInReceiveQueue(TcpSock sk) {
-        return false;   // FIN occupies no byte in our receive ring: readable() counts data only
     }
 
     /** The tail of __tcp_close(): orphan the socket, then decide how long it lives. */

@@ -62,7 +62,6 @@ public final class TcpSock extends Sock {
     int sndBuf;
     boolean userRcvBuf;
     boolean userSndBuf;
-    /** TCP_QUICKACK once-off request. */
 
     // ---------------------------------------------------------------- listener (state LISTEN)
     /** Accept queue: established children waiting for accept() (FIFO, O(1) at both ends). */
@@ -238,7 +237,6 @@ public final class TcpSock extends Sock {
     final ArrayDeque<Integer> pushMarks = new ArrayDeque<>();
     /** A FIN is queued at writeSeq - 1. */
     boolean finQueued;
-    /** A SYN is outstanding (SYN_SENT or simultaneous open SYN_RECV): the first TxSegment is the SYN. */
 
     // ---------------------------------------------------------------- receive side buffers
     final ByteRing recvBuf;
@@ -254,9 +252,6 @@ public final class TcpSock extends Sock {
     int dsackStart;
     int dsackEnd;
 
-    /** Set when the application should be woken (readable, writable, connected, error). */
-    boolean wakePending;
-    /** Number of times the connection was established (for the accept/connect bookkeeping). */
 
     TcpSock(int id, int sndBufInitial, int rcvBufInitial) {
         this.id = id;

@@ -152,8 +152,8 @@ public final class LadderRenderer {
             if (e.tNs() != t.tNs()) {
                 return false;
             }
-            if (e instanceof TimerEvent u && u.host().equals(t.host()) && u.conn().equals(t.conn())
-                    && u.timer().equals(t.timer())) {
+            if (e instanceof TimerEvent u && "arm".equals(u.action()) && u.host().equals(t.host())
+                    && u.conn().equals(t.conn()) && u.timer().equals(t.timer())) {
                 return true;
             }
         }
@@ -203,7 +203,7 @@ public final class LadderRenderer {
             sb.append(" urg ").append(h.urgentPointer());
         }
         TcpOptions o = h.options();
-        if (h.has(TcpFlags.SYN)) {
+        if (h.has(TcpFlags.SYN) && !o.isEmpty()) {
             sb.append(" <").append(o.toTcpdump().replaceAll("TS val \\d+ ecr \\d+", "TS").replace("nop,", "")).append('>');
         } else if (!o.sackBlocks().isEmpty()) {
             int peerIsn = isns.get(s.dst(), s.src());
