@@ -119,7 +119,7 @@ final class ScenarioCommand implements Callable<Integer> {
                         .render(events, sim.hostNames(), addresses(sim)) + footer(sim);
             };
             if (nstat) {
-                rendered += nstatText(sim);
+                rendered += format == Format.jsonl ? nstatJsonl(sim) : nstatText(sim);
             }
         }
         if (out != null) {
@@ -172,9 +172,39 @@ final class ScenarioCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** The counters as JSON Lines, one object per host, so that --format jsonl stays pure JSONL. */
+    private static String nstatJsonl(Simulation sim) {
+        StringBuilder sb = new StringBuilder();
+        for (String h : sim.hostNames()) {
+            sb.append("{\"t\":").append(Nanos.toSecondsString(sim.nowNs())).append(",\"host\":");
+            Jsonl.quote(sb, h);
+            sb.append(",\"type\":\"nstat\",\"counters\":{");
+            boolean first = true;
+            for (Map.Entry<String, Long> e : sim.stack(h).mib().nonZero().entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                Jsonl.quote(sb, e.getKey());
+                sb.append(':').append(e.getValue());
+            }
+            sb.append("},\"why\":\"counters at the end of the run (nstat names)\"}\n");
+        }
+        return sb.toString();
+    }
+
     /** Writes to a temporary file beside the target, then renames: nothing half-written is left behind. */
     static void writeAtomically(Path target, String content) {
         Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new Main.UsageError("--out: cannot write " + target + ": directory " + dir + " does not exist", null);
+        }
+        if (Files.isDirectory(target)) {
+            throw new Main.UsageError("--out: cannot write " + target + ": it is a directory", null);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new Main.UsageError("--out: cannot write " + target + ": directory " + dir + " is not writable", null);
+        }
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");

@@ -56,7 +56,6 @@ public final class NetStack implements TcpHost {
     private final Jiffies jiffies;
     private final List<Route> routes = new ArrayList<>();
     private int defaultMtu = 1500;
-    private int ipId;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -84,7 +83,6 @@ public final class NetStack implements TcpHost {
         // A wall-clock epoch for the ISN clock and an uptime for the timestamp clock, both seeded.
         this.isnEpochNs = (1_700_000_000L + (rng.nextLong() >>> 40)) * 1_000_000_000L;
         this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
-        this.ipId = rng.nextInt() & 0xffff;
         this.defaultMtu = b.mtu;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
@@ -244,6 +242,7 @@ public final class NetStack implements TcpHost {
             return;
         }
         mib.inc(Mib.IpInDelivers);
+        mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
         switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), true)) {
             case TcpParse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
@@ -323,10 +322,10 @@ public final class NetStack implements TcpHost {
     }
 
     @Override
-    public void ipOutput(int srcAddr, int dstAddr, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
+    public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
-        byte[] packet = PacketBuilder.ipv4Tcp(srcAddr, dstAddr, ttl, ipId++ & 0xffff, tcpHeader,
+        byte[] packet = PacketBuilder.ipv4Tcp(srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader,
                 payload == null ? new byte[0] : payload, off, len);
         if (tracer.enabled()) {
             // The header as sent (with its checksum) is what the trace shows.

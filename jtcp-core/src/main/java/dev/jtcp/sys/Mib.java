@@ -18,7 +18,7 @@ public enum Mib {
     TcpExtTCPChallengeACK, TcpExtTCPSYNChallenge, TcpExtPAWSEstab, TcpExtTCPACKSkippedSynRecv,
     TcpExtTCPACKSkippedPAWS, TcpExtTCPACKSkippedSeq, TcpExtTCPACKSkippedFinWait2, TcpExtTCPACKSkippedTimeWait,
     TcpExtTCPACKSkippedChallenge, TcpExtListenOverflows, TcpExtListenDrops, TcpExtTCPReqQFullDrop,
-    TcpExtTCPDSACKOldSent, TcpExtTCPDSACKOfoSent, TcpExtTCPDSACKRecv, TcpExtTCPOFOQueue, TcpExtTCPOFODrop,
+    TcpExtTCPDSACKOldSent, TcpExtTCPDSACKOfoSent, TcpExtTCPDSACKRecv, TcpExtTCPDSACKOfoRecv, TcpExtTcpTimeoutRehash, TcpExtTCPHPHits, TcpExtTCPOFOQueue, TcpExtTCPOFODrop,
     TcpExtTCPOFOMerge, TcpExtTCPFastRetrans, TcpExtTCPSlowStartRetrans, TcpExtTCPLostRetransmit,
     TcpExtTCPSackRecovery, TcpExtTCPRenoRecovery, TcpExtTCPPureAcks, TcpExtTCPHPAcks, TcpExtTCPOrigDataSent,
     TcpExtTCPDelivered, TcpExtTCPToZeroWindowAdv, TcpExtTCPFromZeroWindowAdv, TcpExtTCPWantZeroWindowAdv,

@@ -398,6 +398,15 @@ public final class Tcp {
         return hash + (int) (host.isnClockNs() >>> 6);
     }
 
+    /** get_random_u16() for a socket's first IP ID, from the host's seeded secrets. */
+    int randomU16(Sock s) {
+        long[] k = host.secrets();
+        return (int) (SipHash.hash(k[1] ^ (++randomCounter), k[3], s.localAddr, s.remoteAddr,
+                (s.localPort << 16) | (s.remotePort & 0xffff)) & 0xffff);
+    }
+
+    private long randomCounter;
+
     /** secure_tcp_ts_off(): per address pair, or 0 when tcp_timestamps=2. */
     int tsOffset(int saddr, int daddr) {
         if (sysctl.get(SysctlKey.TCP_TIMESTAMPS) != 1) {
@@ -695,6 +704,7 @@ public final class Tcp {
         hash(sk);
         sk.iss = secureSeq(saddr, daddr, sk.localPort, dport);
         sk.tsOffset = tsOffset(saddr, daddr);
+        sk.inetId = randomU16(sk);
         output.connect(sk);
         return Errno.EINPROGRESS.neg();
     }

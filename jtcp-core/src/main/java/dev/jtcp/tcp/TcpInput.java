@@ -95,7 +95,6 @@ final class TcpInput {
     // ================================================================ tcp_v4_rcv(): demultiplexing
 
     void v4Rcv(int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len) {
-        tcp.mib.inc(Mib.TcpInSegs);
         Segment s = new Segment();
         s.saddr = saddr;
         s.daddr = daddr;
@@ -152,7 +151,7 @@ final class TcpInput {
         }
         tcp.mib.inc(Mib.TcpOutRsts);
         tcp.mib.inc(Mib.TcpOutSegs);
-        tcp.host.ipOutput(s.daddr, s.saddr, rst, null, 0, 0, why);
+        tcp.host.ipOutput(s.daddr, s.saddr, 0, rst, null, 0, 0, why);
     }
 
     // ================================================================ options of an arriving segment
@@ -501,8 +500,13 @@ final class TcpInput {
         if (s.has(TcpFlags.SYN)) {
             return synChallenge(sk, s);
         }
-        // Step 5: the ACK field.
-        int r = ack(sk, s, FLAG_SLOWPATH | FLAG_UPDATE_TS_RECENT
+        // Step 5: the ACK field. A segment matching Linux's header prediction takes the fast path there,
+        // which changes only what is counted (TCPHPAcks, TCPHPHits), not what is done.
+        boolean predicted = headerPredicted(sk, s);
+        if (predicted && s.len > 0) {
+            tcp.mib.inc(Mib.TcpExtTCPHPHits);
+        }
+        int r = ack(sk, s, (predicted ? 0 : FLAG_SLOWPATH) | FLAG_UPDATE_TS_RECENT
                 | (sk.state == TcpState.ESTABLISHED ? 0 : FLAG_NO_CHALLENGE_ACK));
         if (r < 0) {
             if (sk.state != TcpState.ESTABLISHED) {
@@ -583,6 +587,32 @@ final class TcpInput {
             ackSndCheck(sk);
         }
         return false;
+    }
+
+    /**
+     * tcp_rcv_established()'s header prediction: the segment is what an established connection expects
+     * (ACK, optional PSH; exactly the aligned timestamp option; the window unchanged; seq = rcv_nxt), and
+     * the fast path is on (no out-of-order data, no urgent data, an open receive window with room).
+     */
+    private boolean headerPredicted(TcpSock sk, Segment s) {
+        if (sk.state != TcpState.ESTABLISHED || !sk.ofoQueue.isEmpty() || sk.urgData != 0 || sk.rcvWnd == 0
+                || 2 * sk.rcvQueued() >= sk.rcvBuf) {
+            return false;
+        }
+        TcpHeader th = s.th;
+        if ((th.flags() & ~TcpFlags.PSH) != TcpFlags.ACK || th.headerLength() != sk.tcpHeaderLen) {
+            return false;
+        }
+        if (th.window() != (sk.sndWnd >>> sk.sndWscale) || s.seq != sk.rcvNxt || Seq.gt(th.ack(), sk.sndNxt)) {
+            return false;
+        }
+        if (sk.tstampOk) {
+            List<dev.jtcp.wire.TcpOption> l = th.options().list();
+            boolean aligned = l.size() == 3 && l.get(0) instanceof dev.jtcp.wire.TcpOption.Nop
+                    && l.get(1) instanceof dev.jtcp.wire.TcpOption.Nop && l.get(2) instanceof dev.jtcp.wire.TcpOption.Timestamps;
+            return aligned && (sk.rcvTsval - sk.tsRecent) >= 0;
+        }
+        return true;
     }
 
     private boolean synChallenge(TcpSock sk, Segment s) {
@@ -674,7 +704,9 @@ final class TcpInput {
             }
             // An old ACK: SACK information in it still counts.
             if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
-                sackTag(sk, th.options().sackBlocks(), priorSndUna);
+                newlyDelivered = 0;
+                sackTag(sk, th.options().sackBlocks(), ackSeq);
+                countDelivered(sk);
             }
             return 0;
         }
@@ -690,18 +722,23 @@ final class TcpInput {
         }
         if (s.seq != s.endSeq) {
             flag |= FLAG_DATA;
-        } else {
+        }
+        if ((flag & FLAG_SLOWPATH) == 0 && Seq.gt(ackSeq, priorSndUna)) {
+            tcp.mib.inc(Mib.TcpExtTCPHPAcks);   // header-predicted: a pure forward advance
+        } else if (s.seq == s.endSeq) {
             tcp.mib.inc(Mib.TcpExtTCPPureAcks);
         }
         flag |= updateWindow(sk, s, ackSeq);
+        newlyDelivered = 0;
         if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
-            flag |= sackTag(sk, th.options().sackBlocks(), priorSndUna);
+            flag |= sackTag(sk, th.options().sackBlocks(), ackSeq);
         }
         sk.errSoft = 0;
         sk.probesOut = 0;
         sk.rcvTstampNs = now();
         if (priorPackets == 0) {
             // no_queue: a probe ACK that opens the window ends the persist backoff.
+            countDelivered(sk);
             ackProbe(sk);
             if (sk.tlpPending) {
                 processTlpAck(sk, ackSeq, flag);
@@ -710,6 +747,7 @@ final class TcpInput {
         }
         flag |= cleanRtxQueue(sk, priorSndUna, ackSeq);
         int ackedPkts = ackedThisCall;
+        countDelivered(sk);
         if (sk.tlpPending) {
             processTlpAck(sk, ackSeq, flag);
         }
@@ -731,6 +769,17 @@ final class TcpInput {
     }
 
     private int ackedThisCall;
+    /** Segments newly delivered by this ACK (acknowledged without having been SACKed, or newly SACKed). */
+    private int newlyDelivered;
+
+    /** tcp_newly_delivered(). */
+    private void countDelivered(TcpSock sk) {
+        if (newlyDelivered > 0) {
+            tcp.mib.add(Mib.TcpExtTCPDelivered, newlyDelivered);
+            sk.deliveredSegs += newlyDelivered;
+            newlyDelivered = 0;
+        }
+    }
 
     /** tcp_may_update_window() + tcp_ack_update_window(). */
     private int updateWindow(TcpSock sk, Segment s, int ackSeq) {
@@ -806,6 +855,8 @@ final class TcpInput {
             }
             if ((sacked & TxSegment.SACKED_ACKED) != 0) {
                 sk.sackedOut--;
+            } else {
+                newlyDelivered++;
             }
             if ((sacked & TxSegment.LOST) != 0) {
                 sk.lostOut--;
@@ -850,7 +901,6 @@ final class TcpInput {
         ackUpdateRtt(sk, flag, seqRttUs, caRttUs);
         if ((flag & FLAG_ACKED) != 0) {
             flag |= FLAG_SET_XMIT_TIMER;
-            sk.deliveredSegs += ackedThisCall;
         }
         if (sk.retransStampSet && !anyRetransOutstanding(sk) && sk.state != TcpState.SYN_SENT) {
             // tcp_try_to_open(): nothing retransmitted is outstanding any more.
@@ -935,18 +985,33 @@ final class TcpInput {
 
     // ================================================================ SACK scoreboard (sender side)
 
-    /** tcp_sacktag_write_queue(), simplified: mark segments the peer reports having. */
-    private int sackTag(TcpSock sk, List<SackBlock> blocks, int priorSndUna) {
-        int flag = 0;
-        for (int i = 0; i < blocks.size(); i++) {
-            SackBlock b = blocks.get(i);
-            // RFC 2883: a first block below the cumulative ACK (or inside the second) is a D-SACK.
-            if (i == 0 && (!Seq.gt(b.end(), priorSndUna)
-                    || (blocks.size() > 1 && !Seq.lt(b.start(), blocks.get(1).start()) && !Seq.gt(b.end(), blocks.get(1).end())))) {
-                tcp.mib.inc(Mib.TcpExtTCPDSACKRecv);
-                flag |= FLAG_DSACKING_ACK;
-                continue;
+    /** tcp_check_dsack() (RFC 2883): is the first block a duplicate report? */
+    private boolean checkDsack(List<SackBlock> blocks, int ackSeq) {
+        SackBlock b0 = blocks.get(0);
+        if (Seq.lt(b0.start(), ackSeq)) {
+            tcp.mib.inc(Mib.TcpExtTCPDSACKRecv);
+            return true;
+        }
+        if (blocks.size() > 1) {
+            SackBlock b1 = blocks.get(1);
+            if (Seq.gt(b0.end(), b1.end()) || Seq.lt(b0.start(), b1.start())) {
+                return false;
             }
+            tcp.mib.inc(Mib.TcpExtTCPDSACKOfoRecv);
+            return true;
+        }
+        return false;
+    }
+
+    /** tcp_sacktag_write_queue(), simplified: mark segments the peer reports having. */
+    private int sackTag(TcpSock sk, List<SackBlock> blocks, int ackSeq) {
+        int flag = 0;
+        boolean dsack = checkDsack(blocks, ackSeq);
+        if (dsack) {
+            flag |= FLAG_DSACKING_ACK;
+        }
+        for (int i = dsack ? 1 : 0; i < blocks.size(); i++) {
+            SackBlock b = blocks.get(i);
             if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt)) {
                 continue;
             }
@@ -965,6 +1030,7 @@ final class TcpInput {
                     }
                     seg.sacked |= TxSegment.SACKED_ACKED;
                     sk.sackedOut++;
+                    newlyDelivered++;
                     flag |= FLAG_DATA_SACKED;
                     if (!seg.has(TxSegment.EVER_RETRANS)) {
                         flag |= FLAG_ORIG_SACK_ACKED;

@@ -136,7 +136,7 @@ final class TcpMinisocks {
             req.snt_synackNs = now();
             req.sntTsvalFirst = tsVal;
         }
-        tcp.host.ipOutput(req.localAddr, req.remoteAddr, h, null, 0, 0, why);
+        tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
@@ -189,7 +189,7 @@ final class TcpMinisocks {
                 : TcpOptions.NONE;
         TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss + 1, req.irs + 1, TcpFlags.ACK,
                 Math.min(req.rcvWnd >>> req.rcvWscale, 65535), 0, 0, opts);
-        tcp.host.ipOutput(req.localAddr, req.remoteAddr, h, null, 0, 0, why);
+        tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
@@ -374,6 +374,7 @@ final class TcpMinisocks {
         c.lrcvtimeNs = now();
         c.rcvTstampNs = now();
         c.bindPortLocked = true;
+        c.inetId = tcp.randomU16(c);
         tcp.output.syncMss(c);
         tcp.input.initializeRcvMss(c);
         c.lastSegSize = Math.max(0, s.len);
@@ -461,6 +462,8 @@ final class TcpMinisocks {
         }
         tw.expiresNs = tcp.fireAt(timeo);
         tcp.timersChanged(tw);
+        // __inet_twsk_schedule(): TIMEWAITED when scheduled, TIMEWAITKILLED if it is to last <= 4 s.
+        tcp.mib.inc(timeo <= 4 * dev.jtcp.time.Nanos.PER_SECOND ? Mib.TcpExtTWKilled : Mib.TcpExtTW);
         tcp.traceTimer(tw, substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "arm", tw.expiresNs,
                 substate == TcpState.TIME_WAIT ? "TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s)"
                         : "orphaned FIN_WAIT2 lasts tcp_fin_timeout (" + Nanos.toMillis(timeo) / 1000 + " s)");
@@ -479,7 +482,6 @@ final class TcpMinisocks {
                 timeWait ? "2MSL elapsed" : "tcp_fin_timeout elapsed");
         tw.expiresNs = Deadline.NONE;
         tcp.timeWaitRemoved(tw);
-        tcp.mib.inc(Mib.TcpExtTW);
         tcp.traceState(tw, tw.substate, TcpState.CLOSE, timeWait ? "TIME_WAIT over (2MSL = 60 s)"
                 : "FIN_WAIT2 timed out (tcp_fin_timeout): connection closed without a FIN from the peer");
     }
@@ -491,7 +493,6 @@ final class TcpMinisocks {
         }
         tw.expiresNs = Deadline.NONE;
         tcp.timeWaitRemoved(tw);
-        tcp.mib.inc(Mib.TcpExtTWKilled);
         tcp.traceState(tw, tw.substate, TcpState.CLOSE, why);
     }
 
@@ -523,7 +524,7 @@ final class TcpMinisocks {
                 : TcpOptions.NONE;
         TcpHeader h = new TcpHeader(tw.localPort, tw.remotePort, tw.sndNxt, tw.rcvNxt, TcpFlags.ACK,
                 Math.min(tw.rcvWnd >>> tw.rcvWscale, 65535), 0, 0, opts);
-        tcp.host.ipOutput(tw.localAddr, tw.remoteAddr, h, null, 0, 0, why);
+        tcp.host.ipOutput(tw.localAddr, tw.remoteAddr, 0, h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 

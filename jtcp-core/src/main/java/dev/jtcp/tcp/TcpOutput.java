@@ -253,7 +253,7 @@ final class TcpOutput {
             sk.sendBuf.copy(payloadPos, scratch, 0, len);
             data = scratch;
         }
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, h, data, 0, len, why);
+        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
         sk.segsOut++;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
@@ -575,7 +575,7 @@ final class TcpOutput {
         int window = selectWindow(sk);
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, h, null, 0, 0, why);
+        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 

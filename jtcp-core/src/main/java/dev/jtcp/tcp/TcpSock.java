@@ -253,6 +253,15 @@ public final class TcpSock extends Sock {
     int dsackEnd;
 
 
+    /** inet_id: the IP ID of this socket's next packet (random start, set at connect or accept). */
+    int inetId;
+
+    int nextIpId() {
+        int v = inetId & 0xffff;
+        inetId++;
+        return v;
+    }
+
     TcpSock(int id, int sndBufInitial, int rcvBufInitial) {
         this.id = id;
         this.sndBuf = sndBufInitial;

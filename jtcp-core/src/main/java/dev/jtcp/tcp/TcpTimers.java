@@ -431,6 +431,7 @@ final class TcpTimers {
             writeErr(sk);
             return true;
         }
+        tcp.mib.inc(Mib.TcpExtTcpTimeoutRehash);   // sk_rethink_txhash(): a new flow hash for the next try
         return false;
     }
 
@@ -519,6 +520,7 @@ final class TcpTimers {
         for (TxSegment seg : sk.rtxQueue) {
             if (seg.has(TxSegment.SACKED_RETRANS)) {
                 seg.sacked &= ~TxSegment.SACKED_RETRANS;
+                tcp.mib.inc(Mib.TcpExtTCPLostRetransmit);   // tcp_mark_skb_lost(): a retransmission lost again
             }
             if (!seg.has(TxSegment.SACKED_ACKED) && !seg.has(TxSegment.LOST)) {
                 seg.sacked |= TxSegment.LOST;

@@ -78,6 +78,11 @@ public final class Ladder {
         public double seconds() {
             return tNs / 1e9;
         }
+
+        @Override
+        public String toString() {
+            return line() + " <" + opts + ">" + (by != null ? " by=" + by : "") + "  # " + why;
+        }
     }
 
     private Ladder(String name, Simulation sim, List<TraceEvent> events) {
