@@ -28,8 +28,6 @@ public final class RequestSock extends Sock {
     long expiresNs = Deadline.NONE;
     /** The third ACK arrived but the accept queue was full (inet_rsk(req)->acked). */
     boolean acked;
-    long lastOowAckNs;
-    boolean lastOowAckSet;
 
     RequestSock(TcpSock listener) {
         this.listener = listener;

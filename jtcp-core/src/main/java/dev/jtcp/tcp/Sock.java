@@ -14,6 +14,10 @@ public abstract sealed class Sock permits TcpSock, RequestSock, TimeWaitSock {
     int remoteAddr;
     int remotePort;
 
+    /** The last out-of-window ACK this socket sent (tcp_oow_rate_limited), and whether there was one. */
+    long lastOowAckNs;
+    boolean lastOowAckSet;
+
     /** Earliest pending timer of this socket, or {@link Deadline#NONE}; maintained by {@link TimerHeap}. */
     long deadlineNs = Deadline.NONE;
     int heapIndex = -1;

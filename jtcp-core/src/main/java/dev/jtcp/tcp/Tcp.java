@@ -140,6 +140,40 @@ public final class Tcp {
         return jiffies.toNs(jiffies.fromMicros(us));
     }
 
+    /**
+     * tcp_oow_rate_limited(): at most one ACK per tcp_invalid_ratelimit for out-of-window pure ACKs and
+     * SYNs (data and FIN segments are never limited). True when this one must not be answered.
+     */
+    boolean oowRateLimited(Sock s, TcpInput.Segment seg, dev.jtcp.sys.Mib mib) {
+        if (seg.seq != seg.endSeq && !seg.has(dev.jtcp.wire.TcpFlags.SYN)) {
+            return false;
+        }
+        return oowRateLimited(s, mib);
+    }
+
+    /** __tcp_oow_rate_limited(): the per-socket limit itself (challenge ACKs use it directly). */
+    boolean oowRateLimited(Sock s, dev.jtcp.sys.Mib mib) {
+        if (s.lastOowAckSet) {
+            long elapsed = jiffiesNow() - jiffies.at(s.lastOowAckNs);
+            if (elapsed >= 0 && elapsed < jiffies.fromMillis(sysctl.get(SysctlKey.TCP_INVALID_RATELIMIT))) {
+                this.mib.inc(mib);
+                return true;
+            }
+        }
+        s.lastOowAckNs = now();
+        s.lastOowAckSet = true;
+        return false;
+    }
+
+    /** Traces a segment this host discards, with the reason. */
+    void traceDrop(TcpInput.Segment s, String why) {
+        if (tracing()) {
+            tracer().emit(new dev.jtcp.trace.SegmentEvent(now(), host.hostName(), dev.jtcp.trace.SegmentEvent.Kind.DROP,
+                    new dev.jtcp.wire.Endpoint(s.saddr, s.th.srcPort()), new dev.jtcp.wire.Endpoint(s.daddr, s.th.dstPort()),
+                    s.th, s.len, host.hostName(), why, null));
+        }
+    }
+
     /** The socket's deadlines changed: re-key it in the timer heap. */
     void timersChanged(Sock s) {
         timerHeap.update(s);

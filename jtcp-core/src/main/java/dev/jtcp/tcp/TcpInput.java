@@ -85,11 +85,7 @@ final class TcpInput {
     }
 
     private void traceDrop(Segment s, String why) {
-        if (tcp.tracing()) {
-            tcp.tracer().emit(new SegmentEvent(now(), tcp.host.hostName(), SegmentEvent.Kind.DROP,
-                    new Endpoint(s.saddr, s.th.srcPort()), new Endpoint(s.daddr, s.th.dstPort()), s.th, s.len,
-                    tcp.host.hostName(), why, null));
-        }
+        tcp.traceDrop(s, why);
     }
 
     // ================================================================ tcp_v4_rcv(): demultiplexing
@@ -1873,27 +1869,12 @@ final class TcpInput {
 
     // ================================================================ rate limits
 
-    /** tcp_oow_rate_limited(): at most one ACK per tcp_invalid_ratelimit ms for out-of-window pure ACKs and SYNs. */
     boolean oowRateLimited(TcpSock sk, Segment s, Mib mib) {
-        if (s.seq != s.endSeq && !s.has(TcpFlags.SYN)) {
-            return false;   // data segments are never rate limited
-        }
-        return oowRateLimited(sk, mib);
+        return tcp.oowRateLimited(sk, s, mib);
     }
 
-    /** __tcp_oow_rate_limited(). */
     boolean oowRateLimited(TcpSock sk, Mib mib) {
-        long nowJ = jiffies(now());
-        if (sk.lastOowAckSet) {
-            long elapsed = nowJ - jiffies(sk.lastOowAckNs);
-            if (elapsed >= 0 && elapsed < tcp.jiffies.fromMillis(sysctl(SysctlKey.TCP_INVALID_RATELIMIT))) {
-                tcp.mib.inc(mib);
-                return true;
-            }
-        }
-        sk.lastOowAckNs = now();
-        sk.lastOowAckSet = true;
-        return false;
+        return tcp.oowRateLimited(sk, mib);
     }
 
     /** The per-host RFC 5961 budget (tcp_challenge_ack_limit per second, randomized in Linux). */

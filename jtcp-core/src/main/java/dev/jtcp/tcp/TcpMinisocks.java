@@ -32,11 +32,7 @@ final class TcpMinisocks {
     }
 
     private void traceDrop(TcpInput.Segment s, String why) {
-        if (tcp.tracing()) {
-            tcp.tracer().emit(new SegmentEvent(now(), tcp.host.hostName(), SegmentEvent.Kind.DROP,
-                    new Endpoint(s.saddr, s.th.srcPort()), new Endpoint(s.daddr, s.th.dstPort()), s.th, s.len,
-                    tcp.host.hostName(), why, null));
-        }
+        tcp.traceDrop(s, why);
     }
 
     // ================================================================ LISTEN
@@ -193,22 +189,6 @@ final class TcpMinisocks {
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
-    private boolean reqOowRateLimited(RequestSock req, TcpInput.Segment s) {
-        if (s.seq != s.endSeq && !s.has(TcpFlags.SYN)) {
-            return false;
-        }
-        if (req.lastOowAckSet) {
-            long elapsed = tcp.jiffiesNow() - tcp.jiffies.at(req.lastOowAckNs);
-            if (elapsed >= 0 && elapsed < tcp.jiffies.fromMillis(sysctl(SysctlKey.TCP_INVALID_RATELIMIT))) {
-                tcp.mib.inc(Mib.TcpExtTCPACKSkippedSynRecv);
-                return true;
-            }
-        }
-        req.lastOowAckNs = now();
-        req.lastOowAckSet = true;
-        return false;
-    }
-
     /** tcp_check_req(): a segment for a half-open request. */
     void requestRcv(RequestSock req, TcpInput.Segment s) {
         TcpSock listener = req.listener;
@@ -221,7 +201,7 @@ final class TcpMinisocks {
         // A retransmitted SYN: answer with the SYN-ACK again and restart the timer.
         if (s.seq == req.irs && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN
                 && !pawsReject) {
-            if (!reqOowRateLimited(req, s)) {
+            if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
                 rtxSynAck(req, "retransmitted SYN: SYN-ACK sent again (tcp_check_req)");
                 long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
                 req.expiresNs = tcp.fireAt(timeout);
@@ -241,7 +221,7 @@ final class TcpMinisocks {
         int win = Math.min(req.rcvWnd, 65535);
         if (pawsReject || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + win)) {
             if (!s.has(TcpFlags.RST)) {
-                if (!reqOowRateLimited(req, s)) {
+                if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
                     reqSendAck(req, "segment outside the SYN_RECV window: ACK");
                 }
                 traceDrop(s, pawsReject ? "PAWS reject in SYN_RECV" : "outside the window offered in the SYN-ACK");
@@ -528,22 +508,6 @@ final class TcpMinisocks {
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
-    private boolean twOowRateLimited(TimeWaitSock tw, TcpInput.Segment s, Mib mib) {
-        if (s.seq != s.endSeq && !s.has(TcpFlags.SYN)) {
-            return false;
-        }
-        if (tw.lastOowAckSet) {
-            long elapsed = tcp.jiffiesNow() - tcp.jiffies.at(tw.lastOowAckNs);
-            if (elapsed >= 0 && elapsed < tcp.jiffies.fromMillis(sysctl(SysctlKey.TCP_INVALID_RATELIMIT))) {
-                tcp.mib.inc(mib);
-                return true;
-            }
-        }
-        tw.lastOowAckNs = now();
-        tw.lastOowAckSet = true;
-        return false;
-    }
-
     /** tcp_timewait_state_process() and what tcp_v4_rcv() does with its verdict. */
     void timeWaitRcv(TimeWaitSock tw, TcpInput.Segment s) {
         TcpOptions o = s.th.options();
@@ -560,7 +524,7 @@ final class TcpMinisocks {
         int rcvNxt = tw.rcvNxt;
         if (tw.substate == TcpState.FIN_WAIT2) {
             if (pawsReject || !inWindow(s.seq, s.endSeq, rcvNxt, rcvNxt + tw.rcvWnd)) {
-                if (!twOowRateLimited(tw, s, Mib.TcpExtTCPACKSkippedFinWait2)) {
+                if (!tcp.oowRateLimited(tw, s, Mib.TcpExtTCPACKSkippedFinWait2)) {
                     timeWaitAck(tw, "FIN_WAIT2: segment outside the window, ACK it");
                 } else {
                     traceDrop(s, "FIN_WAIT2: out-of-window segment, ACK rate limited");
@@ -636,7 +600,7 @@ final class TcpMinisocks {
                         ? "retransmitted FIN in TIME_WAIT: the 2MSL timer restarts"
                         : "segment in TIME_WAIT: the 2MSL timer restarts");
             }
-            if (!twOowRateLimited(tw, s, Mib.TcpExtTCPACKSkippedTimeWait)) {
+            if (!tcp.oowRateLimited(tw, s, Mib.TcpExtTCPACKSkippedTimeWait)) {
                 timeWaitAck(tw, s.has(TcpFlags.FIN) ? "retransmitted FIN in TIME_WAIT: ACK it again (our last ACK was lost)"
                         : "segment in TIME_WAIT: ACK it");
             } else {

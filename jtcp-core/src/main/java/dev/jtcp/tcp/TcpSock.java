@@ -169,9 +169,6 @@ public final class TcpSock extends Sock {
     int compressedAckRcvNxt;
     int dupAckCounter;
     long compressedAckAtNs = Deadline.NONE;
-    /** Last out-of-window ACK sent (tcp_oow_rate_limited), and whether one was. */
-    long lastOowAckNs;
-    boolean lastOowAckSet;
 
     // ---------------------------------------------------------------- retransmit / probe / keepalive timers
     static final int XMIT_NONE = 0;

@@ -20,8 +20,6 @@ public final class TimeWaitSock extends Sock {
     boolean tstampOk;
     boolean reuse;   // tw_reuse: the socket had SO_REUSEADDR
     long expiresNs = Deadline.NONE;
-    long lastOowAckNs;
-    boolean lastOowAckSet;
 
     @Override
     long nextTimerNs() {
