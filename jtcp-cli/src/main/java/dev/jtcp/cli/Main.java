@@ -3,17 +3,38 @@ package dev.jtcp.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 
 /** The jtcp command. */
 @Command(name = "jtcp",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "A Linux-faithful TCP/IP stack in pure Java: scenarios in a deterministic simulator, benchmarks.",
-        subcommands = {ScenarioCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        description = "A Linux-faithful TCP/IP stack in pure Java: scenarios in a deterministic simulator, "
+                + "reports of their traces, benchmarks.",
+        subcommands = {ScenarioCommand.class, ReportCommand.class, BenchCommand.class, DrillCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The process's real standard output for binary formats, or null when run in-process with writers only. */
+    private final OutputStream rawStdout;
+    /** Whether out and err are the process's own streams (so that asking whether they are terminals makes sense). */
+    private final boolean processStreams;
+
+    Main(OutputStream rawStdout, boolean processStreams) {
+        this.rawStdout = rawStdout;
+        this.processStreams = processStreams;
+    }
+
+    OutputStream rawStdout() {
+        return rawStdout;
+    }
+
+    /** Whether standard output ({@code stdout}) or standard error is a terminal; false when run in-process. */
+    boolean onTerminal(boolean stdout) {
+        return processStreams && (stdout ? Terminal.stdout() : Terminal.stderr());
+    }
 
     @Override
     public void run() {
@@ -21,12 +42,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.out, true));
     }
 
-    /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 bad usage). */
+    /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 bad usage). Binary formats need --out. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(args, out, err, null, false);
+    }
+
+    /**
+     * Runs the command line with a raw standard output for binary formats (pcapng without --out).
+     *
+     * @param processStreams whether out and err are the process's standard streams (colour and progress
+     *                       are then used when they are terminals)
+     */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, OutputStream rawStdout, boolean processStreams) {
+        CommandLine cl = new CommandLine(new Main(rawStdout, processStreams));
         cl.setOut(out);
         cl.setErr(err);
         // A bad option or value: one line saying what is wrong, then where to look.

@@ -1,39 +1,31 @@
 package dev.jtcp.cli;
 
-import dev.jtcp.report.LadderRenderer;
+import dev.jtcp.report.TraceView;
 import dev.jtcp.sim.Simulation;
 import dev.jtcp.sim.scenario.Scenario;
 import dev.jtcp.sim.scenario.ScenarioParams;
 import dev.jtcp.sim.scenario.Scenarios;
 import dev.jtcp.sys.Sysctl;
+import dev.jtcp.sys.SysctlKey;
 import dev.jtcp.time.Nanos;
-import dev.jtcp.trace.Jsonl;
-import dev.jtcp.trace.TraceEvent;
 import dev.jtcp.wire.Ipv4Addr;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** jtcp scenario: run a built-in scenario in the simulator and print its trace. */
+/** jtcp scenario: run a built-in scenario in the simulator and print its trace in one of the {@link Format}s. */
 @Command(name = "scenario", mixinStandardHelpOptions = true,
         description = "Run a built-in scenario in the deterministic simulator and print its trace.")
 final class ScenarioCommand implements Callable<Integer> {
-    enum Format { text, jsonl }
-
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "The scenario (see --list).")
     String name;
 
@@ -58,6 +50,13 @@ final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the trace to FILE instead of standard output.")
     Path out;
 
+    @Option(names = "--why", description = "mermaid: add each segment's rule (its why) as a note.")
+    boolean why;
+
+    @Option(names = "--max-rows", paramLabel = "N",
+            description = "svg, html: draw at most N rows of the ladder (default: 20000 for svg, 6000 in html).")
+    int maxRows;
+
     @Option(names = "--hz", paramLabel = "HZ", defaultValue = "250",
             description = "Kernel tick rate of the TCP timers, CONFIG_HZ (default: ${DEFAULT-VALUE}; 100..1000).")
     int hz;
@@ -65,11 +64,24 @@ final class ScenarioCommand implements Callable<Integer> {
     @Option(names = "--no-timer-wheel", description = "Fire timers at their nominal instant instead of on Linux's timer wheel.")
     boolean noTimerWheel;
 
-    @Option(names = "--nstat", description = "After the trace, print each host's non-zero counters (Linux nstat names).")
+    @Option(names = "--nstat", description = "After the trace, print each host's non-zero counters (Linux nstat names; "
+            + "text and jsonl; the html report always has them).")
     boolean nstat;
+
+    @Option(names = "--ss", description = "Print each host's socket table as ss -tano does (State, Recv-Q, Send-Q, "
+            + "addresses, timer) at the scenario's interesting moments and at the end (text and jsonl).")
+    boolean ss;
+
+    @Option(names = "--ss-at", paramLabel = "SECONDS", split = ",",
+            description = "With or without --ss: the virtual times (seconds, comma-separated) of the socket tables, "
+                    + "instead of the scenario's moments; the end is always included.")
+    List<String> ssAt = new ArrayList<>();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @ParentCommand
+    Main main;
 
     @Override
     public Integer call() {
@@ -86,6 +98,10 @@ final class ScenarioCommand implements Callable<Integer> {
         if (sc == null) {
             throw new Main.UsageError("unknown scenario '" + name + "'; the scenarios are:", catalogue());
         }
+        if (maxRows < 0) {
+            throw new Main.UsageError("--max-rows: " + maxRows + " is negative; expected a number of rows, e.g. 300", null);
+        }
+        Output.checkDestination(format, out, main == null ? null : main.rawStdout(), main != null && main.onTerminal(true));
         if (hz < 100 || hz > 1000) {
             throw new Main.UsageError("--hz: " + hz + " is out of range; accepted: 100..1000", null);
         }
@@ -104,31 +120,149 @@ final class ScenarioCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageError("--set " + e.getMessage(), null);
         }
-        Scenario.Run run = sc.build(params);
-        String rendered;
-        try (Simulation sim = run.sim()) {
-            run.run();
-            List<TraceEvent> events = sim.trace().events();
-            rendered = switch (format) {
-                case jsonl -> {
-                    StringBuilder sb = new StringBuilder();
-                    Jsonl.write(events, sb);
-                    yield sb.toString();
+        List<java.time.Duration> moments = new ArrayList<>();
+        for (String t : ssAt) {
+            try {
+                double sec = Double.parseDouble(t.strip());
+                if (!(sec >= 0 && sec <= 1e7)) {
+                    throw new NumberFormatException();
                 }
-                case text -> header(sc, params, sim) + LadderRenderer.standard(out == null && System.console() != null)
-                        .render(events, sim.hostNames(), addresses(sim)) + footer(sim);
-            };
-            if (nstat) {
-                rendered += format == Format.jsonl ? nstatJsonl(sim) : nstatText(sim);
+                moments.add(java.time.Duration.ofNanos(Math.round(sec * 1e9)));
+            } catch (NumberFormatException e) {
+                throw new Main.UsageError("--ss-at: '" + t + "' is not a time; expected seconds of virtual time, e.g. 0.5,2", null);
             }
         }
-        if (out != null) {
-            writeAtomically(out, rendered);
-        } else {
-            stdout.print(rendered);
-            stdout.flush();
+        boolean tables = ss || !moments.isEmpty();
+        if (tables && format != Format.text && format != Format.jsonl) {
+            throw new Main.UsageError("--ss works with --format text or jsonl, not " + format, null);
         }
+        Scenario.Run run = sc.build(params);
+        byte[] rendered;
+        try (Simulation sim = run.sim()) {
+            List<Snapshot> snapshots = new ArrayList<>();
+            if (tables) {
+                for (java.time.Duration d : moments.isEmpty() ? run.moments() : moments) {
+                    sim.observe(d, () -> snapshots.add(Snapshot.of(sim, d.toNanos())));
+                }
+            }
+            Progress progress = Progress.start(spec.commandLine().getErr(), main != null && main.onTerminal(false),
+                    () -> "running " + sc.name() + ": virtual time " + Nanos.toSecondsString(sim.nowNs()) + " s, "
+                            + sim.trace().events().size() + " events");
+            try {
+                run.run();
+            } finally {
+                progress.close();
+            }
+            if (tables) {
+                snapshots.add(Snapshot.of(sim, sim.nowNs()));
+            }
+            TraceView view = view(sc, params, sim);
+            boolean colour = out == null && main != null && main.onTerminal(true);
+            String footer = footer(sim);
+            if (tables && format == Format.text) {
+                StringBuilder sb = new StringBuilder(footer);
+                for (Snapshot s : snapshots) {
+                    sb.append(s.text());
+                }
+                footer = sb.toString();
+            }
+            rendered = Output.render(format, view, new Output.Options(colour, why, nstat,
+                    header(sc, params), footer, maxRows));
+            if (tables && format == Format.jsonl) {
+                StringBuilder sb = new StringBuilder(new String(rendered, java.nio.charset.StandardCharsets.UTF_8));
+                for (Snapshot s : snapshots) {
+                    sb.append(s.jsonl());
+                }
+                rendered = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        Output.emit(format, rendered, out, stdout, main == null ? null : main.rawStdout(),
+                main != null && main.onTerminal(true));
         return 0;
+    }
+
+    /** Every host's socket table at one instant (requested at tNs; the clock may have stopped earlier). */
+    record Snapshot(long tNs, long simNs, Map<String, List<dev.jtcp.tcp.SocketEntry>> tables) {
+        static Snapshot of(Simulation sim, long tNs) {
+            Map<String, List<dev.jtcp.tcp.SocketEntry>> m = new LinkedHashMap<>();
+            for (String h : sim.hostNames()) {
+                m.put(h, sim.stack(h).ss());
+            }
+            return new Snapshot(tNs, sim.nowNs(), m);
+        }
+
+        String when() {
+            return Nanos.toSecondsString(tNs) + " s" + (simNs < tNs ? " (the run was over at "
+                    + Nanos.toSecondsString(simNs) + " s)" : "");
+        }
+
+        String text() {
+            StringBuilder sb = new StringBuilder();
+            tables.forEach((h, l) -> {
+                sb.append("\n#ss ").append(h).append(" at ").append(when()).append('\n');
+                sb.append(dev.jtcp.stack.Ss.format(l, true));
+            });
+            return sb.toString();
+        }
+
+        String jsonl() {
+            StringBuilder sb = new StringBuilder();
+            tables.forEach((h, l) -> {
+                for (dev.jtcp.tcp.SocketEntry e : l) {
+                    sb.append("{\"t\":").append(Nanos.toSecondsString(tNs)).append(",\"host\":");
+                    dev.jtcp.trace.Jsonl.quote(sb, h);
+                    sb.append(",\"type\":\"ss\",\"state\":\"").append(e.state()).append("\",\"recv_q\":").append(e.recvQ())
+                            .append(",\"send_q\":").append(e.sendQ()).append(",\"local\":\"").append(e.local())
+                            .append("\",\"peer\":\"").append(Ipv4Addr.format(e.peer().addr())).append(':')
+                            .append(e.peer().port() == 0 ? "*" : Integer.toString(e.peer().port())).append("\",\"timer\":");
+                    dev.jtcp.trace.Jsonl.quote(sb, e.timer().isEmpty() ? "" : dev.jtcp.stack.Ss.timer(e));
+                    sb.append(",\"why\":\"socket table (ss -tano)\"}\n");
+                }
+            });
+            return sb.toString();
+        }
+    }
+
+    /** The trace with all the run knows: names, addresses, counters and the settings in force. */
+    static TraceView view(Scenario sc, ScenarioParams p, Simulation sim) {
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        for (String h : sim.hostNames()) {
+            counters.put(h, sim.stack(h).mib().nonZero());
+        }
+        return TraceView.of(sim.trace().events())
+                .withTitle("jtcp scenario " + sc.name(), sc.description())
+                .withHosts(sim.hostNames(), addresses(sim))
+                .withCounters(counters)
+                .withSettings(settings(p, sim))
+                .withEnd(sim.nowNs());
+    }
+
+    /** The run's parameters, then every sysctl with each host's value and Linux's default. */
+    private static List<TraceView.Setting> settings(ScenarioParams p, Simulation sim) {
+        List<TraceView.Setting> l = new ArrayList<>();
+        double rtt = p.rttOr(ScenarioParams.DEFAULT_RTT_MS);
+        l.add(new TraceView.Setting("seed", Long.toString(p.seed()), null));
+        l.add(new TraceView.Setting("rtt", (rtt == Math.rint(rtt) ? Long.toString((long) rtt) : Double.toString(rtt)) + " ms"
+                + (Double.isNaN(p.rttMs()) ? " (the scenario's)" : ""), null));
+        l.add(new TraceView.Setting("HZ", Integer.toString(p.hz()), "250"));
+        l.add(new TraceView.Setting("timers", p.timerWheel() ? "timer wheel" : "exact", "timer wheel"));
+        Sysctl defaults = new Sysctl();
+        for (SysctlKey k : SysctlKey.values()) {
+            Map<String, String> perHost = new LinkedHashMap<>();
+            for (String h : sim.hostNames()) {
+                perHost.put(h, sim.stack(h).sysctl().text(k));
+            }
+            String value;
+            if (perHost.values().stream().distinct().count() <= 1) {
+                value = perHost.isEmpty() ? defaults.text(k) : perHost.values().iterator().next();
+            } else {
+                StringBuilder sb = new StringBuilder();
+                perHost.forEach((h, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(h).append(' ').append(v));
+                value = sb.toString();
+            }
+            l.add(new TraceView.Setting(k.linuxName, value, defaults.text(k)));
+        }
+        return l;
     }
 
     static String catalogue() {
@@ -151,7 +285,7 @@ final class ScenarioCommand implements Callable<Integer> {
         return m;
     }
 
-    private String header(Scenario sc, ScenarioParams p, Simulation sim) {
+    private static String header(Scenario sc, ScenarioParams p) {
         double rtt = p.rttOr(ScenarioParams.DEFAULT_RTT_MS);
         return "jtcp scenario " + sc.name() + ": " + sc.description() + "\n"
                 + "seed " + p.seed() + ", rtt " + (rtt == Math.rint(rtt) ? Long.toString((long) rtt) : Double.toString(rtt)) + " ms, HZ "
@@ -161,68 +295,5 @@ final class ScenarioCommand implements Callable<Integer> {
 
     private static String footer(Simulation sim) {
         return "\nend of run at " + Nanos.toSecondsString(sim.nowNs()) + " s\n";
-    }
-
-    private static String nstatText(Simulation sim) {
-        StringBuilder sb = new StringBuilder("\n");
-        for (String h : sim.hostNames()) {
-            sb.append("#nstat ").append(h).append('\n');
-            sim.stack(h).mib().nonZero().forEach((k, v) -> sb.append(String.format("%-32s %d%n", k, v)));
-        }
-        return sb.toString();
-    }
-
-    /** The counters as JSON Lines, one object per host, so that --format jsonl stays pure JSONL. */
-    private static String nstatJsonl(Simulation sim) {
-        StringBuilder sb = new StringBuilder();
-        for (String h : sim.hostNames()) {
-            sb.append("{\"t\":").append(Nanos.toSecondsString(sim.nowNs())).append(",\"host\":");
-            Jsonl.quote(sb, h);
-            sb.append(",\"type\":\"nstat\",\"counters\":{");
-            boolean first = true;
-            for (Map.Entry<String, Long> e : sim.stack(h).mib().nonZero().entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                Jsonl.quote(sb, e.getKey());
-                sb.append(':').append(e.getValue());
-            }
-            sb.append("},\"why\":\"counters at the end of the run (nstat names)\"}\n");
-        }
-        return sb.toString();
-    }
-
-    /** Writes to a temporary file beside the target, then renames: nothing half-written is left behind. */
-    static void writeAtomically(Path target, String content) {
-        Path dir = target.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new Main.UsageError("--out: cannot write " + target + ": directory " + dir + " does not exist", null);
-        }
-        if (Files.isDirectory(target)) {
-            throw new Main.UsageError("--out: cannot write " + target + ": it is a directory", null);
-        }
-        if (!Files.isWritable(dir)) {
-            throw new Main.UsageError("--out: cannot write " + target + ": directory " + dir + " is not writable", null);
-        }
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-            throw new Main.UsageError("--out: cannot write " + target + ": " + e.getMessage(), null);
-        }
     }
 }

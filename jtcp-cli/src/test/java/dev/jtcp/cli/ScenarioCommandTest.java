@@ -61,7 +61,7 @@ class ScenarioCommandTest {
         assertThat(r.err()).isEmpty();
         List<String> lines = r.outLines();
         List<Scenario> all = new ArrayList<>(Scenarios.all());
-        assertThat(lines).hasSize(29).hasSize(all.size());
+        assertThat(lines).hasSize(42).hasSize(all.size());
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             Scenario sc = all.get(i);
@@ -75,7 +75,8 @@ class ScenarioCommandTest {
         for (int i = 0; i < lines.size(); i++) {
             assertThat(lines.get(i).substring(w + 2)).isEqualTo(all.get(i).description());
         }
-        assertThat(lines).contains("last-fin-always-lost  " + Scenarios.get("last-fin-always-lost").description());
+        assertThat(lines).contains(String.format("%-" + (w + 2) + "s", "last-fin-always-lost")
+                + Scenarios.get("last-fin-always-lost").description());
     }
 
     // ================================================================ usage errors (exit code 2)
@@ -95,7 +96,7 @@ class ScenarioCommandTest {
         Outcome r = jtcp("scenario");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errLines().get(0)).contains("missing scenario NAME");
-        assertThat(r.errLines()).hasSize(30);
+        assertThat(r.errLines()).hasSize(43);
     }
 
     @Test
@@ -172,7 +173,7 @@ class ScenarioCommandTest {
             double t = ((Number) o.get("t")).doubleValue();
             assertThat(t).as("time never goes back: " + line).isGreaterThanOrEqualTo(lastT);
             lastT = t;
-            assertThat(o.get("host")).as(line).isIn("client", "server");
+            assertThat(o.get("host")).as(line).isIn("client", "server", "attacker");
             assertThat(o.get("why")).as(line).isInstanceOf(String.class);
             String type = (String) o.get("type");
             types.add(type);
@@ -211,6 +212,13 @@ class ScenarioCommandTest {
                         assertThat(s).matches("E[A-Z]+");
                     } else {
                         assertThat(res).isInstanceOf(Long.class);
+                    }
+                }
+                case "tcpinfo" -> {
+                    assertThat(o).as(line).containsKeys("conn", "state", "cwnd", "ssthresh", "mss", "inflight", "rcv_wnd",
+                            "snd_wnd", "srtt_us");
+                    for (String k : List.of("cwnd", "ssthresh", "mss", "inflight", "rcv_wnd", "snd_wnd", "srtt_us")) {
+                        assertThat(o.get(k)).as(k + " in " + line).isInstanceOf(Long.class);
                     }
                 }
                 default -> throw new AssertionError("unknown type " + type + " in " + line);
@@ -375,5 +383,62 @@ class ScenarioCommandTest {
         assertThat(bench.code()).isZero();
         assertThat(bench.out()).contains("Usage: jtcp bench throughput");
         assertThat(jtcp("nosuch").code()).isEqualTo(2);
+    }
+
+    // ================================================================ --ss
+
+    @Test
+    void ssPrintsTheSocketTablesAtTheScenariosMomentsAndAtTheEnd() {
+        Outcome r = jtcp("scenario", "accept-queue-overflow", "--ss");
+        assertThat(r.code()).isZero();
+        String out = r.out();
+        // At 1 s: the listener's Recv-Q is the accept queue (2), Send-Q the backlog (1); clients 3-5 in SYN-SENT.
+        assertThat(out).contains("#ss server at 1.000000 s\n"
+                + "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
+                + "LISTEN 2      1            0.0.0.0:80        0.0.0.0:*\n");
+        assertThat(out).contains("#ss client at 1.000000 s\n");
+        assertThat(out).containsPattern("SYN-SENT 0      1           10\\.0\\.0\\.1:\\d+     10\\.0\\.0\\.2:80   timer:\\(on,200ms,0\\)");
+        assertThat(out).contains("#ss server at 135.168000 s\n");
+    }
+
+    @Test
+    void ssAtChoosesTheMomentsAndMarksThoseAfterTheEnd() {
+        Outcome r = jtcp("scenario", "synack-retries", "--ss-at", "20,500");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("#ss server at 20.000000 s\\n.*\\nLISTEN .*\\nSYN-RECV 0      0           10.0.0.2:80 "
+                + "      10.0.0.1:\\d+ timer:\\(on,11sec,4\\)");
+        assertThat(r.out()).contains("#ss server at 500.000000 s (the run was over at 65.536000 s)");
+        assertThat(r.out()).doesNotContain("at 0.500000 s");
+    }
+
+    @Test
+    void ssInJsonlIsOneObjectPerSocketThatJtcpReportSkips() throws Exception {
+        Outcome r = jtcp("scenario", "ack-overflow", "--ss", "--format", "jsonl");
+        assertThat(r.code()).isZero();
+        List<Map<String, Object>> ss = r.outLines().stream().map(MiniJson::object)
+                .filter(o -> "ss".equals(o.get("type"))).toList();
+        assertThat(ss).isNotEmpty();
+        assertThat(ss).anySatisfy(o -> {
+            assertThat(o.get("state")).isEqualTo("SYN-RECV");
+            assertThat((String) o.get("timer")).startsWith("timer:(on,");
+        });
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("jtcp-ss", ".jsonl");
+        try {
+            java.nio.file.Files.writeString(f, r.out());
+            Outcome rep = jtcp("report", f.toString(), "--format", "text");
+            assertThat(rep.code()).as(rep.err()).isZero();
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
+    @Test
+    void badSsOptionsAreOneLineErrors() {
+        Outcome a = jtcp("scenario", "handshake", "--ss-at", "soon");
+        assertThat(a.code()).isEqualTo(2);
+        assertThat(a.err()).isEqualTo("jtcp: --ss-at: 'soon' is not a time; expected seconds of virtual time, e.g. 0.5,2\n");
+        Outcome b = jtcp("scenario", "handshake", "--ss", "--format", "mermaid");
+        assertThat(b.code()).isEqualTo(2);
+        assertThat(b.err()).contains("--ss works with --format text or jsonl");
     }
 }

@@ -337,8 +337,30 @@ public final class NetStack implements TcpHost {
         sink.transmit(this, packet);
     }
 
+    /**
+     * A raw IPv4/TCP packet built by the application, as from a SOCK_RAW socket with IP_HDRINCL: any
+     * source address (spoofing included), any header. It bypasses TCP entirely (no socket, no counters
+     * other than IpOutRequests) and is traced as a send with {@code why}. Used to inject floods, forged
+     * cookies and old duplicates in scenarios.
+     */
+    public void sendRaw(long nowNs, int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, String why) {
+        advanceTo(nowNs);
+        ipOutput(srcAddr, dstAddr, ipId, tcpHeader, payload, 0, payload == null ? 0 : payload.length, why);
+    }
+
+    /** The loopback device's MTU (Linux's lo): what a host's traffic to itself is sized by. */
+    public static final int LOOPBACK_MTU = 65536;
+
+    private static boolean isLoopbackNet(int addr) {
+        return (addr >>> 24) == 127;
+    }
+
+    /** Its own addresses and 127.0.0.0/8 (the lo device). */
     @Override
     public boolean isLocalAddress(int addr) {
+        if (isLoopbackNet(addr)) {
+            return true;
+        }
         for (int a : addresses) {
             if (a == addr) {
                 return true;
@@ -349,6 +371,9 @@ public final class NetStack implements TcpHost {
 
     @Override
     public int sourceAddressFor(int dstAddr) {
+        if (isLocalAddress(dstAddr)) {
+            return dstAddr;   // the local route: a host talks to itself from the address it calls
+        }
         for (Route r : routes) {
             if (r.matches(dstAddr)) {
                 return r.source;
@@ -359,6 +384,9 @@ public final class NetStack implements TcpHost {
 
     @Override
     public int mtuTo(int dstAddr) {
+        if (isLocalAddress(dstAddr)) {
+            return LOOPBACK_MTU;   // the local table routes a host's own addresses through lo
+        }
         for (Route r : routes) {
             if (r.matches(dstAddr)) {
                 return r.mtu;
@@ -410,6 +438,11 @@ public final class NetStack implements TcpHost {
     /** The TCP layer (connection tables, socket calls). */
     public Tcp tcp() {
         return tcp;
+    }
+
+    /** The host's sockets as {@code ss -tan} lists them (see {@link Ss#format} to print them). */
+    public java.util.List<dev.jtcp.tcp.SocketEntry> ss() {
+        return tcp.socketTable();
     }
 
     /** Records a socket call in the trace, stamped now (drivers call this when the call returns). */

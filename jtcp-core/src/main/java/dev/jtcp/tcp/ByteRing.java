@@ -10,8 +10,13 @@ final class ByteRing {
     private long head;   // position of the first byte held
     private int size;    // bytes held
 
-    ByteRing(int initialCapacity) {
-        this.buf = new byte[Math.max(16, Integer.highestOneBit(Math.max(1, initialCapacity - 1)) << 1)];
+    private static final byte[] EMPTY = new byte[0];
+    /** The first allocation: enough for a small request or reply; bulk data grows it by doubling. */
+    private static final int FIRST_CAPACITY = 512;
+
+    /** An empty ring; its array is allocated on the first append (most sockets never need 4 KB). */
+    ByteRing() {
+        this.buf = EMPTY;
     }
 
     long head() {
@@ -82,12 +87,12 @@ final class ByteRing {
         if (needed <= buf.length) {
             return;
         }
-        int cap = buf.length;
+        int cap = Math.max(buf.length, FIRST_CAPACITY);
         while (cap < needed) {
             cap <<= 1;
         }
         byte[] nb = new byte[cap];
-        int oldMask = buf.length - 1;
+        int oldMask = Math.max(0, buf.length - 1);
         int newMask = cap - 1;
         // Re-lay the held bytes at their absolute positions in the larger array.
         for (int done = 0; done < size; ) {

@@ -26,8 +26,12 @@ public final class RequestSock extends Sock {
     int numTimeout;    // timer expirations
     long timeoutNs = dev.jtcp.tcp.TcpConstants.TCP_TIMEOUT_INIT_NS;
     long expiresNs = Deadline.NONE;
+    /** Nominal expiry (rsk_timer.expires before the wheel rounds it), for ss. */
+    long nominalNs = Deadline.NONE;
     /** The third ACK arrived but the accept queue was full (inet_rsk(req)->acked). */
     boolean acked;
+    /** Rebuilt from a SYN cookie: never in the SYN queue. */
+    boolean fromCookie;
 
     RequestSock(TcpSock listener) {
         this.listener = listener;

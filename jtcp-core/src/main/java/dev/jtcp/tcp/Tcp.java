@@ -41,13 +41,16 @@ public final class Tcp {
     final TcpTimers timers;
     final TcpMinisocks mini;
     final Jiffies jiffies;
+    /** syncookie_secret: the keys of this host's SYN cookies. */
+    final SynCookies cookies;
 
     /** ehash: every 4-tuple in use, full sockets, request socks and TIME_WAIT records alike. */
     private final Map<ConnKey, Sock> ehash = new HashMap<>();
     /** Listening sockets by port. */
     private final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
     /** bhash: every socket holding a port (including TIME_WAIT records), by port. */
-    private final Map<Integer, List<Sock>> bindTable = new HashMap<>();
+    /** Owners per port in insertion order; removal is O(1), as Linux's bind-bucket owner lists are. */
+    private final Map<Integer, java.util.LinkedHashSet<Sock>> bindTable = new HashMap<>();
     /** Ports whose bind bucket was created by bind() (fastreuse >= 0): connect() never shares them. */
     private final Map<Integer, Boolean> boundByBind = new HashMap<>();
     /** Every socket object still alive, by id, in creation order (what ss lists). */
@@ -67,6 +70,9 @@ public final class Tcp {
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.mini = new TcpMinisocks(this);
+        long[] k = host.secrets();
+        this.cookies = new SynCookies(SipHash.hash(k[0], k[3], 0x636f6f6b), SipHash.hash(k[1], k[2], 0x636f6f6b),
+                SipHash.hash(k[2], k[1], 0x636f6f6c), SipHash.hash(k[3], k[0], 0x636f6f6c));
     }
 
     // ================================================================ plumbing
@@ -87,6 +93,31 @@ public final class Tcp {
         if (tracing()) {
             tracer().emit(new StateEvent(now(), host.hostName(), s.conn(), from.name(), to.name(), why));
         }
+    }
+
+    /**
+     * A TCP_INFO-like sample of a connection (congestion window, threshold, data in flight, windows,
+     * smoothed RTT) for the report's plots: after each ACK it processes and after each transmission.
+     */
+    void traceInfo(TcpSock sk, String why) {
+        if (!tracing()) {
+            return;
+        }
+        long inFlight = 0;
+        for (TxSegment seg : sk.rtxQueue) {
+            int bytes = Math.max(1, seg.payload());
+            if (!seg.has(TxSegment.SACKED_ACKED) && !seg.has(TxSegment.LOST)) {
+                inFlight += bytes;
+            }
+            if (seg.has(TxSegment.SACKED_RETRANS)) {
+                inFlight += bytes;
+            }
+        }
+        int ssthresh = sk.sndSsthresh >= dev.jtcp.trace.TcpInfoEvent.INFINITE_SSTHRESH
+                ? dev.jtcp.trace.TcpInfoEvent.INFINITE_SSTHRESH : sk.sndSsthresh;
+        tracer().emit(new dev.jtcp.trace.TcpInfoEvent(now(), host.hostName(), sk.conn(), sk.state.name(), sk.sndCwnd,
+                ssthresh, sk.mssCache, (int) Math.min(Integer.MAX_VALUE, inFlight), sk.rcvWnd, sk.sndWnd,
+                sk.srttUs >> 3, why));
     }
 
     /** Retransmit-timer arms of this step, by socket: only the last one of a step is traced. */
@@ -128,6 +159,14 @@ public final class Tcp {
     /** The instant a timer armed now for durationNs fires (whole jiffies on the timer wheel). */
     long fireAt(long durationNs) {
         return jiffies.fireAt(now(), Math.ceilDiv(Math.max(0, durationNs), jiffies.jiffyNs()));
+    }
+
+    /**
+     * The nominal expiry of a timer armed now for durationNs: jiffies + delta, as timer->expires and
+     * icsk_timeout hold it (what ss shows), before the timer wheel rounds it up.
+     */
+    long nominalAt(long durationNs) {
+        return jiffies.toNs(jiffiesNow() + Math.ceilDiv(Math.max(0, durationNs), jiffies.jiffyNs()));
     }
 
     /** The current jiffies count. */
@@ -262,7 +301,7 @@ public final class Tcp {
     }
 
     private void bindPort(Sock s, int port) {
-        bindTable.computeIfAbsent(port, p -> new ArrayList<>()).add(s);
+        bindTable.computeIfAbsent(port, p -> new java.util.LinkedHashSet<>()).add(s);
         if (s instanceof TcpSock sk) {
             sk.portBound = true;
         }
@@ -270,7 +309,7 @@ public final class Tcp {
 
     /** inet_put_port(). */
     void releasePort(Sock s) {
-        List<Sock> l = bindTable.get(s.localPort);
+        java.util.LinkedHashSet<Sock> l = bindTable.get(s.localPort);
         if (l != null && l.remove(s) && l.isEmpty()) {
             bindTable.remove(s.localPort);
             boundByBind.remove(s.localPort);
@@ -282,14 +321,10 @@ public final class Tcp {
 
     /** Hands the port held by a socket over to its TIME_WAIT successor (inet_twsk_hashdance). */
     void transferPort(TcpSock from, TimeWaitSock to) {
-        List<Sock> l = bindTable.get(from.localPort);
+        java.util.LinkedHashSet<Sock> l = bindTable.get(from.localPort);
         if (l != null) {
-            int i = l.indexOf(from);
-            if (i >= 0) {
-                l.set(i, to);
-            } else {
-                l.add(to);
-            }
+            l.remove(from);
+            l.add(to);
         } else {
             bindPort(to, to.localPort);
         }
@@ -311,6 +346,81 @@ public final class Tcp {
         }
         out.sort((a, b) -> a.conn().compareTo(b.conn()));
         return out;
+    }
+
+    /**
+     * What {@code ss -tano} lists for this host (inet_diag): listeners first, then every connection-table
+     * entry (full sockets, half-open requests, TIME_WAIT records) by local port and peer. Sockets that
+     * are closed or not yet connected are not in the tables and are not listed, as in Linux.
+     */
+    public List<SocketEntry> socketTable() {
+        List<SocketEntry> out = new ArrayList<>();
+        List<TcpSock> ls = new ArrayList<>();
+        for (List<TcpSock> l : listeners.values()) {
+            ls.addAll(l);
+        }
+        ls.sort((a, b) -> a.localPort != b.localPort ? Integer.compare(a.localPort, b.localPort) : Integer.compare(a.id, b.id));
+        for (TcpSock l : ls) {
+            out.add(new SocketEntry(TcpState.LISTEN.ssName, l.acceptQueue.size(), l.maxAckBacklog,
+                    new dev.jtcp.wire.Endpoint(l.localAddr, l.localPort), new dev.jtcp.wire.Endpoint(0, 0), "", 0, 0, "sock"));
+        }
+        List<Sock> conns = new ArrayList<>(ehash.values());
+        conns.sort((a, b) -> {
+            int c = Integer.compare(a.localPort, b.localPort);
+            if (c == 0) {
+                c = Integer.compareUnsigned(a.remoteAddr, b.remoteAddr);
+            }
+            if (c == 0) {
+                c = Integer.compare(a.remotePort, b.remotePort);
+            }
+            return c != 0 ? c : Integer.compareUnsigned(a.localAddr, b.localAddr);
+        });
+        for (Sock s : conns) {
+            out.add(entry(s));
+        }
+        return out;
+    }
+
+    private SocketEntry entry(Sock s) {
+        dev.jtcp.wire.Endpoint local = new dev.jtcp.wire.Endpoint(s.localAddr, s.localPort);
+        dev.jtcp.wire.Endpoint peer = new dev.jtcp.wire.Endpoint(s.remoteAddr, s.remotePort);
+        return switch (s) {
+            case RequestSock r -> new SocketEntry(TcpState.SYN_RECV.ssName, 0, 0, local, peer, "on",
+                    msUntil(r.nominalNs), r.numRetrans, "request");
+            case TimeWaitSock tw -> new SocketEntry(tw.substate.ssName, 0, 0, local, peer, "timewait",
+                    msUntil(tw.timeoutNs), 0, "timewait");
+            case TcpSock sk -> {
+                long recvQ = Math.max(0, sk.readable()) + (sk.finReceived && !sk.finConsumed ? 1 : 0);
+                long sendQ = Integer.toUnsignedLong(sk.writeSeq - sk.sndUna);
+                String timer = "";
+                long ms = 0;
+                int retrans = 0;
+                // inet_diag: the retransmit-class timer first, then sk_timer (keepalive or FIN_WAIT2).
+                if (sk.xmitTimer == TcpSock.XMIT_RETRANS || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE) {
+                    timer = "on";
+                    ms = msUntil(sk.xmitTimeoutNs);
+                    retrans = sk.retransmits;
+                } else if (sk.xmitTimer == TcpSock.XMIT_PROBE0) {
+                    timer = "persist";
+                    ms = msUntil(sk.xmitTimeoutNs);
+                    retrans = sk.probesOut;
+                } else if (sk.skTimer != TcpSock.SKT_NONE) {
+                    timer = "keepalive";
+                    ms = msUntil(sk.skTimerTimeoutNs);
+                    retrans = sk.probesOut;
+                }
+                yield new SocketEntry(sk.state.ssName, recvQ, sendQ, local, peer, timer, ms, retrans, "sock");
+            }
+        };
+    }
+
+    /** jiffies_delta_to_msecs(expires - jiffies): whole jiffies left, in ms, never negative. */
+    private long msUntil(long nominalNs) {
+        if (nominalNs == dev.jtcp.time.Deadline.NONE) {
+            return 0;
+        }
+        long j = jiffies.at(nominalNs) - jiffiesNow();
+        return Math.max(0, j) * 1000L / jiffies.hz();
     }
 
     int timeWaitCount() {
@@ -441,13 +551,13 @@ public final class Tcp {
 
     private long randomCounter;
 
-    /** secure_tcp_ts_off(): per address pair, or 0 when tcp_timestamps=2. */
-    int tsOffset(int saddr, int daddr) {
+    /** secure_tcp_ts_off(): per 4-tuple in Linux 6.18 (measured: requests from one address get unrelated offsets), or 0 when tcp_timestamps=2. */
+    int tsOffset(int saddr, int daddr, int sport, int dport) {
         if (sysctl.get(SysctlKey.TCP_TIMESTAMPS) != 1) {
             return 0;
         }
         long[] k = host.secrets();
-        return (int) SipHash.hash(k[2], k[3], saddr, daddr);
+        return (int) SipHash.hash(k[2], k[3], saddr, daddr, (sport << 16) | (dport & 0xffff));
     }
 
     /** tcp_time_stamp_ts(): the timestamp clock in ms plus the connection's offset. */
@@ -561,7 +671,7 @@ public final class Tcp {
      * the socket they replaced.
      */
     private boolean bindConflict(TcpSock sk, int addr, int port) {
-        List<Sock> l = bindTable.get(port);
+        java.util.LinkedHashSet<Sock> l = bindTable.get(port);
         if (l == null) {
             return false;
         }
@@ -656,6 +766,7 @@ public final class Tcp {
         }
         sk.acceptQueue = new ArrayDeque<>();
         sk.synQueueLen = 0;
+        sk.synQueueYoung = 0;
         setState(sk, TcpState.LISTEN, "inet_listen: socket now accepts connections (backlog " + b + ")");
         listeners.computeIfAbsent(sk.localPort, p -> new ArrayList<>()).add(sk);
         return 0;
@@ -663,7 +774,7 @@ public final class Tcp {
 
     /** inet_csk_listen_start() re-checks the port: two SO_REUSEADDR sockets cannot both listen. */
     private boolean bindConflictForListen(TcpSock sk) {
-        List<Sock> l = bindTable.get(sk.localPort);
+        java.util.LinkedHashSet<Sock> l = bindTable.get(sk.localPort);
         if (l == null) {
             return false;
         }
@@ -737,7 +848,7 @@ public final class Tcp {
         setState(sk, TcpState.SYN_SENT, "tcp_v4_connect: active open");
         hash(sk);
         sk.iss = secureSeq(saddr, daddr, sk.localPort, dport);
-        sk.tsOffset = tsOffset(saddr, daddr);
+        sk.tsOffset = tsOffset(saddr, daddr, sk.localPort, dport);
         sk.inetId = randomU16(sk);
         output.connect(sk);
         return Errno.EINPROGRESS.neg();
@@ -924,10 +1035,17 @@ public final class Tcp {
         }
         if (copied > 0) {
             if (!peek) {
+                // A read with room left that reaches the FIN consumes it too (found_fin_ok).
+                if (copied < len && sk.finReceived && sk.copiedSeq == sk.rcvDataEnd()) {
+                    sk.finConsumed = true;
+                }
                 sk.recvBuf.consumeTo(sk.copiedPos);
                 input.cleanupRbuf(sk, copied);
             }
             return copied;
+        }
+        if (sk.finReceived && !peek) {
+            sk.finConsumed = true;
         }
         if (sk.done) {
             return 0;

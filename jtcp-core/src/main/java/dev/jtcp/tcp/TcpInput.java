@@ -361,6 +361,7 @@ final class TcpInput {
     private void finishConnect(TcpSock sk) {
         tcp.setState(sk, TcpState.ESTABLISHED, "SYN-ACK acknowledges our SYN: connection established");
         initTransfer(sk);
+        tcp.traceInfo(sk, "connection established");
         sk.lsndtimeNs = now();
         sk.lrcvtimeNs = now();
         if (sk.keepAliveOn) {
@@ -437,6 +438,7 @@ final class TcpInput {
         sk.urgData = 0;
         sk.finQueued = false;
         sk.finReceived = false;
+        sk.finConsumed = false;
         sk.ofoQueue.clear();
     }
 
@@ -492,9 +494,14 @@ final class TcpInput {
             tcp.output.sendChallengeAck(sk, "challenge ACK for an in-window RST (RFC 5961 3.2)");
             return false;
         }
-        // RFC 5961 4.2: SYN in a synchronized state.
+        // RFC 5961 4.2: SYN in a synchronized state. The exception (tcp_validate_incoming): in a
+        // simultaneous open the peer's SYN-ACK repeats the SYN we already have and acknowledges ours.
         if (s.has(TcpFlags.SYN)) {
-            return synChallenge(sk, s);
+            boolean simultaneousOpenSynAck = sk.state == TcpState.SYN_RECV && !sk.orphan && s.has(TcpFlags.ACK)
+                    && s.seq + 1 == s.endSeq && s.seq + 1 == sk.rcvNxt && th.ack() == sk.sndNxt;
+            if (!simultaneousOpenSynAck) {
+                return synChallenge(sk, s);
+            }
         }
         // Step 5: the ACK field. A segment matching Linux's header prediction takes the fast path there,
         // which changes only what is counted (TCPHPAcks, TCPHPHits), not what is done.
@@ -686,6 +693,14 @@ final class TcpInput {
      * below snd_una) ACK, -1 for an ACK of data never sent or far too old.
      */
     int ack(TcpSock sk, Segment s, int flag) {
+        int r = processAck(sk, s, flag);
+        if (r >= 0) {
+            tcp.traceInfo(sk, "ACK processed");
+        }
+        return r;
+    }
+
+    private int processAck(TcpSock sk, Segment s, int flag) {
         TcpHeader th = s.th;
         int ackSeq = th.ack();
         int priorSndUna = sk.sndUna;
@@ -982,10 +997,36 @@ final class TcpInput {
     // ================================================================ SACK scoreboard (sender side)
 
     /** tcp_check_dsack() (RFC 2883): is the first block a duplicate report? */
-    private boolean checkDsack(List<SackBlock> blocks, int ackSeq) {
+    /**
+     * tcp_dsack_seen(): how many duplicate segments a D-SACK block reports, 0 when it is dubious (empty,
+     * wider than any window we were offered, or more duplicates than we ever retransmitted).
+     */
+    private static int dsackSeen(TcpSock sk, int start, int end) {
+        if (!Seq.lt(start, end)) {
+            return 0;
+        }
+        int len = end - start;
+        if (Integer.compareUnsigned(len, sk.maxWindow) > 0) {
+            return 0;
+        }
+        int dupSegs = len > sk.mssCache && sk.mssCache > 0 ? (len + sk.mssCache - 1) / sk.mssCache : 1;
+        sk.dsackDups += dupSegs;
+        if (sk.dsackDups > sk.totalRetrans) {
+            return 0;
+        }
+        return dupSegs;
+    }
+
+    private boolean checkDsack(TcpSock sk, List<SackBlock> blocks, int ackSeq) {
         SackBlock b0 = blocks.get(0);
         if (Seq.lt(b0.start(), ackSeq)) {
             tcp.mib.inc(Mib.TcpExtTCPDSACKRecv);
+            if (dsackSeen(sk, b0.start(), b0.end()) == 0) {
+                // A D-SACK for something we never retransmitted (the duplicate SYN of a simultaneous
+                // open, say) is dubious and ignored.
+                tcp.mib.inc(Mib.TcpExtTCPDSACKIgnoredDubious);
+                return false;
+            }
             return true;
         }
         if (blocks.size() > 1) {
@@ -1002,7 +1043,7 @@ final class TcpInput {
     /** tcp_sacktag_write_queue(), simplified: mark segments the peer reports having. */
     private int sackTag(TcpSock sk, List<SackBlock> blocks, int ackSeq) {
         int flag = 0;
-        boolean dsack = checkDsack(blocks, ackSeq);
+        boolean dsack = checkDsack(sk, blocks, ackSeq);
         if (dsack) {
             flag |= FLAG_DSACKING_ACK;
         }
@@ -1691,7 +1732,7 @@ final class TcpInput {
             return;
         }
         if (inQuickackMode(sk)) {
-            tcp.output.sendAck(sk, "quick-ack mode (" + sk.ackQuick + " left): ACK now");
+            tcp.output.sendAck(sk, tcp.tracing() ? "quick-ack mode (" + sk.ackQuick + " left): ACK now" : null);
             return;
         }
         if ((sk.ackPending & TcpSock.ACK_NOW) != 0) {
@@ -1770,7 +1811,9 @@ final class TcpInput {
             sk.delackTimeoutJ = timeout;
             sk.delackAtNs = j.fireAt(now(), timeout - nowJ);
             tcp.timersChanged(sk);
-            tcp.traceTimer(sk, "delack", "arm", sk.delackAtNs, "delayed ACK (ATO " + Nanos.toMillis(j.toNs(ato)) + " ms)");
+            if (tcp.tracing()) {
+                tcp.traceTimer(sk, "delack", "arm", sk.delackAtNs, "delayed ACK (ATO " + Nanos.toMillis(j.toNs(ato)) + " ms)");
+            }
         }
     }
 

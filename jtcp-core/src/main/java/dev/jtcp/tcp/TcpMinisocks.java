@@ -37,10 +37,19 @@ final class TcpMinisocks {
 
     // ================================================================ LISTEN
 
-    /** tcp_rcv_state_process() for a listener. */
+    /**
+     * tcp_v4_do_rcv() for a listener: a segment that is not a SYN may be the ACK returning a SYN cookie
+     * (tcp_v4_cookie_check); otherwise tcp_rcv_state_process() answers an ACK with RST, ignores an RST and
+     * takes a SYN.
+     */
     void listenRcv(TcpSock listener, TcpInput.Segment s) {
+        cookieFailure = null;
+        if (!s.has(TcpFlags.SYN) && cookieCheck(listener, s)) {
+            return;
+        }
         if (s.has(TcpFlags.ACK)) {
-            tcp.input.sendResetFor(s, "ACK to a listener with no matching half-open connection: RST (RFC 9293 3.10.7.2)");
+            tcp.input.sendResetFor(s, "ACK to a listener with no matching half-open connection"
+                    + (cookieFailure != null ? " and " + cookieFailure : "") + ": RST (RFC 9293 3.10.7.2)");
             return;
         }
         if (s.has(TcpFlags.RST)) {
@@ -59,27 +68,60 @@ final class TcpMinisocks {
         return listener.acceptQueue.size() > listener.maxAckBacklog;
     }
 
-    /** tcp_conn_request(): a SYN for a listener becomes a request sock and a SYN-ACK. */
+    /**
+     * inet_csk_reqsk_queue_is_full(): the SYN queue is full when it holds more half-open requests than
+     * the listen backlog (Linux 6.14+ compares with "&gt;", as the accept queue does; earlier kernels with
+     * "&gt;="). tcp_max_syn_backlog is not this bound: it only reserves room when cookies are off.
+     */
+    private static boolean synQueueFull(TcpSock listener) {
+        return listener.synQueueLen > listener.maxAckBacklog;
+    }
+
+    /** tcp_listendrop(): every SYN or ACK a listener throws away. */
+    private void listenDrop(TcpInput.Segment s, String why) {
+        tcp.mib.inc(Mib.TcpExtListenDrops);
+        traceDrop(s, why);
+    }
+
+    /**
+     * tcp_syn_flood_action(): the SYN queue is full (or tcp_syncookies=2): answer with a cookie when
+     * tcp_syncookies allows it, else drop.
+     */
+    private boolean synFloodAction(TcpSock listener, int syncookies) {
+        boolean wantCookie = syncookies != 0;
+        tcp.mib.inc(wantCookie ? Mib.TcpExtTCPReqQFullDoCookies : Mib.TcpExtTCPReqQFullDrop);
+        floodWarning = "";
+        if (!listener.synfloodWarned && syncookies != 2) {
+            // The kernel logs this once per listener: "Possible SYN flooding on port N. Sending cookies."
+            listener.synfloodWarned = true;
+            floodWarning = " [kernel log: possible SYN flooding on port " + listener.localPort + ". "
+                    + (wantCookie ? "Sending cookies." : "Dropping request.") + "]";
+        }
+        return wantCookie;
+    }
+
+    /** The once-per-listener SYN flood warning, appended to the reason of the segment that raised it. */
+    private String floodWarning = "";
+    /** Why the last cookie check did not accept an ACK (for the RST's reason), or null. */
+    private String cookieFailure;
+
+    /** tcp_conn_request(): a SYN for a listener becomes a request sock and a SYN-ACK, or a SYN cookie. */
     void connRequest(TcpSock listener, TcpInput.Segment s, int isnFromTimeWait) {
-        // inet_csk_reqsk_queue_is_full(): without SYN cookies (the listener issue adds them) a full SYN
-        // queue drops the SYN.
-        if (listener.synQueueLen >= listener.maxAckBacklog && sysctl(SysctlKey.TCP_SYNCOOKIES) != 2) {
-            tcp.mib.inc(Mib.TcpExtTCPReqQFullDrop);
-            tcp.mib.inc(Mib.TcpExtListenDrops);
-            traceDrop(s, "SYN queue full (" + listener.synQueueLen + " half-open, backlog " + listener.maxAckBacklog + "): SYN dropped");
-            return;
+        int syncookies = sysctl(SysctlKey.TCP_SYNCOOKIES);
+        boolean wantCookie = false;
+        // A SYN that reopens a TIME_WAIT 4-tuple is taken without limits: the peer is evidently real.
+        if ((syncookies == 2 || synQueueFull(listener)) && isnFromTimeWait == 0) {
+            wantCookie = synFloodAction(listener, syncookies);
+            if (!wantCookie) {
+                listenDrop(s, "SYN queue full (" + listener.synQueueLen + " half-open > backlog " + listener.maxAckBacklog
+                        + ") and tcp_syncookies=0: SYN dropped (TCPReqQFullDrop)" + floodWarning);
+                return;
+            }
         }
         if (acceptQueueFull(listener)) {
             tcp.mib.inc(Mib.TcpExtListenOverflows);
-            tcp.mib.inc(Mib.TcpExtListenDrops);
-            traceDrop(s, "accept queue full (" + listener.acceptQueue.size() + " > backlog " + listener.maxAckBacklog
+            listenDrop(s, "accept queue full (" + listener.acceptQueue.size() + " > backlog " + listener.maxAckBacklog
                     + "): SYN dropped (ListenOverflows)");
-            return;
-        }
-        int maxSynBacklog = sysctl(SysctlKey.TCP_MAX_SYN_BACKLOG);
-        if (sysctl(SysctlKey.TCP_SYNCOOKIES) == 0 && maxSynBacklog - listener.synQueueLen < (maxSynBacklog >> 2)) {
-            tcp.mib.inc(Mib.TcpExtListenDrops);
-            traceDrop(s, "without SYN cookies the last quarter of tcp_max_syn_backlog is kept for proven peers: SYN dropped");
             return;
         }
         TcpOptions o = s.th.options();
@@ -94,13 +136,23 @@ final class TcpMinisocks {
             req.mss = listener.userMss;
         }
         req.tstampOk = sysctl(SysctlKey.TCP_TIMESTAMPS) != 0 && o.hasTimestamps();
-        req.sackOk = sysctl(SysctlKey.TCP_SACK) != 0 && o.sackPermitted();
-        req.wscaleOk = sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0 && o.windowScale() >= 0;
+        // A cookie cannot carry SACK-permitted or the window scale without the timestamp to hold them.
+        boolean optionsKept = !wantCookie || o.hasTimestamps();
+        req.sackOk = optionsKept && sysctl(SysctlKey.TCP_SACK) != 0 && o.sackPermitted();
+        req.wscaleOk = optionsKept && sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0 && o.windowScale() >= 0;
         req.sndWscale = req.wscaleOk ? Math.min(o.windowScale(), TcpConstants.TCP_MAX_WSCALE) : 0;
         req.tsRecent = req.tstampOk ? o.tsVal() : 0;
-        req.tsOffset = req.tstampOk ? tcp.tsOffset(req.localAddr, req.remoteAddr) : 0;
-        req.iss = isnFromTimeWait != 0 ? isnFromTimeWait
-                : tcp.secureSeq(req.localAddr, req.remoteAddr, req.localPort, req.remotePort);
+        req.tsOffset = req.tstampOk ? tcp.tsOffset(req.localAddr, req.remoteAddr, req.localPort, req.remotePort) : 0;
+        if (!wantCookie && isnFromTimeWait == 0) {
+            // Without cookies the last quarter of tcp_max_syn_backlog is kept for peers proven alive
+            // (tcp_peer_is_proven: jtcp keeps no metrics cache, so no peer is proven).
+            int maxSynBacklog = sysctl(SysctlKey.TCP_MAX_SYN_BACKLOG);
+            if (syncookies == 0 && maxSynBacklog - listener.synQueueLen < (maxSynBacklog >> 2)) {
+                listenDrop(s, "tcp_syncookies=0 and the SYN queue (" + listener.synQueueLen
+                        + ") is in the last quarter of tcp_max_syn_backlog " + maxSynBacklog + ": SYN dropped");
+                return;
+            }
+        }
         // tcp_openreq_init_rwin(): the window offered in the SYN-ACK.
         int advmss = tcp.output.advertisedMss(listener, req.remoteAddr);
         int fullSpace = tcp.output.fullSpace(listener);
@@ -109,21 +161,159 @@ final class TcpMinisocks {
                 advmss - (req.tstampOk ? TcpConstants.TCPOLEN_TSTAMP_ALIGNED : 0), clamp, req.wscaleOk);
         req.rcvWnd = w[0];
         req.rcvWscale = w[2];
+        if (wantCookie) {
+            sendCookie(listener, req, s);
+            return;
+        }
+        req.iss = isnFromTimeWait != 0 ? isnFromTimeWait
+                : tcp.secureSeq(req.localAddr, req.remoteAddr, req.localPort, req.remotePort);
         req.synRcvdNs = now();
         req.timeoutNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
         listener.synQueueLen++;
+        listener.synQueueYoung++;
         tcp.hash(req);
-        tcp.traceState(req, TcpState.LISTEN, TcpState.SYN_RECV, "SYN to a listener: half-open request created (SYN queue "
-                + listener.synQueueLen + ")");
-        sendSynAck(req, "tcp_v4_send_synack: answer the SYN");
+        if (tcp.tracing()) {
+            tcp.traceState(req, TcpState.LISTEN, TcpState.SYN_RECV, "SYN to a listener: half-open request created (SYN queue "
+                    + listener.synQueueLen + ")");
+        }
+        sendSynAck(req, -1, "tcp_v4_send_synack: answer the SYN");
         req.expiresNs = tcp.fireAt(req.timeoutNs);
+        req.nominalNs = tcp.nominalAt(req.timeoutNs);
         tcp.timersChanged(req);
         tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer: initial RTO 1 s");
     }
 
-    /** tcp_make_synack(). */
-    void sendSynAck(RequestSock req, String why) {
-        int tsVal = tcp.tsNow(req.tsOffset);
+    // ================================================================ SYN cookies
+
+    /** tcp_cookie_time(): the cookie clock, one count per TCP_SYNCOOKIE_PERIOD (60 s) of jiffies. */
+    private int cookieTime() {
+        return (int) (tcp.jiffies.at(now()) / ((long) tcp.jiffies.hz() * SynCookies.PERIOD_SECONDS));
+    }
+
+    /**
+     * tcp_synq_overflow(): the listener remembers (in jiffies, updated at most once a second) that it
+     * sent cookies; cookie ACKs are only checked within TCP_SYNCOOKIE_VALID (2 periods) of that.
+     */
+    private void synqOverflow(TcpSock listener) {
+        long j = tcp.jiffies.at(now());
+        if (!listener.overflowStamped || j - listener.lastOverflowJiffies > tcp.jiffies.hz()) {
+            listener.lastOverflowJiffies = j;
+            listener.overflowStamped = true;
+        }
+    }
+
+    /** tcp_synq_no_recent_overflow(). */
+    private boolean noRecentOverflow(TcpSock listener) {
+        if (!listener.overflowStamped) {
+            return true;
+        }
+        long j = tcp.jiffies.at(now());
+        long valid = (long) tcp.jiffies.hz() * SynCookies.PERIOD_SECONDS * SynCookies.MAX_SYNCOOKIE_AGE;
+        return j < listener.lastOverflowJiffies || j > listener.lastOverflowJiffies + valid;
+    }
+
+    /** cookie_v4_init_sequence() and a TCP_SYNACK_COOKIE SYN-ACK: nothing of the request is kept. */
+    private void sendCookie(TcpSock listener, RequestSock req, TcpInput.Segment s) {
+        synqOverflow(listener);
+        int mssIndex = SynCookies.mssIndex(req.mss);
+        req.mss = SynCookies.MSS_TABLE[mssIndex];
+        tcp.mib.inc(Mib.TcpExtSyncookiesSent);
+        req.iss = tcp.cookies.make(req.remoteAddr, req.localAddr, req.remotePort, req.localPort, req.irs, mssIndex,
+                cookieTime());
+        int tsVal = -1;
+        if (req.tstampOk) {
+            tsVal = SynCookies.timestamp(tcp.tsNow(0), req.wscaleOk, req.sndWscale, req.sackOk) + req.tsOffset;
+        }
+        sendSynAck(req, tsVal, "SYN cookie (" + (sysctl(SysctlKey.TCP_SYNCOOKIES) == 2 ? "tcp_syncookies=2"
+                : "SYN queue full: " + listener.synQueueLen + " > backlog " + listener.maxAckBacklog)
+                + "): the ISN encodes MSS " + req.mss
+                + (req.tstampOk ? ", the TS val's low bits wscale and SACK" : "; no wscale or SACK without timestamps")
+                + "; no state kept" + floodWarning);
+    }
+
+    /**
+     * tcp_v4_cookie_check() / cookie_v4_check(): an ACK to a listener that may return a cookie. Returns
+     * true when the segment was consumed (a connection born or the ACK dropped), false when the listener
+     * should handle it as usual (and answer the ACK with RST).
+     */
+    private boolean cookieCheck(TcpSock listener, TcpInput.Segment s) {
+        if (sysctl(SysctlKey.TCP_SYNCOOKIES) == 0 || !s.has(TcpFlags.ACK) || s.has(TcpFlags.RST)) {
+            return false;
+        }
+        if (noRecentOverflow(listener)) {
+            cookieFailure = "no SYN cookie sent in the last 120 s";
+            return false;
+        }
+        int mss = tcp.cookies.checkAck(s.th.ack(), s.seq, s.saddr, s.daddr, s.th.srcPort(), s.th.dstPort(), cookieTime());
+        if (mss == 0) {
+            tcp.mib.inc(Mib.TcpExtSyncookiesFailed);
+            cookieFailure = "no valid SYN cookie in ack " + Integer.toUnsignedString(s.th.ack()) + " (SyncookiesFailed)";
+            return false;
+        }
+        tcp.mib.inc(Mib.TcpExtSyncookiesRecv);
+        TcpOptions o = s.th.options();
+        int tsOff = 0;
+        int tsEcr = o.hasTimestamps() ? o.tsEcr() : 0;
+        if (o.hasTimestamps() && tsEcr != 0) {
+            tsOff = tcp.tsOffset(s.daddr, s.saddr, s.th.dstPort(), s.th.srcPort());
+            tsEcr -= tsOff;
+        }
+        // cookie_timestamp_decode(): the options the timestamp carried must still be enabled here.
+        boolean tstampOk = o.hasTimestamps();
+        boolean sackOk = false;
+        boolean wscaleOk = false;
+        int sndWscale = 0;
+        if (tstampOk) {
+            int[] d = SynCookies.decodeTimestamp(tsEcr, sysctl(SysctlKey.TCP_TIMESTAMPS) != 0,
+                    sysctl(SysctlKey.TCP_SACK) != 0, sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0);
+            if (d == null) {
+                cookieFailure = "the cookie's timestamp encodes options now disabled here";
+                return false;
+            }
+            sackOk = d[0] != 0;
+            wscaleOk = d[1] != 0;
+            sndWscale = d[2];
+        }
+        RequestSock req = new RequestSock(listener);
+        req.fromCookie = true;
+        req.localAddr = s.daddr;
+        req.localPort = s.th.dstPort();
+        req.remoteAddr = s.saddr;
+        req.remotePort = s.th.srcPort();
+        req.irs = s.seq - 1;
+        req.iss = s.th.ack() - 1;
+        req.mss = mss;
+        if (listener.userMss != 0 && listener.userMss < req.mss) {
+            req.mss = listener.userMss;
+        }
+        req.tstampOk = tstampOk;
+        req.sackOk = sackOk;
+        req.wscaleOk = wscaleOk;
+        req.sndWscale = sndWscale;
+        req.tsRecent = tstampOk ? o.tsVal() : 0;
+        req.tsOffset = tsOff;
+        // "Try to redo what tcp_v4_send_synack did": the window is chosen again, with the cookie's MSS.
+        int fullSpace = tcp.output.fullSpace(listener);
+        int clamp = listener.userRcvBuf ? fullSpace : 0;
+        int[] w = tcp.output.selectInitialWindow(fullSpace, req.mss, clamp, req.wscaleOk);
+        req.rcvWnd = w[0];
+        req.rcvWscale = w[2];
+        // tcp_v4_syn_recv_sock(): no room in the accept queue, no child.
+        if (acceptQueueFull(listener)) {
+            tcp.mib.inc(Mib.TcpExtListenOverflows);
+            listenDrop(s, "valid SYN cookie but the accept queue is full (" + listener.acceptQueue.size() + " > backlog "
+                    + listener.maxAckBacklog + "): ACK dropped (ListenOverflows)");
+            return true;
+        }
+        completeHandshake(req, s, "valid SYN cookie (MSS " + mss + (tstampOk ? ", wscale " + (wscaleOk ? sndWscale : "none")
+                + ", SACK " + (sackOk ? "on" : "off") : ", no timestamps") + "): connection established straight into"
+                + " the accept queue (");
+        return true;
+    }
+
+    /** tcp_make_synack(); tsVal is the cookie timestamp, or -1 for the clock's. */
+    void sendSynAck(RequestSock req, int cookieTsVal, String why) {
+        int tsVal = cookieTsVal != -1 ? cookieTsVal : tcp.tsNow(req.tsOffset);
         TcpOptions opts = TcpOptions.synLinux(tcp.output.advertisedMss(req.listener, req.remoteAddr),
                 req.sackOk, req.tstampOk, tsVal, req.tsRecent, req.wscaleOk ? req.rcvWscale : -1);
         TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.irs + 1, TcpFlags.SYN | TcpFlags.ACK,
@@ -138,44 +328,75 @@ final class TcpMinisocks {
 
     /** tcp_rtx_synack(). */
     private void rtxSynAck(RequestSock req, String why) {
-        sendSynAck(req, why);
+        sendSynAck(req, -1, why);
         tcp.mib.inc(Mib.TcpRetransSegs);
         tcp.mib.inc(Mib.TcpExtTCPSynRetrans);
         req.numRetrans++;
     }
 
-    /** reqsk_timer_handler(): SYN-ACK retransmission with backoff, then the request is dropped. */
+    /**
+     * reqsk_timer_handler(): SYN-ACK retransmission with backoff, then the request is dropped. When the
+     * SYN queue is more than half full, requests that have already timed out get fewer retries: half the
+     * room is kept for young requests (ones whose SYN-ACK has not yet timed out), down to 2 retries.
+     */
     void requestTimer(RequestSock req) {
         long was = req.expiresNs;
         TcpSock listener = req.listener;
         int maxRetries = listener.synRetries != 0 ? listener.synRetries : sysctl(SysctlKey.TCP_SYNACK_RETRIES);
+        int configured = maxRetries;
+        int qlen = listener.synQueueLen;
+        if ((qlen << 1) > Math.max(8, listener.maxAckBacklog)) {
+            int young = listener.synQueueYoung << 1;
+            while (maxRetries > 2) {
+                if (qlen < young) {
+                    break;
+                }
+                maxRetries--;
+                young <<= 1;
+            }
+        }
         tcp.mib.inc(Mib.TcpExtTCPTimeouts);
         boolean expire = req.numTimeout >= maxRetries;
+        String pruned = maxRetries < configured ? " (cut from " + configured + ": the SYN queue holds " + qlen
+                + " requests, " + listener.synQueueYoung + " young)" : "";
         if (!expire) {
             tcp.traceTimer(req, "retransmit", "fire", was, "SYN-ACK timer expired");
-            if (!req.acked) {
-                rtxSynAck(req, "SYN-ACK timer retransmission " + (req.numTimeout + 1) + " of tcp_synack_retries "
-                        + maxRetries + " (timeout was " + Nanos.toMillis(req.timeoutNs << req.numTimeout) + " ms)");
+            // The SYN-ACK is resent even when the third ACK came and was dropped for a full accept queue:
+            // the peer's answer to it is the next chance to find room.
+            rtxSynAck(req, "SYN-ACK timer retransmission " + (req.numTimeout + 1) + " of tcp_synack_retries "
+                    + maxRetries + pruned + " (timeout was " + Nanos.toMillis(req.timeoutNs << req.numTimeout) + " ms)"
+                    + (req.acked ? "; the third ACK was dropped for a full accept queue" : ""));
+            if (req.numTimeout++ == 0) {
+                listener.synQueueYoung--;
             }
-            req.numTimeout++;
             long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
             req.expiresNs = tcp.fireAt(timeout);
+            req.nominalNs = tcp.nominalAt(timeout);
             tcp.timersChanged(req);
             tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer backs off: "
                     + Nanos.toMillis(timeout) + " ms");
             return;
         }
         tcp.traceTimer(req, "retransmit", "fire", was, "SYN-ACK timer expired");
-        dropRequest(req, "tcp_synack_retries (" + maxRetries + ") exhausted: half-open request dropped");
+        dropRequest(req, "tcp_synack_retries (" + maxRetries + pruned + ") exhausted: half-open request dropped");
+    }
+
+    /** reqsk_queue_removed(): the SYN queue forgets a request (young until its first timeout). */
+    private void unqueue(RequestSock req) {
+        TcpSock l = req.listener;
+        if (l.synQueueLen > 0) {
+            l.synQueueLen--;
+        }
+        if (req.numTimeout == 0 && l.synQueueYoung > 0) {
+            l.synQueueYoung--;
+        }
     }
 
     /** inet_csk_reqsk_queue_drop(). */
     void dropRequest(RequestSock req, String why) {
         tcp.requestRemoved(req);
         req.expiresNs = Deadline.NONE;
-        if (req.listener.synQueueLen > 0) {
-            req.listener.synQueueLen--;
-        }
+        unqueue(req);
         tcp.traceState(req, TcpState.SYN_RECV, TcpState.CLOSE, why);
     }
 
@@ -205,6 +426,8 @@ final class TcpMinisocks {
                 rtxSynAck(req, "retransmitted SYN: SYN-ACK sent again (tcp_check_req)");
                 long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
                 req.expiresNs = tcp.fireAt(timeout);
+                req.nominalNs = tcp.nominalAt(timeout);
+            req.nominalNs = tcp.nominalAt(timeout);
                 tcp.timersChanged(req);
                 tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer restarted by the retransmitted SYN");
             } else {
@@ -212,9 +435,15 @@ final class TcpMinisocks {
             }
             return;
         }
-        // An ACK that does not acknowledge our SYN-ACK: the listener answers it with RST.
+        // An ACK that does not acknowledge our SYN-ACK goes to the listener (which may take it for a
+        // cookie, else answers RST); the request is left alone.
         if (s.has(TcpFlags.ACK) && s.th.ack() != req.iss + 1) {
-            tcp.input.sendResetFor(s, "ACK " + Integer.toUnsignedString(s.th.ack()) + " does not acknowledge our SYN-ACK: RST");
+            cookieFailure = null;
+            if (!cookieCheck(listener, s)) {
+                tcp.input.sendResetFor(s, "ACK " + Integer.toUnsignedString(s.th.ack())
+                        + " does not acknowledge our SYN-ACK (" + Integer.toUnsignedString(req.iss + 1) + ")"
+                        + (cookieFailure != null ? " and " + cookieFailure : "") + ": RST");
+            }
             return;
         }
         int rcvNxt = req.irs + 1;
@@ -258,23 +487,32 @@ final class TcpMinisocks {
             tcp.mib.inc(Mib.TcpExtListenDrops);
             if (sysctl(SysctlKey.TCP_ABORT_ON_OVERFLOW) == 0) {
                 req.acked = true;
-                traceDrop(s, "accept queue full: third ACK dropped; the SYN-ACK timer keeps running (tcp_abort_on_overflow=0)");
+                traceDrop(s, "accept queue full (" + listener.acceptQueue.size() + " > backlog " + listener.maxAckBacklog
+                        + "): third ACK dropped; the SYN-ACK timer keeps running (tcp_abort_on_overflow=0)");
                 return;
             }
             tcp.input.sendResetFor(s, "accept queue full and tcp_abort_on_overflow=1: RST");
-            dropRequest(req, "accept queue overflow: request aborted");
+            tcp.mib.inc(Mib.TcpExtEmbryonicRsts);
+            dropRequest(req, "accept queue overflow with tcp_abort_on_overflow=1: request aborted");
             return;
         }
-        TcpSock child = createChild(req, s);
         tcp.requestRemoved(req);
-        listener.synQueueLen--;
+        unqueue(req);
+        completeHandshake(req, s, tcp.tracing() ? "third ACK of the handshake: connection established (accept queue " : null);
+    }
+
+    /**
+     * tcp_v4_syn_recv_sock() + inet_csk_complete_hashdance() + tcp_child_process(): the full socket is
+     * born from the request, joins the accept queue, and processes the ACK (and any data on it).
+     */
+    private void completeHandshake(RequestSock req, TcpInput.Segment s, String why) {
+        TcpSock listener = req.listener;
+        TcpSock child = createChild(req, s);
         tcp.hash(child);
         tcp.timersChanged(child);
         tcp.childBorn(listener, child);
-        // tcp_child_process(): the child processes the ACK (and any data on it) in SYN_RECV.
         child.state = TcpState.SYN_RECV;
-        tcp.setState(child, TcpState.ESTABLISHED, "third ACK of the handshake: connection established (accept queue "
-                + listener.acceptQueue.size() + ")");
+        tcp.setState(child, TcpState.ESTABLISHED, why == null ? null : why + listener.acceptQueue.size() + ")");
         if (tcp.input.rcv(child, s)) {
             tcp.input.sendResetFor(s, "new connection asked for a reset");
         }
@@ -441,6 +679,7 @@ final class TcpMinisocks {
                     : "orphaned FIN_WAIT2 becomes a compact record for tcp_fin_timeout");
         }
         tw.expiresNs = tcp.fireAt(timeo);
+        tw.timeoutNs = tcp.nominalAt(timeo);
         tcp.timersChanged(tw);
         // __inet_twsk_schedule(): TIMEWAITED when scheduled, TIMEWAITKILLED if it is to last <= 4 s.
         tcp.mib.inc(timeo <= 4 * dev.jtcp.time.Nanos.PER_SECOND ? Mib.TcpExtTWKilled : Mib.TcpExtTW);
@@ -478,6 +717,7 @@ final class TcpMinisocks {
 
     private void reschedule(TimeWaitSock tw, long timeoNs, String why) {
         tw.expiresNs = tcp.fireAt(timeoNs);
+        tw.timeoutNs = tcp.nominalAt(timeoNs);
         tcp.timersChanged(tw);
         tcp.traceTimer(tw, tw.substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "arm", tw.expiresNs, why);
     }

@@ -68,7 +68,9 @@ final class TcpOutput {
 
     /** dst_metric_advmss(): the MSS we advertise, from the device MTU. */
     int advertisedMss(TcpSock sk, int remoteAddr) {
-        int mss = tcp.host.mtuTo(remoteAddr) - TcpConstants.IPV4_HEADER_LEN - TcpConstants.TCP_HEADER_LEN;
+        // ipv4_default_advmss(): MTU minus headers, but never above IPV4_MAX_PMTU (65535) minus headers
+        // (65495 on a 65536-byte loopback).
+        int mss = Math.min(tcp.host.mtuTo(remoteAddr), 65535) - TcpConstants.IPV4_HEADER_LEN - TcpConstants.TCP_HEADER_LEN;
         if (sk != null && sk.userMss != 0 && sk.userMss < mss) {
             mss = sk.userMss;   // tcp_mss_clamp()
         }
@@ -223,7 +225,8 @@ final class TcpOutput {
             boolean ts = sysctl(SysctlKey.TCP_TIMESTAMPS) != 0;
             boolean sack = sysctl(SysctlKey.TCP_SACK) != 0;
             boolean ws = sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0;
-            opts = TcpOptions.synLinux(sk.advMss, sack, ts, tcp.tsNow(sk.tsOffset), sk.tsRecent, ws ? sk.rcvWscale : -1);
+            // tcp_syn_options(): tcp_advertise_mss(), the route's MSS before any timestamp adjustment.
+            opts = TcpOptions.synLinux(advertisedMss(sk, sk.remoteAddr), sack, ts, tcp.tsNow(sk.tsOffset), sk.tsRecent, ws ? sk.rcvWscale : -1);
             // RFC 7323 2.2: the window in a SYN is never scaled.
             window = Math.min(sk.rcvWnd, 65535);
         } else {
@@ -254,6 +257,7 @@ final class TcpOutput {
             data = scratch;
         }
         tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
+        tcp.traceInfo(sk, "transmit");
         sk.segsOut++;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
@@ -576,6 +580,7 @@ final class TcpOutput {
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
         tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, null, 0, 0, why);
+        tcp.traceInfo(sk, "transmit");
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 

@@ -70,6 +70,13 @@ public final class TcpSock extends Sock {
     int maxAckBacklog;
     /** Half-open requests of this listener (the SYN queue length, reqsk_queue_len). */
     int synQueueLen;
+    /** Requests whose SYN-ACK has not yet timed out (reqsk_queue_len_young). */
+    int synQueueYoung;
+    /** tcp_synq_overflow()'s stamp (rx_opt.ts_recent_stamp of a listener): when cookies were last sent. */
+    long lastOverflowJiffies;
+    boolean overflowStamped;
+    /** The "possible SYN flooding" warning was given (synflood_warned). */
+    boolean synfloodWarned;
     /** The listener a not-yet-accepted child belongs to. */
     TcpSock parent;
 
@@ -177,12 +184,15 @@ public final class TcpSock extends Sock {
     static final int XMIT_LOSS_PROBE = 5;
     int xmitTimer = XMIT_NONE;
     long xmitAtNs = Deadline.NONE;
+    /** icsk_timeout: the nominal expiry of the xmit timer (before timer-wheel rounding). */
+    long xmitTimeoutNs = Deadline.NONE;
     /** sk_timer: keepalive, or FIN_WAIT2 for an orphan whose fin timeout exceeds TIME_WAIT's length. */
     static final int SKT_NONE = 0;
     static final int SKT_KEEPALIVE = 1;
     static final int SKT_FIN_WAIT2 = 2;
     int skTimer = SKT_NONE;
     long skTimerAtNs = Deadline.NONE;
+    long skTimerTimeoutNs = Deadline.NONE;
 
     // ---------------------------------------------------------------- congestion control
     int sndCwnd = TcpConstants.TCP_INIT_CWND;
@@ -245,6 +255,8 @@ public final class TcpSock extends Sock {
     final int[] sackStart = new int[4];
     final int[] sackEnd = new int[4];
     int numSacks;
+    /** D-SACKed duplicate segments seen (tp->dsack_dups). */
+    int dsackDups;
     boolean dsack;
     int dsackStart;
     int dsackEnd;
@@ -263,8 +275,8 @@ public final class TcpSock extends Sock {
         this.id = id;
         this.sndBuf = sndBufInitial;
         this.rcvBuf = rcvBufInitial;
-        this.sendBuf = new ByteRing(4096);
-        this.recvBuf = new ByteRing(4096);
+        this.sendBuf = new ByteRing();
+        this.recvBuf = new ByteRing();
     }
 
     public int id() {
@@ -298,6 +310,8 @@ public final class TcpSock extends Sock {
 
     /** The peer's FIN has been received in order (it occupies rcv_nxt - 1). */
     boolean finReceived;
+    /** A read has moved copied_seq past the FIN (tcp_recvmsg's found_fin_ok). */
+    boolean finConsumed;
 
     /** Sequence number after the last in-order data byte (a received FIN excluded). */
     int rcvDataEnd() {

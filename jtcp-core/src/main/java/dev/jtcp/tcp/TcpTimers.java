@@ -47,6 +47,7 @@ final class TcpTimers {
         boolean changed = sk.xmitTimer != kind || sk.xmitAtNs != at;
         sk.xmitTimer = kind;
         sk.xmitAtNs = at;
+        sk.xmitTimeoutNs = tcp.nominalAt(when);
         tcp.timersChanged(sk);
         if (changed) {
             tcp.deferTimerArm(sk, xmitName(kind), at, why);
@@ -108,7 +109,8 @@ final class TcpTimers {
             long delta = rtoDeltaNs(sk);
             rto = tcp.usToJiffyNs(Math.max(Nanos.toMicros(delta), 1));
         }
-        resetXmitTimer(sk, TcpSock.XMIT_RETRANS, rto, "RFC 6298 5.3: RTO (re)started, " + Nanos.toMillis(sk.rtoNs) + " ms");
+        resetXmitTimer(sk, TcpSock.XMIT_RETRANS, rto,
+                tcp.tracing() ? "RFC 6298 5.3: RTO (re)started, " + Nanos.toMillis(sk.rtoNs) + " ms" : null);
     }
 
     /** After retransmitting the head during recovery, the RTO restarts from now. */
@@ -152,10 +154,11 @@ final class TcpTimers {
         boolean changed = sk.xmitTimer != TcpSock.XMIT_LOSS_PROBE || sk.xmitAtNs != at;
         sk.xmitTimer = TcpSock.XMIT_LOSS_PROBE;
         sk.xmitAtNs = at;
+        sk.xmitTimeoutNs = tcp.nominalAt(Math.min(timeoutNs, rtoMaxNs()));
         tcp.timersChanged(sk);
         if (changed) {
-            tcp.deferTimerArm(sk, "retransmit", at, "tail loss probe (RFC 8985 7.2): PTO "
-                    + Nanos.toMillis(timeoutNs) + " ms");
+            tcp.deferTimerArm(sk, "retransmit", at, tcp.tracing() ? "tail loss probe (RFC 8985 7.2): PTO "
+                    + Nanos.toMillis(timeoutNs) + " ms" : null);
         }
         return true;
     }
@@ -197,6 +200,7 @@ final class TcpTimers {
         long at = tcp.fireAt(delayNs);
         sk.skTimer = kind;
         sk.skTimerAtNs = at;
+        sk.skTimerTimeoutNs = tcp.nominalAt(delayNs);
         tcp.timersChanged(sk);
         tcp.traceTimer(sk, kind == TcpSock.SKT_FIN_WAIT2 ? "fin_wait2" : "keepalive", "arm", at, why);
     }

@@ -65,6 +65,17 @@ public final class Jsonl {
                     str(sb, "detail", c.detail());
                 }
             }
+            case TcpInfoEvent i -> {
+                str(sb, "conn", i.conn());
+                str(sb, "state", i.state());
+                num(sb, "cwnd", i.cwnd());
+                num(sb, "ssthresh", i.ssthresh());
+                num(sb, "mss", i.mss());
+                num(sb, "inflight", i.inFlight());
+                num(sb, "rcv_wnd", i.rcvWnd());
+                num(sb, "snd_wnd", i.sndWnd());
+                num(sb, "srtt_us", i.srttUs());
+            }
         }
         str(sb, "why", e.why());
         return sb.append('}').toString();

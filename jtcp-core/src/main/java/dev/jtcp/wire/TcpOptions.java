@@ -24,9 +24,10 @@ import java.util.Objects;
  * the wire, not policy: Linux only honours MSS, window scale and SACK-permitted on SYNs, ignores an
  * MSS of 0 and clamps window scale to 14; that is the TCP layer's job.
  *
- * @param list the options in wire order (copied; see the class comment for the EOL rule)
+ * <p>The options are summarised once, when the list is built, so the accessors a TCP input path
+ * calls for every segment (timestamps, SACK blocks) are field reads.
  */
-public record TcpOptions(List<TcpOption> list) {
+public final class TcpOptions {
 
     /** The option space: the data offset is 4 bits of 32-bit words, at most 60 bytes of header, 20 of them fixed. */
     public static final int MAX_LENGTH = 40;
@@ -37,11 +38,48 @@ public record TcpOptions(List<TcpOption> list) {
 
     /** No options (a 20-byte header). */
     public static final TcpOptions NONE = new TcpOptions(List.of());
+    private static final TcpOption NOP = new TcpOption.Nop();
 
-    /** @throws IllegalArgumentException when the options need more than 40 bytes */
-    public TcpOptions {
+    private final List<TcpOption> list;
+    /** Bytes of the options before padding. */
+    private final int rawLength;
+    /** The last occurrence of each kind the accessors report, before any EOL (null when absent). */
+    private final TcpOption.Mss mss;
+    private final TcpOption.WindowScale windowScale;
+    private final boolean sackPermitted;
+    private final TcpOption.Timestamps timestamps;
+    private final TcpOption.Sack sack;
+
+    /**
+     * @param list the options in wire order (copied; see the class comment for the EOL rule)
+     * @throws IllegalArgumentException when the options need more than 40 bytes
+     */
+    public TcpOptions(List<TcpOption> list) {
         List<TcpOption> copy = List.copyOf(list);
-        int raw = rawLength(copy);
+        int raw = 0;
+        boolean eol = false;
+        TcpOption.Mss m = null;
+        TcpOption.WindowScale w = null;
+        boolean sp = false;
+        TcpOption.Timestamps ts = null;
+        TcpOption.Sack sk = null;
+        for (int i = 0; i < copy.size(); i++) {
+            TcpOption o = copy.get(i);
+            raw += o.encodedLength();
+            if (eol) {
+                continue;   // emitted, never read back
+            }
+            switch (o) {
+                case TcpOption.Eol e -> eol = true;
+                case TcpOption.Mss x -> m = x;
+                case TcpOption.WindowScale x -> w = x;
+                case TcpOption.SackPermitted x -> sp = true;
+                case TcpOption.Timestamps x -> ts = x;
+                case TcpOption.Sack x -> sk = x;
+                case TcpOption.Nop x -> { }
+                case TcpOption.Unknown x -> { }
+            }
+        }
         if (raw % WORD != 0 && !containsEol(copy)) {
             List<TcpOption> withEol = new ArrayList<>(copy.size() + 1);
             withEol.addAll(copy);
@@ -53,20 +91,33 @@ public record TcpOptions(List<TcpOption> list) {
             throw new IllegalArgumentException("TCP options need " + raw + " bytes, the option space is "
                     + MAX_LENGTH + ": " + copy);
         }
-        list = copy;
+        this.list = copy;
+        this.rawLength = raw;
+        this.mss = m;
+        this.windowScale = w;
+        this.sackPermitted = sp;
+        this.timestamps = ts;
+        this.sack = sk;
+    }
+
+    /** The options in wire order. */
+    public List<TcpOption> list() {
+        return list;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TcpOptions other && list.equals(other.list);
+    }
+
+    @Override
+    public int hashCode() {
+        return list.hashCode();
     }
 
     /** Options from varargs, e.g. {@code TcpOptions.of(new Mss(1460), new Nop(), new WindowScale(7))}. */
     public static TcpOptions of(TcpOption... options) {
         return options.length == 0 ? NONE : new TcpOptions(List.of(options));
-    }
-
-    private static int rawLength(List<TcpOption> options) {
-        int n = 0;
-        for (int i = 0; i < options.size(); i++) {
-            n += options.get(i).encodedLength();
-        }
-        return n;
     }
 
     private static boolean containsEol(List<TcpOption> options) {
@@ -87,59 +138,44 @@ public record TcpOptions(List<TcpOption> list) {
         return list.isEmpty();
     }
 
-    /** The last option of the given kind before any EOL, or null. */
-    private TcpOption last(int kind) {
-        TcpOption found = null;
-        for (int i = 0; i < list.size(); i++) {
-            TcpOption o = list.get(i);
-            if (o instanceof TcpOption.Eol) {
-                break;
-            }
-            if (o.kind() == kind && !(o instanceof TcpOption.Unknown)) {
-                found = o;
-            }
-        }
-        return found;
-    }
-
     /** The MSS option's value, -1 when absent. */
     public int mss() {
-        return last(TcpOption.KIND_MSS) instanceof TcpOption.Mss m ? m.mss() : -1;
+        return mss != null ? mss.mss() : -1;
     }
 
     /** The window scale option's shift as sent (not clamped), -1 when absent. */
     public int windowScale() {
-        return last(TcpOption.KIND_WINDOW_SCALE) instanceof TcpOption.WindowScale w ? w.shift() : -1;
+        return windowScale != null ? windowScale.shift() : -1;
     }
 
     /** Whether a SACK-permitted option is present. */
     public boolean sackPermitted() {
-        return last(TcpOption.KIND_SACK_PERMITTED) != null;
+        return sackPermitted;
     }
 
     /** Whether a (well-formed) timestamps option is present. */
     public boolean hasTimestamps() {
-        return last(TcpOption.KIND_TIMESTAMPS) != null;
+        return timestamps != null;
     }
 
     /** TSval of the timestamps option, 0 when absent. */
     public int tsVal() {
-        return last(TcpOption.KIND_TIMESTAMPS) instanceof TcpOption.Timestamps t ? t.tsVal() : 0;
+        return timestamps != null ? timestamps.tsVal() : 0;
     }
 
     /** TSecr of the timestamps option, 0 when absent. */
     public int tsEcr() {
-        return last(TcpOption.KIND_TIMESTAMPS) instanceof TcpOption.Timestamps t ? t.tsEcr() : 0;
+        return timestamps != null ? timestamps.tsEcr() : 0;
     }
 
     /** The SACK option's blocks in wire order, empty when absent. */
     public List<SackBlock> sackBlocks() {
-        return last(TcpOption.KIND_SACK) instanceof TcpOption.Sack s ? s.blocks() : List.of();
+        return sack != null ? sack.blocks() : List.of();
     }
 
     /** Bytes on the wire, padded to a multiple of 4 (padding is EOL = 0 bytes after the last option). At most 40. */
     public int encodedLength() {
-        return padded(rawLength(list));
+        return padded(rawLength);
     }
 
     /** Writes exactly {@link #encodedLength()} bytes at {@code buf[off]}: the options, then zero padding. */
@@ -280,6 +316,10 @@ public record TcpOptions(List<TcpOption> list) {
         Objects.requireNonNull(sackBlocks, "sackBlocks");
         if (!timestamps && sackBlocks.isEmpty()) {
             return NONE;
+        }
+        if (sackBlocks.isEmpty()) {
+            // The common case (every data segment and ACK with timestamps): no intermediate copies.
+            return new TcpOptions(List.of(NOP, NOP, new TcpOption.Timestamps(tsVal, tsEcr)));
         }
         List<TcpOption> l = new ArrayList<>(6);
         int space = MAX_LENGTH;

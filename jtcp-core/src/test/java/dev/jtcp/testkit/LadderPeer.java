@@ -74,11 +74,20 @@ public final class LadderPeer {
     // ---------------------------------------------------------------- application side
 
     public TcpSocket listen(int port) {
+        return listen(port, 128);
+    }
+
+    public TcpSocket listen(int port, int backlog) {
         TcpSocket s = TcpSocket.open(k.stack());
         assertThat(s.bind(new Endpoint(0, port))).isZero();
-        assertThat(s.listen(128)).isZero();
+        assertThat(s.listen(backlog)).isZero();
         localPort = port;
         return s;
+    }
+
+    /** The stack's counter. */
+    public long mib(dev.jtcp.sys.Mib m) {
+        return k.stack().mib().get(m);
     }
 
     /** connect() from the stack to the peer (non-blocking). */
@@ -108,15 +117,21 @@ public final class LadderPeer {
 
     /** At time t the peer sends a segment (flags in tcpdump notation, relative seq/ack). */
     public void in(double t, String flags, int relSeq, int len, int relAck, int win, TcpOptions opts) {
+        send(t, peerAddr, PEER_PORT, peerIsn, localIsn, flags, relSeq, len, relAck, win, opts);
+    }
+
+    /** Injects one segment from addr:port at time t; payload bytes are letters by sequence number. */
+    private void send(double t, int addr, int port, int isn, int ackBase, String flags, int relSeq, int len, int relAck,
+                      int win, TcpOptions opts) {
         at(t);
         int f = parseFlags(flags);
-        TcpHeader h = new TcpHeader(PEER_PORT, localPort, peerIsn + relSeq, (f & TcpFlags.ACK) != 0 ? localIsn + relAck : 0,
+        TcpHeader h = new TcpHeader(port, localPort, isn + relSeq, (f & TcpFlags.ACK) != 0 ? ackBase + relAck : 0,
                 f, win, 0, 0, opts);
         byte[] payload = new byte[len];
         for (int i = 0; i < len; i++) {
             payload[i] = (byte) ('a' + (relSeq + i) % 26);
         }
-        k.inject(peerAddr, localAddr, h, payload);
+        k.inject(addr, localAddr, h, payload);
     }
 
     /** At time t the peer sends these bytes (ACK and PSH set) with its current timestamps. */
@@ -185,18 +200,26 @@ public final class LadderPeer {
     /** Checks on one outbound segment, in relative numbers. */
     public final class Expect {
         public final Outbound o;
+        private final int myIsn;
+        private final int theirIsn;
 
         Expect(Outbound o) {
+            this(o, localIsn, peerIsn);
+        }
+
+        Expect(Outbound o, int myIsn, int theirIsn) {
             this.o = o;
+            this.myIsn = myIsn;
+            this.theirIsn = theirIsn;
         }
 
         public Expect seq(int rel) {
-            assertThat(o.tcp().seq() - localIsn).as("relative seq of %s", o).isEqualTo(rel);
+            assertThat(o.tcp().seq() - myIsn).as("relative seq of %s", o).isEqualTo(rel);
             return this;
         }
 
         public Expect ack(int rel) {
-            assertThat(o.tcp().ack() - peerIsn).as("relative ack of %s", o).isEqualTo(rel);
+            assertThat(o.tcp().ack() - theirIsn).as("relative ack of %s", o).isEqualTo(rel);
             return this;
         }
 
@@ -219,7 +242,7 @@ public final class LadderPeer {
         /** SACK blocks as relative "start:end" strings. */
         public Expect sack(String... blocks) {
             List<String> got = new ArrayList<>();
-            o.tcp().options().sackBlocks().forEach(b -> got.add((b.start() - peerIsn) + ":" + (b.end() - peerIsn)));
+            o.tcp().options().sackBlocks().forEach(b -> got.add((b.start() - theirIsn) + ":" + (b.end() - theirIsn)));
             assertThat(got).as("SACK blocks of %s", o).containsExactly(blocks);
             return this;
         }
@@ -227,6 +250,84 @@ public final class LadderPeer {
         public Expect urg(int ptr) {
             assertThat(o.tcp().urgentPointer()).as("urgent pointer of %s", o).isEqualTo(ptr);
             return this;
+        }
+    }
+
+    // ---------------------------------------------------------------- several remote clients
+
+    /**
+     * Another remote endpoint of the peer host (its own port and ISN), for scripts with several clients:
+     * its sequence numbers are relative to its ISN, the stack's to the ISN of the SYN-ACK it got.
+     */
+    public Remote remote(int port, int isn) {
+        return new Remote(peerAddr, port, isn);
+    }
+
+    /** A remote endpoint at another address (a second client host). */
+    public Remote remote(String addr, int port, int isn) {
+        return new Remote(Ipv4Addr.parse(addr), port, isn);
+    }
+
+    public final class Remote {
+        public final int addr;
+        public final int port;
+        public final int isn;
+        /** The stack's ISN towards this remote (learned from its SYN-ACK); a test may set it for cookies. */
+        public int localIsn;
+        public int lastLocalTsval;
+        public boolean timestamps = true;
+
+        Remote(int addr, int port, int isn) {
+            this.addr = addr;
+            this.port = port;
+            this.isn = isn;
+        }
+
+        /** Sends a segment at time t: relative seq and ack, given options. */
+        public void in(double t, String flags, int relSeq, int len, int relAck, int win, TcpOptions opts) {
+            send(t, addr, port, isn, localIsn, flags, relSeq, len, relAck, win, opts);
+        }
+
+        /** The same with this remote's timestamps (Linux SYN options on a SYN). */
+        public void in(double t, String flags, int relSeq, int len, int relAck, int win) {
+            at(t);
+            in(t, flags, relSeq, len, relAck, win, (parseFlags(flags) & TcpFlags.SYN) != 0 ? synOpts(7) : tsOpts());
+        }
+
+        /** A Linux client's SYN (mss 1460, sackOK, TS, wscale 7; window 65535) at time t. */
+        public void syn(double t) {
+            in(t, "S", 0, 0, 0, 65535);
+        }
+
+        /** The third ACK (or any pure ACK at seq 1, ack 1). */
+        public void ack(double t) {
+            in(t, ".", 1, 0, 1, 502);
+        }
+
+        public TcpOptions synOpts(int wscale) {
+            return TcpOptions.synLinux(1460, true, timestamps, tsNow(), 0, wscale);
+        }
+
+        public TcpOptions tsOpts() {
+            return timestamps ? TcpOptions.dataLinux(true, tsNow(), lastLocalTsval, List.of()) : TcpOptions.NONE;
+        }
+
+        /** The next packet the stack sent: at t, to this remote, with these flags. */
+        public Expect out(double t, String flags) {
+            at(t);
+            Outbound o = k.poll();
+            assertThat(o).as("expected %s to port %d at %.6f, but nothing was sent", flags, port, t).isNotNull();
+            assertThat(o.tcp().dstPort()).as("destination port of %s", o).isEqualTo(port);
+            assertThat(o.ip().dst()).as("destination of %s", o).isEqualTo(addr);
+            if (o.tcp().has(TcpFlags.SYN)) {
+                localIsn = o.tcp().seq();
+            }
+            if (o.tcp().options().hasTimestamps()) {
+                lastLocalTsval = o.tcp().options().tsVal();
+            }
+            assertThat(Nanos.toSecondsString(o.tNs())).as("time of %s", o).isEqualTo(Nanos.toSecondsString(ns(t)));
+            assertThat(TcpFlags.tcpdump(o.tcp().flags())).as("flags of %s", o).isEqualTo(flags);
+            return new Expect(o, localIsn, isn);
         }
     }
 

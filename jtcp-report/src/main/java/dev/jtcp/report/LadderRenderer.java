@@ -5,6 +5,7 @@ import dev.jtcp.time.Nanos;
 import dev.jtcp.trace.CallEvent;
 import dev.jtcp.trace.SegmentEvent;
 import dev.jtcp.trace.StateEvent;
+import dev.jtcp.trace.TcpInfoEvent;
 import dev.jtcp.trace.TimerEvent;
 import dev.jtcp.trace.TraceEvent;
 import dev.jtcp.wire.Endpoint;
@@ -114,6 +115,7 @@ public final class LadderRenderer {
                 case TimerEvent t -> text = colorize(CYAN, "timer " + t.timer() + " " + t.action()
                         + ("arm".equals(t.action()) ? " @" + Nanos.toSecondsString(t.expiresNs()) : ""));
                 case CallEvent c -> text = call(c);
+                case TcpInfoEvent i -> text = "tcpinfo " + i.state() + " cwnd " + i.cwnd() + " inflight " + i.inFlight();
             }
             if (col < 0) {
                 col = 0;
@@ -128,11 +130,14 @@ public final class LadderRenderer {
         return out.toString();
     }
 
-    /** Hides noise: timer cancels, and an "arm" superseded by another arm of the same timer at the same instant. */
+    /** Hides noise: tcpinfo samples, timer cancels, and an "arm" superseded by another arm of the same timer at the same instant. */
     private List<TraceEvent> filter(List<? extends TraceEvent> events) {
         List<TraceEvent> out = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             TraceEvent e = events.get(i);
+            if (e instanceof TcpInfoEvent) {
+                continue;   // samples for the plots of the HTML report: one per ACK would bury the ladder
+            }
             if (e instanceof TimerEvent t) {
                 if (!showTimers || "cancel".equals(t.action())) {
                     continue;

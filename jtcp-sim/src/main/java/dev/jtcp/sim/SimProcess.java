@@ -64,7 +64,15 @@ final class SimProcess {
         simTurn.acquireUninterruptibly();
     }
 
+    /** The process running on the current thread, or null on the simulator's thread. */
+    private static final ThreadLocal<SimProcess> CURRENT = new ThreadLocal<>();
+
+    static SimProcess current() {
+        return CURRENT.get();
+    }
+
     private void main() {
+        CURRENT.set(this);
         procTurn.acquireUninterruptibly();
         try {
             if (!aborted) {

@@ -46,12 +46,16 @@ public final class Simulation implements AutoCloseable {
     private final TraceLog trace;
     private final Tracer tracer;
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    /** Observers: read-only looks at the simulation at given virtual instants (ss snapshots, say). */
+    private final PriorityQueue<Event> observers = new PriorityQueue<>();
     private long eventSeq;
     private long processSeq;
     private long nowNs;
     private boolean closed;
 
-    private sealed interface Action permits Arrival, StackTimer, Wake, Start {}
+    private sealed interface Action permits Arrival, StackTimer, Wake, Start, Observe {}
+
+    private record Observe(Runnable action) implements Action {}
 
     private record Arrival(Host host, byte[] packet) implements Action {}
 
@@ -265,6 +269,15 @@ public final class Simulation implements AutoCloseable {
         return runUntil(t.toNanos(), false);
     }
 
+    /**
+     * Runs action at virtual instant t, after everything due at t has happened: a read-only look (a
+     * socket table, counters) that changes nothing and does not keep the simulation from being quiet.
+     * If the simulation is already quiet before t, the action runs at the end without moving the clock.
+     */
+    public void observe(Duration t, Runnable action) {
+        observers.add(new Event(t.toNanos(), eventSeq++, new Observe(action)));
+    }
+
     private long runUntil(long limitNs, boolean stopWhenQuiet) {
         if (closed) {
             throw new IllegalStateException("simulation is closed");
@@ -272,6 +285,18 @@ public final class Simulation implements AutoCloseable {
         while (true) {
             resolveRunnable();
             Event e = queue.peek();
+            Event o = observers.peek();
+            if (o != null && o.tNs <= limitNs && (e == null || o.tNs < e.tNs)) {
+                observers.poll();
+                if (e != null || !stopWhenQuiet) {
+                    nowNs = Math.max(nowNs, o.tNs);
+                    for (Host h : hosts.values()) {
+                        h.stack.advanceTo(nowNs);
+                    }
+                }
+                handle(o.action);
+                continue;
+            }
             if (e == null || e.tNs > limitNs) {
                 break;
             }
@@ -316,6 +341,7 @@ public final class Simulation implements AutoCloseable {
                 w.process.host.dirty = true;
             }
             case Start s -> runProcess(s.process);
+            case Observe o -> o.action.run();
         }
     }
 
@@ -368,6 +394,11 @@ public final class Simulation implements AutoCloseable {
         queue.add(new Event(t, eventSeq++, a));
     }
 
+    /** Process side: a raw packet went out; the host's timers may have moved (they have not, but stay uniform). */
+    void afterRawSend(SimProcess p) {
+        p.host.dirty = true;
+    }
+
     /** Process side: sleep until now + d. */
     void sleep(SimProcess p, long dNs) {
         p.woken = false;
@@ -384,7 +415,7 @@ public final class Simulation implements AutoCloseable {
         }
         int dst = ((packet[16] & 0xff) << 24) | ((packet[17] & 0xff) << 16) | ((packet[18] & 0xff) << 8) | (packet[19] & 0xff);
         Host src = hosts.get(from.name());
-        Host to = byAddress.get(dst);
+        Host to = (dst >>> 24) == 127 ? src : byAddress.get(dst);
         if (to == src) {
             push(nowNs, new Arrival(to, packet));   // loopback: delivered at once, after this step
             return;
@@ -398,12 +429,16 @@ public final class Simulation implements AutoCloseable {
             traceNetworkDrop(src.name, to.name, packet, "no link from " + src.name + " to " + to.name);
             return;
         }
+        long extraDelayNs = 0;
         if (!faults.isEmpty()) {
             SimPacket sp = SimPacket.of(nowNs, src.name, to.name, packet);
             for (Fault f : faults) {
                 if (f.apply(sp)) {
-                    traceNetworkDrop(src.name, to.name, packet, "fault rule: " + f.description());
-                    return;
+                    if (f.delayNs() == 0) {
+                        traceNetworkDrop(src.name, to.name, packet, "fault rule: " + f.description());
+                        return;
+                    }
+                    extraDelayNs += f.delayNs();
                 }
             }
         }
@@ -417,9 +452,9 @@ public final class Simulation implements AutoCloseable {
             delivered = packet.clone();
             delivered[v.corruptBit() >>> 3] ^= (byte) (1 << (v.corruptBit() & 7));
         }
-        push(v.arrivalNs(), new Arrival(to, delivered));
+        push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered));
         if (v.duplicate()) {
-            push(v.duplicateArrivalNs(), new Arrival(to, delivered.clone()));
+            push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone()));
         }
     }
 

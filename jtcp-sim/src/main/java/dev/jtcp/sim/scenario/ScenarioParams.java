@@ -20,8 +20,10 @@ import java.util.List;
 public record ScenarioParams(long seed, double rttMs, List<String> settings, int hz, boolean timerWheel) {
     public static final String CLIENT = "client";
     public static final String SERVER = "server";
+    public static final String ATTACKER = "attacker";
     public static final String CLIENT_ADDR = "10.0.0.1";
     public static final String SERVER_ADDR = "10.0.0.2";
+    public static final String ATTACKER_ADDR = "10.0.0.3";
     /** RTT used when neither the scenario nor the user asks for another: visible on a ladder. */
     public static final double DEFAULT_RTT_MS = 50;
 
@@ -56,6 +58,13 @@ public record ScenarioParams(long seed, double rttMs, List<String> settings, int
     /** The RTT to use: the user's, else the scenario's default. */
     public double rttOr(double scenarioDefault) {
         return Double.isNaN(rttMs) ? scenarioDefault : rttMs;
+    }
+
+    /** The two-host world plus an attacker host (10.0.0.3) linked to the server with the same RTT. */
+    public Simulation.Builder threeHosts(double defaultRttMs) {
+        return twoHosts(defaultRttMs)
+                .host(ATTACKER, ATTACKER_ADDR)
+                .link(ATTACKER, SERVER, LinkSpec.rttMillis(rttOr(defaultRttMs)));
     }
 
     /** The standard two-host world: client and server on one link with the chosen RTT. */

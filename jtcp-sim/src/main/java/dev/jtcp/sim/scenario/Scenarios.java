@@ -56,7 +56,7 @@ public final class Scenarios {
         }
     }
 
-    private static void add(String name, String description, Function<ScenarioParams, Scenario.Run> builder) {
+    static void add(String name, String description, Function<ScenarioParams, Scenario.Run> builder) {
         ALL.put(name, new Simple(name, description, builder));
     }
 
@@ -542,5 +542,6 @@ public final class Scenarios {
             });
             return untilQuiet(sim);
         });
+        ListenerScenarios.addAll(Scenarios::add);
     }
 }

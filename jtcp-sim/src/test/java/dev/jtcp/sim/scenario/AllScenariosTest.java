@@ -4,6 +4,7 @@ import dev.jtcp.sim.Simulation;
 import dev.jtcp.trace.CallEvent;
 import dev.jtcp.trace.SegmentEvent;
 import dev.jtcp.trace.StateEvent;
+import dev.jtcp.trace.TcpInfoEvent;
 import dev.jtcp.trace.TimerEvent;
 import dev.jtcp.trace.TraceEvent;
 import dev.jtcp.wire.TcpFlags;
@@ -40,21 +41,46 @@ class AllScenariosTest {
             "fin-wait-2-close", Map.of(SERVER, "CLOSE_WAIT"),       // the server application never closes
             "fin-wait-2-shutdown", Map.of(CLIENT, "FIN_WAIT2", SERVER, "CLOSE_WAIT"));
 
-    /** Scenarios whose behaviour depends on the RTT (at 50 us the last SYN arrives after the request died). */
-    static final List<String> RTT_SENSITIVE = List.of("synack-lost");
+    /**
+     * Listener scenarios leave several connections in several states on purpose (clients that wait,
+     * children never accepted, half-open connections the server forgot): ListenerScenariosTest checks
+     * each of their final states exactly.
+     */
+    static final List<String> MIXED_FINAL_STATES = List.of("accept-queue-overflow", "accept-queue-overflow-abort",
+            "ack-overflow", "ack-overflow-abort", "synack-retries");
+
+    /**
+     * Scenarios whose behaviour depends on the RTT: at 50 us the last SYN arrives after the request died;
+     * handshakes no longer overlap, so different clients meet the full queues.
+     */
+    static final List<String> RTT_SENSITIVE = List.of("synack-lost", "ack-overflow", "ack-overflow-abort", "server-restart");
+
+    /**
+     * Scenarios whose timing legitimately depends on the seed: a cookie connection's first RTT sample is
+     * inflated by the low 6 bits of the timestamp clock (which the seed's boot offset sets), and the port
+     * connect() picks decides how many attempts self-connect needs.
+     */
+    static final List<String> SEED_SENSITIVE_TIMING = List.of("syn-flood-cookies", "syncookies-always", "ack-flood",
+            "self-connect", "server-restart");
+
+    /** Scenarios whose first SYN comes from a port the script fixes (bound, or a hand-made SYN): the seed does not pick it. */
+    static final List<String> BOUND_PORTS = List.of("old-duplicate-syn", "simultaneous-open", "synack-retries");
 
     static Stream<String> names() {
         return Scenarios.names().stream();
     }
 
     @Test
-    void catalogueHas29UniqueScenariosWithDescriptions() {
-        assertThat(Scenarios.names()).hasSize(29).doesNotHaveDuplicates().containsExactly(
+    void catalogueHas42UniqueScenariosWithDescriptions() {
+        assertThat(Scenarios.names()).hasSize(42).doesNotHaveDuplicates().containsExactly(
                 "handshake", "piggyback", "delayed-ack", "close", "close-three-way", "simultaneous-close", "half-close",
                 "syn-lost", "synack-lost", "ack-lost", "ack-lost-data", "fin-lost", "fin-always-lost", "fin-ack-lost",
                 "fin-wait-2-close", "fin-wait-2-shutdown", "last-fin-lost", "last-fin-always-lost", "last-ack-lost",
                 "time-wait", "rst-closed-port", "rst-unread-data", "linger-zero", "data-to-closed", "urgent",
-                "bind-in-use", "ephemeral-port", "data-lost", "retries-exhausted");
+                "bind-in-use", "ephemeral-port", "data-lost", "retries-exhausted",
+                "accept-queue-overflow", "accept-queue-overflow-abort", "ack-overflow", "ack-overflow-abort",
+                "synack-retries", "syn-flood", "syn-flood-cookies", "syncookies-always", "ack-flood",
+                "old-duplicate-syn", "simultaneous-open", "self-connect", "server-restart");
         for (Scenario s : Scenarios.all()) {
             assertThat(Scenarios.get(s.name())).isSameAs(s);
             assertThat(s.description()).isNotBlank().doesNotContain("\n");
@@ -83,6 +109,9 @@ class AllScenariosTest {
         for (String host : List.of(CLIENT, SERVER)) {
             for (String conn : l.connections(host)) {
                 connections++;
+                if (MIXED_FINAL_STATES.contains(name)) {
+                    continue;
+                }
                 String expected = open.getOrDefault(host, "CLOSE");
                 assertThat(l.finalState(host, conn)).as("%s: %s %s (%s)", name, host, conn, l.statePath(host, conn))
                         .isEqualTo(expected);
@@ -130,13 +159,18 @@ class AllScenariosTest {
     void otherSeedChangesIsnsAndPortsButNotStatesOrTiming(String name) {
         Ladder a = Ladder.run(name, ScenarioParams.defaults().withSeed(1));
         Ladder b = Ladder.run(name, ScenarioParams.defaults().withSeed(2));
-        assertThat(shape(b)).isEqualTo(shape(a));
         assertThat(b.jsonl()).isNotEqualTo(a.jsonl());
         SegmentEvent synA = firstSyn(a);
         SegmentEvent synB = firstSyn(b);
         assertThat(synB.tcp().seq()).as("ISN").isNotEqualTo(synA.tcp().seq());
-        assertThat(synB.src().port()).as("ephemeral port").isNotEqualTo(synA.src().port());
+        if (!BOUND_PORTS.contains(name)) {
+            assertThat(synB.src().port()).as("ephemeral port").isNotEqualTo(synA.src().port());
+        }
         assertThat(synB.tcp().options().tsVal()).as("TS offset").isNotEqualTo(synA.tcp().options().tsVal());
+        if (SEED_SENSITIVE_TIMING.contains(name)) {
+            return;
+        }
+        assertThat(shape(b)).isEqualTo(shape(a));
         // Timer-driven events happen at the same instants.
         assertThat(timerFires(b)).isEqualTo(timerFires(a));
     }
@@ -187,6 +221,7 @@ class AllScenariosTest {
                 case StateEvent s -> k += " " + s.from() + "->" + s.to();
                 case TimerEvent t -> k += " " + t.timer() + " " + t.action() + " " + Ladder.t(t.expiresNs());
                 case CallEvent c -> k += " " + c.call() + " " + c.resultText();
+                case TcpInfoEvent i -> k += " " + i.state() + " cwnd " + i.cwnd();
             }
             out.add(k);
         }

@@ -8,6 +8,7 @@ import dev.jtcp.trace.CallEvent;
 import dev.jtcp.trace.Jsonl;
 import dev.jtcp.trace.SegmentEvent;
 import dev.jtcp.trace.StateEvent;
+import dev.jtcp.trace.TcpInfoEvent;
 import dev.jtcp.trace.TimerEvent;
 import dev.jtcp.trace.TraceEvent;
 import dev.jtcp.wire.TcpFlags;
@@ -192,6 +193,11 @@ public final class Ladder {
         return segments(s -> s.isRecv() && s.host().equals(host));
     }
 
+    /** Segments host's stack discarded (by = host). */
+    public List<Seg> drops(String host) {
+        return segments(s -> s.isDrop() && host.equals(s.by()));
+    }
+
     /** Segments lost in the network (by = "network"). */
     public List<Seg> networkDrops() {
         return segments(s -> s.isDrop() && "network".equals(s.by()));
@@ -330,6 +336,7 @@ public final class Ladder {
                 case CallEvent c -> sb.append(t(c.tNs())).append(' ').append(c.host()).append(' ').append(c.call())
                         .append('(').append(c.args()).append(") = ").append(c.resultText()).append('\n');
                 case TimerEvent te -> { }
+                case TcpInfoEvent ti -> { }
             }
             if (e instanceof SegmentEvent s) {
                 for (Seg g : segs) {
