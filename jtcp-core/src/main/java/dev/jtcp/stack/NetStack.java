@@ -56,6 +56,7 @@ public final class NetStack implements TcpHost {
     private final Jiffies jiffies;
     private final List<Route> routes = new ArrayList<>();
     private int defaultMtu = 1500;
+    private final boolean checksumOffload;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -84,6 +85,7 @@ public final class NetStack implements TcpHost {
         this.isnEpochNs = (1_700_000_000L + (rng.nextLong() >>> 40)) * 1_000_000_000L;
         this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
         this.defaultMtu = b.mtu;
+        this.checksumOffload = b.checksumOffload;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
     }
@@ -103,6 +105,7 @@ public final class NetStack implements TcpHost {
         private int mtu = 1500;
         private int hz = DEFAULT_HZ;
         private boolean timerWheel = true;
+        private boolean checksumOffload;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -139,8 +142,9 @@ public final class NetStack implements TcpHost {
         }
 
         public Builder mtu(int mtu) {
-            if (mtu < 68 || mtu > 65535) {
-                throw new IllegalArgumentException("mtu must be in 68..65535, got " + mtu);
+            if (mtu < 68 || mtu > 65536) {
+                // 65536 is Linux's loopback MTU (no IPv4 packet can use all of it: the length field stops at 65535).
+                throw new IllegalArgumentException("mtu must be in 68..65536, got " + mtu);
             }
             this.mtu = mtu;
             return this;
@@ -163,6 +167,16 @@ public final class NetStack implements TcpHost {
          */
         public Builder timerWheel(boolean on) {
             this.timerWheel = on;
+            return this;
+        }
+
+        /**
+         * The device computes and checks TCP checksums itself, as Linux's loopback device does (and a TUN
+         * device with offloads): the stack leaves the TCP checksum out on transmit and trusts it on
+         * receive. Off by default: simulated links carry, and check, real checksums.
+         */
+        public Builder checksumOffload(boolean on) {
+            this.checksumOffload = on;
             return this;
         }
 
@@ -243,7 +257,7 @@ public final class NetStack implements TcpHost {
         }
         mib.inc(Mib.IpInDelivers);
         mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
-        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), true)) {
+        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload)) {
             case TcpParse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
                     mib.inc(Mib.valueOf(m));
@@ -325,8 +339,9 @@ public final class NetStack implements TcpHost {
     public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
-        byte[] packet = PacketBuilder.ipv4Tcp(srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader,
-                payload == null ? new byte[0] : payload, off, len);
+        byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
+        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len,
+                !checksumOffload);
         if (tracer.enabled()) {
             // The header as sent (with its checksum) is what the trace shows.
             TcpHeader sent = TcpHeader.parse(packet, 20, packet.length - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok

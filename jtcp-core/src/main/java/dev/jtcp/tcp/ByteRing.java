@@ -12,7 +12,7 @@ final class ByteRing {
 
     private static final byte[] EMPTY = new byte[0];
     /** The first allocation: enough for a small request or reply; bulk data grows it by doubling. */
-    private static final int FIRST_CAPACITY = 512;
+    private static final int FIRST_CAPACITY = 64;
 
     /** An empty ring; its array is allocated on the first append (most sockets never need 4 KB). */
     ByteRing() {

@@ -544,12 +544,15 @@ public final class Tcp {
 
     /** get_random_u16() for a socket's first IP ID, from the host's seeded secrets. */
     int randomU16(Sock s) {
-        long[] k = host.secrets();
-        return (int) (SipHash.hash(k[1] ^ (++randomCounter), k[3], s.localAddr, s.remoteAddr,
-                (s.localPort << 16) | (s.remotePort & 0xffff)) & 0xffff);
+        if (random == null) {
+            long[] k = host.secrets();
+            random = new dev.jtcp.time.Rng(k[1] ^ Long.rotateLeft(k[3], 17));
+        }
+        return random.nextInt() & 0xffff;
     }
 
-    private long randomCounter;
+    /** get_random_u16()'s source: a per-host stream from the host's seeded secrets. */
+    private dev.jtcp.time.Rng random;
 
     /** secure_tcp_ts_off(): per 4-tuple in Linux 6.18 (measured: requests from one address get unrelated offsets), or 0 when tcp_timestamps=2. */
     int tsOffset(int saddr, int daddr, int sport, int dport) {

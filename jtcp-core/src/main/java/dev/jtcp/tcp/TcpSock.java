@@ -239,9 +239,9 @@ public final class TcpSock extends Sock {
     /** Stream position of sndUna's first payload byte in sendBuf. */
     long sndUnaPos;
     /** Sent, unacknowledged segments in sequence order (Linux's tcp_rtx_queue). */
-    final ArrayDeque<TxSegment> rtxQueue = new ArrayDeque<>();
+    final ArrayDeque<TxSegment> rtxQueue = new ArrayDeque<>(4);
     /** Ends of application writes not yet sent (PSH marks), in order. */
-    final ArrayDeque<Integer> pushMarks = new ArrayDeque<>();
+    final ArrayDeque<Integer> pushMarks = new ArrayDeque<>(2);
     /** A FIN is queued at writeSeq - 1. */
     boolean finQueued;
 
@@ -250,7 +250,7 @@ public final class TcpSock extends Sock {
     /** Stream position of copiedSeq in recvBuf. */
     long copiedPos;
     /** Out-of-order segments, sorted by sequence, non-overlapping. */
-    final ArrayDeque<OfoSegment> ofoQueue = new ArrayDeque<>();
+    final ArrayDeque<OfoSegment> ofoQueue = new ArrayDeque<>(1);
     /** Received SACK state we advertise (tp->selective_acks, duplicate_sack). */
     final int[] sackStart = new int[4];
     final int[] sackEnd = new int[4];

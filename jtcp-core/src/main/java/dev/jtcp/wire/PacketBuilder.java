@@ -50,6 +50,16 @@ public final class PacketBuilder {
      */
     public static int writeIpv4Tcp(byte[] buf, int off, int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp,
                                    byte[] payload, int payloadOff, int payloadLen) {
+        return writeIpv4Tcp(buf, off, srcAddr, dstAddr, ttl, ipId, tcp, payload, payloadOff, payloadLen, true);
+    }
+
+    /**
+     * As {@link #writeIpv4Tcp(byte[], int, int, int, int, int, TcpHeader, byte[], int, int)}; with
+     * {@code tcpChecksum} false the TCP checksum field is left 0, for a device that computes checksums
+     * itself (Linux's loopback device never computes them at all).
+     */
+    public static int writeIpv4Tcp(byte[] buf, int off, int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp,
+                                   byte[] payload, int payloadOff, int payloadLen, boolean tcpChecksum) {
         int total = checkedTotal(tcp, payloadLen);
         if (payloadLen > 0) {
             Objects.requireNonNull(payload, "payload");
@@ -65,7 +75,9 @@ public final class PacketBuilder {
             System.arraycopy(payload, payloadOff, buf, tcpOff + tcp.headerLength(), payloadLen);
         }
         Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, 0);
-        Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, Checksum.tcpIpv4(srcAddr, dstAddr, buf, tcpOff, tcpLen));
+        if (tcpChecksum) {
+            Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, Checksum.tcpIpv4(srcAddr, dstAddr, buf, tcpOff, tcpLen));
+        }
         return total;
     }
 

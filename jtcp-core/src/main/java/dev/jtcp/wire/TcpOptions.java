@@ -39,6 +39,7 @@ public final class TcpOptions {
     /** No options (a 20-byte header). */
     public static final TcpOptions NONE = new TcpOptions(List.of());
     private static final TcpOption NOP = new TcpOption.Nop();
+    private static final TcpOption SACK_PERMITTED = new TcpOption.SackPermitted();
 
     private final List<TcpOption> list;
     /** Bytes of the options before padding. */
@@ -98,6 +99,17 @@ public final class TcpOptions {
         this.sackPermitted = sp;
         this.timestamps = ts;
         this.sack = sk;
+    }
+
+    /** NOP, NOP, timestamps: a list known to be well formed, summarised without a walk. */
+    private TcpOptions(List<TcpOption> nopNopTs, int rawLength, TcpOption.Timestamps ts) {
+        this.list = nopNopTs;
+        this.rawLength = rawLength;
+        this.mss = null;
+        this.windowScale = null;
+        this.sackPermitted = false;
+        this.timestamps = ts;
+        this.sack = null;
     }
 
     /** The options in wire order. */
@@ -282,19 +294,19 @@ public final class TcpOptions {
         }
         if (timestamps) {
             if (sackPermitted) {
-                l.add(new TcpOption.SackPermitted());
+                l.add(SACK_PERMITTED);
             } else {
-                l.add(new TcpOption.Nop());
-                l.add(new TcpOption.Nop());
+                l.add(NOP);
+                l.add(NOP);
             }
             l.add(new TcpOption.Timestamps(tsVal, tsEcr));
         } else if (sackPermitted) {
-            l.add(new TcpOption.Nop());
-            l.add(new TcpOption.Nop());
-            l.add(new TcpOption.SackPermitted());
+            l.add(NOP);
+            l.add(NOP);
+            l.add(SACK_PERMITTED);
         }
         if (windowScale >= 0) {
-            l.add(new TcpOption.Nop());
+            l.add(NOP);
             l.add(new TcpOption.WindowScale(windowScale));
         }
         return l.isEmpty() ? NONE : new TcpOptions(l);
@@ -319,21 +331,22 @@ public final class TcpOptions {
         }
         if (sackBlocks.isEmpty()) {
             // The common case (every data segment and ACK with timestamps): no intermediate copies.
-            return new TcpOptions(List.of(NOP, NOP, new TcpOption.Timestamps(tsVal, tsEcr)));
+            TcpOption.Timestamps ts = new TcpOption.Timestamps(tsVal, tsEcr);
+            return new TcpOptions(List.of(NOP, NOP, ts), ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS, ts);
         }
         List<TcpOption> l = new ArrayList<>(6);
         int space = MAX_LENGTH;
         if (timestamps) {
-            l.add(new TcpOption.Nop());
-            l.add(new TcpOption.Nop());
+            l.add(NOP);
+            l.add(NOP);
             l.add(new TcpOption.Timestamps(tsVal, tsEcr));
             space -= ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS;
         }
         if (!sackBlocks.isEmpty()) {
             int fit = (space - ALIGNING_NOPS - TcpOption.LENGTH_SACK_BASE) / TcpOption.LENGTH_SACK_PER_BLOCK;
             int n = Math.min(sackBlocks.size(), fit);
-            l.add(new TcpOption.Nop());
-            l.add(new TcpOption.Nop());
+            l.add(NOP);
+            l.add(NOP);
             l.add(new TcpOption.Sack(sackBlocks.subList(0, n)));
         }
         return new TcpOptions(l);
@@ -355,6 +368,14 @@ public final class TcpOptions {
         if (len == 0) {
             return new Parsed(NONE, null);
         }
+        // The option block of nearly every segment: NOP, NOP, timestamps (Linux's header prediction
+        // looks for exactly these 12 bytes too).
+        if (len == ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS && buf[off] == TcpOption.KIND_NOP
+                && buf[off + 1] == TcpOption.KIND_NOP && buf[off + 2] == TcpOption.KIND_TIMESTAMPS
+                && buf[off + 3] == TcpOption.LENGTH_TIMESTAMPS) {
+            TcpOption.Timestamps ts = new TcpOption.Timestamps(Bytes.i32(buf, off + 4), Bytes.i32(buf, off + 8));
+            return new Parsed(new TcpOptions(List.of(NOP, NOP, ts), len, ts), null);
+        }
         List<TcpOption> l = new ArrayList<>(8);
         WireError error = null;
         int at = off;
@@ -366,7 +387,7 @@ public final class TcpOptions {
                 break;
             }
             if (kind == TcpOption.KIND_NOP) {
-                l.add(new TcpOption.Nop());
+                l.add(NOP);
                 at += TcpOption.LENGTH_SINGLE;
                 continue;
             }

@@ -261,12 +261,51 @@ public final class Simulation implements AutoCloseable {
      * virtual clock reaches limit, whichever comes first. Returns the virtual time reached.
      */
     public long run(Duration limit) {
-        return runUntil(limit.toNanos(), true);
+        return onVirtualThread(() -> runUntil(limit.toNanos(), true));
     }
 
     /** Runs until exactly the virtual time t (the clock ends at t even if all is quiet earlier). */
     public long runFor(Duration t) {
-        return runUntil(t.toNanos(), false);
+        return onVirtualThread(() -> runUntil(t.toNanos(), false));
+    }
+
+    /**
+     * Runs the event loop on a virtual thread, like the processes it hands control to: a hand-off is then
+     * a switch of continuations on the carrier threads rather than a wake-up of a parked OS thread.
+     */
+    private long onVirtualThread(java.util.function.LongSupplier loop) {
+        if (Thread.currentThread().isVirtual()) {
+            return loop.getAsLong();
+        }
+        long[] result = new long[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = Thread.ofVirtual().name("simulator").start(() -> {
+            try {
+                result[0] = loop.getAsLong();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        switch (failure[0]) {
+            case null -> {
+                return result[0];
+            }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new SimulationException("simulation failed: " + failure[0], failure[0]);
+        }
     }
 
     /**
