@@ -45,7 +45,7 @@ public final class Tcp {
     final SynCookies cookies;
 
     /** ehash: every 4-tuple in use, full sockets, request socks and TIME_WAIT records alike. */
-    private final Map<ConnKey, Sock> ehash = new HashMap<>();
+    private final ConnTable ehash = new ConnTable();
     /** Listening sockets by port. */
     private final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
     /** bhash: every socket holding a port (including TIME_WAIT records), by port. */
@@ -54,7 +54,7 @@ public final class Tcp {
     /** Ports whose bind bucket was created by bind() (fastreuse >= 0): connect() never shares them. */
     private final Map<Integer, Boolean> boundByBind = new HashMap<>();
     /** Every socket object still alive, by id, in creation order (what ss lists). */
-    private final Map<Integer, TcpSock> sockets = new LinkedHashMap<>();
+    private final SockList sockets = new SockList();
     private final TimerHeap timerHeap = new TimerHeap();
     /** __inet_hash_connect's table_perturb, entries created on first use. */
     private final Map<Integer, Integer> tablePerturb = new HashMap<>();
@@ -251,7 +251,7 @@ public final class Tcp {
     // ================================================================ tables
 
     Sock lookupEstablished(int localAddr, int localPort, int remoteAddr, int remotePort) {
-        return ehash.get(ConnKey.of(localAddr, localPort, remoteAddr, remotePort));
+        return ehash.get(localAddr, localPort, remoteAddr, remotePort);
     }
 
     /** inet_lookup_listener(): an exact address match beats a wildcard. */
@@ -273,17 +273,14 @@ public final class Tcp {
     }
 
     void hash(Sock s) {
-        ehash.put(ConnKey.of(s), s);
+        ehash.put(s);
         if (s instanceof TcpSock sk) {
             sk.hashed = true;
         }
     }
 
     void unhash(Sock s) {
-        ConnKey k = ConnKey.of(s);
-        if (ehash.get(k) == s) {
-            ehash.remove(k);
-        }
+        ehash.remove(s);
         if (s instanceof TcpSock sk) {
             sk.hashed = false;
         }
@@ -291,7 +288,7 @@ public final class Tcp {
 
     /** inet_ehash_insert() replacing old with its successor (request sock by child, socket by TIME_WAIT). */
     void replace(Sock old, Sock successor) {
-        ehash.put(ConnKey.of(successor), successor);
+        ehash.put(successor);
         if (old instanceof TcpSock sk) {
             sk.hashed = false;
         }
@@ -333,7 +330,7 @@ public final class Tcp {
 
     /** Every live socket object (what ss lists), in creation order. */
     public List<TcpSock> sockets() {
-        return new ArrayList<>(sockets.values());
+        return sockets.toList();
     }
 
     /** Every connection-table entry that is not a full socket (request and TIME_WAIT records). */
@@ -444,7 +441,7 @@ public final class Tcp {
     }
 
     void forget(TcpSock sk) {
-        sockets.remove(sk.id);
+        sockets.remove(sk);
         timerHeap.remove(sk);
     }
 
@@ -711,7 +708,7 @@ public final class Tcp {
         int sndBuf = sysctl.get(SysctlKey.TCP_WMEM, 1);
         int rcvBuf = sysctl.get(SysctlKey.TCP_RMEM, 1);
         TcpSock sk = new TcpSock(nextSockId++, sndBuf, rcvBuf);
-        sockets.put(sk.id, sk);
+        sockets.add(sk);
         return sk;
     }
 
@@ -1202,7 +1199,7 @@ public final class Tcp {
                 destroy(child);
             }
         }
-        for (Sock s : new ArrayList<>(ehash.values())) {
+        for (Sock s : ehash.values()) {
             if (s instanceof RequestSock req && req.listener == listener) {
                 mini.dropRequest(req, "listener closed: half-open request dropped");
             }
@@ -1418,7 +1415,7 @@ public final class Tcp {
 
     /** The listener for a request, and the accept-queue bookkeeping when a child is born. */
     void childBorn(TcpSock listener, TcpSock child) {
-        sockets.put(child.id, child);
+        sockets.add(child);
         listener.acceptQueue.addLast(child);
         child.parent = listener;
         wake(listener);
@@ -1429,7 +1426,7 @@ public final class Tcp {
     }
 
     void register(TcpSock sk) {
-        sockets.put(sk.id, sk);
+        sockets.add(sk);
     }
 
     void bindChildPort(TcpSock child) {

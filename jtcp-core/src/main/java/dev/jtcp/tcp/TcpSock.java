@@ -77,6 +77,11 @@ public final class TcpSock extends Sock {
     boolean overflowStamped;
     /** The "possible SYN flooding" warning was given (synflood_warned). */
     boolean synfloodWarned;
+    /** Neighbours in the host's list of live sockets ({@link SockList}), in creation order. */
+    TcpSock prevLive;
+    TcpSock nextLive;
+    boolean live;
+
     /** The listener a not-yet-accepted child belongs to. */
     TcpSock parent;
 
