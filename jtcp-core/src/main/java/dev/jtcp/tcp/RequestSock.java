@@ -20,7 +20,9 @@ public final class RequestSock extends Sock {
     int tsRecent;
     int tsOffset;
     long synRcvdNs;    // when the first SYN arrived
-    long snt_synackNs; // when the first SYN-ACK was sent (RTT sample on completion)
+    long sntSynackNs; // when the first SYN-ACK was sent (RTT sample on completion)
+    /** A SYN-ACK went out (tcp_rsk(req)->snt_synack != 0; virtual time 0 is a valid instant). */
+    boolean synackSent;
     int sntTsvalFirst; // TS val of the first SYN-ACK (snt_tsval_first)
     int numRetrans;    // SYN-ACKs retransmitted
     int numTimeout;    // timer expirations

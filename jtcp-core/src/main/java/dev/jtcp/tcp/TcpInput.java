@@ -722,6 +722,12 @@ final class TcpInput {
             return 0;
         }
         if (Seq.gt(ackSeq, sk.sndNxt)) {
+            // RFC 9293 3.10.7.4 / RFC 5961 5.2: an ACK of data never sent gets a (rate-limited) ACK
+            // (Linux since 7.1, backported to 6.18.38).
+            if ((flag & FLAG_NO_CHALLENGE_ACK) == 0) {
+                tcp.output.sendChallengeAck(sk, "challenge ACK: ACK " + Integer.toUnsignedString(ackSeq)
+                        + " acknowledges data never sent (RFC 9293 3.10.7.4)");
+            }
             return -1;
         }
         if (Seq.gt(ackSeq, priorSndUna)) {

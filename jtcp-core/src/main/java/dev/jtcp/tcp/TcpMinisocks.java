@@ -318,8 +318,9 @@ final class TcpMinisocks {
                 req.sackOk, req.tstampOk, tsVal, req.tsRecent, req.wscaleOk ? req.rcvWscale : -1);
         TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.irs + 1, TcpFlags.SYN | TcpFlags.ACK,
                 Math.min(req.rcvWnd, 65535), 0, 0, opts);
-        if (req.snt_synackNs == 0) {
-            req.snt_synackNs = now();
+        if (!req.synackSent) {
+            req.synackSent = true;
+            req.sntSynackNs = now();
             req.sntTsvalFirst = tsVal;
         }
         tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, h, null, 0, 0, why);
@@ -600,8 +601,8 @@ final class TcpMinisocks {
         tcp.bindChildPort(c);
         tcp.mib.inc(Mib.TcpPassiveOpens);
         // tcp_synack_rtt_meas(): the RTT of the SYN-ACK if it was not retransmitted, else the timestamp echo.
-        if (req.numRetrans == 0 && req.snt_synackNs != 0) {
-            long rttUs = Math.max(1, Nanos.toMicros(now() - req.snt_synackNs));
+        if (req.numRetrans == 0 && req.synackSent) {
+            long rttUs = Math.max(1, Nanos.toMicros(now() - req.sntSynackNs));
             tcp.input.rttEstimator(c, rttUs);
             tcp.input.setRto(c);
         } else if (c.tstampOk && s.th.options().hasTimestamps() && s.th.options().tsEcr() != 0) {
