@@ -366,4 +366,36 @@ class ListenerTest {
                 "LISTEN    0      8            0.0.0.0:8080      0.0.0.0:*",
                 "TIME-WAIT 0      0        192.168.0.1:8080    192.0.2.1:40005 timer:(timewait,59sec,0)");
     }
+
+    @Test
+    void acceptTakesTheHeadOfTheQueue_emptyQueueIsEagain_notListeningIsEinval() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket l = p.listen(8080, 8);
+        int[] err = new int[1];
+        assertThat(p.k.stack().tcp().accept(l.sock(), err)).isNull();
+        assertThat(err[0]).isEqualTo(dev.jtcp.sys.Errno.EAGAIN.neg());
+        Remote a = p.remote(40001, 1000);
+        Remote b = p.remote(40002, 2000);
+        a.syn(0.0);
+        a.out(0.0, "S.");
+        b.syn(0.01);
+        b.out(0.01, "S.");
+        b.ack(0.05);   // b completes first: first in the queue
+        a.ack(0.06);
+        assertThat(l.acceptQueueLength()).isEqualTo(2);
+        assertThat(l.accept().remoteEndpoint().port()).isEqualTo(40002);
+        assertThat(l.accept().remoteEndpoint().port()).isEqualTo(40001);
+        assertThat(l.accept()).isNull();
+        TcpSocket plain = TcpSocket.open(p.k.stack());
+        assertThat(p.k.stack().tcp().accept(plain.sock(), err)).isNull();
+        assertThat(err[0]).isEqualTo(dev.jtcp.sys.Errno.EINVAL.neg());
+    }
+
+    @Test
+    void theBacklogIsCappedBySomaxconn() {
+        LadderPeer p = LadderPeer.with(new Sysctl().set("net.core.somaxconn", "2"));
+        p.listen(8080, 100);
+        assertThat(Ss.format(p.k.stack().ss(), false).lines().toList().get(1))
+                .isEqualTo("LISTEN 0      2            0.0.0.0:8080      0.0.0.0:*");
+    }
 }
