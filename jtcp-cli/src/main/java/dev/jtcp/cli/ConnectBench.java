@@ -241,7 +241,6 @@ final class ConnectBench implements Callable<Integer> {
         private final java.util.ArrayDeque<byte[]> toServer = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<byte[]> toClient = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<dev.jtcp.tcp.TcpSock> ready = new java.util.ArrayDeque<>();
-        private final java.util.IdentityHashMap<dev.jtcp.tcp.TcpSock, Runnable> handlers = new java.util.IdentityHashMap<>();
         private long now;
         long elapsedNs;
 
@@ -263,7 +262,7 @@ final class ConnectBench implements Callable<Integer> {
             listener.listen(4096);
             dev.jtcp.wire.Endpoint dst = new dev.jtcp.wire.Endpoint(dev.jtcp.wire.Ipv4Addr.parse("10.0.0.2"), 80);
             byte[] buf = new byte[512];
-            handlers.put(listener.sock(), () -> {
+            listener.sock().attach((Runnable) () -> {
                 dev.jtcp.api.TcpSocket c;
                 while ((c = listener.accept()) != null) {
                     dev.jtcp.api.TcpSocket conn = c;
@@ -279,11 +278,11 @@ final class ConnectBench implements Callable<Integer> {
                         if (got[0] >= request.length) {
                             conn.write(reply, 0, reply.length);
                             conn.close();
-                            handlers.remove(conn.sock());
+                            conn.sock().attach(null);
                             got[0] = -1;
                         }
                     };
-                    handlers.put(conn.sock(), serve);
+                    conn.sock().attach(serve);
                     serve.run();
                 }
             });
@@ -314,7 +313,7 @@ final class ConnectBench implements Callable<Integer> {
                                 throw new IllegalStateException("short reply: " + got[0]);
                             }
                             s.close();
-                            handlers.remove(s.sock());
+                            s.sock().attach(null);
                             phase[0] = 2;
                             done[0]++;
                             if (started[0] < n) {
@@ -323,7 +322,7 @@ final class ConnectBench implements Callable<Integer> {
                         }
                     }
                 };
-                handlers.put(s.sock(), h);
+                s.sock().attach(h);
                 s.connect(dst);
             };
             long t0 = System.nanoTime();
@@ -343,8 +342,7 @@ final class ConnectBench implements Callable<Integer> {
                 }
                 dev.jtcp.tcp.TcpSock sk = ready.poll();
                 if (sk != null) {
-                    Runnable h = handlers.get(sk);
-                    if (h != null) {
+                    if (sk.attachment() instanceof Runnable h) {
                         h.run();
                     }
                     continue;

@@ -18,6 +18,11 @@ public abstract sealed class Sock permits TcpSock, RequestSock, TimeWaitSock {
     long lastOowAckNs;
     boolean lastOowAckSet;
 
+    /** The port's owner list this socket is on, and its neighbours there ({@link BindBucket}). */
+    BindBucket bindBucket;
+    Sock prevBind;
+    Sock nextBind;
+
     /** Earliest pending timer of this socket, or {@link Deadline#NONE}; maintained by {@link TimerHeap}. */
     long deadlineNs = Deadline.NONE;
     int heapIndex = -1;

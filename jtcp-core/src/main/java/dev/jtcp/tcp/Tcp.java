@@ -50,9 +50,7 @@ public final class Tcp {
     private final Map<Integer, List<TcpSock>> listeners = new HashMap<>();
     /** bhash: every socket holding a port (including TIME_WAIT records), by port. */
     /** Owners per port in insertion order; removal is O(1), as Linux's bind-bucket owner lists are. */
-    private final Map<Integer, java.util.LinkedHashSet<Sock>> bindTable = new HashMap<>();
-    /** Ports whose bind bucket was created by bind() (fastreuse >= 0): connect() never shares them. */
-    private final Map<Integer, Boolean> boundByBind = new HashMap<>();
+    private final Map<Integer, BindBucket> bindTable = new HashMap<>();
     /** Every socket object still alive, by id, in creation order (what ss lists). */
     private final SockList sockets = new SockList();
     private final TimerHeap timerHeap = new TimerHeap();
@@ -225,7 +223,7 @@ public final class Tcp {
 
     /** Runs every timer due at or before now. */
     public void runTimers(long nowNs) {
-        while (timerHeap.size() > 0 && timerHeap.peekDeadline() <= nowNs) {
+        while (timerHeap.peekDeadline() <= nowNs) {
             Sock s = timerHeap.peek();
             switch (s) {
                 case TcpSock sk -> timers.fire(sk, nowNs);
@@ -234,7 +232,8 @@ public final class Tcp {
             }
             flushTrace();
             // A handler that did not move the deadline forward must not spin: re-key unconditionally.
-            if (s.heapIndex >= 0 && s.deadlineNs <= nowNs && s.nextTimerNs() <= nowNs) {
+            if ((s.heapIndex >= 0 || s instanceof TimeWaitSock) && s.nextTimerNs() <= nowNs
+                    && timerHeap.peek() == s) {
                 throw new IllegalStateException("timer did not advance for " + s.conn());
             }
         }
@@ -298,7 +297,7 @@ public final class Tcp {
     }
 
     private void bindPort(Sock s, int port) {
-        bindTable.computeIfAbsent(port, p -> new java.util.LinkedHashSet<>()).add(s);
+        bindTable.computeIfAbsent(port, BindBucket::new).add(s);
         if (s instanceof TcpSock sk) {
             sk.portBound = true;
         }
@@ -306,10 +305,9 @@ public final class Tcp {
 
     /** inet_put_port(). */
     void releasePort(Sock s) {
-        java.util.LinkedHashSet<Sock> l = bindTable.get(s.localPort);
-        if (l != null && l.remove(s) && l.isEmpty()) {
-            bindTable.remove(s.localPort);
-            boundByBind.remove(s.localPort);
+        BindBucket b = s.bindBucket;
+        if (b != null && b.remove(s) && b.isEmpty()) {
+            bindTable.remove(b.port);
         }
         if (s instanceof TcpSock sk) {
             sk.portBound = false;
@@ -318,10 +316,9 @@ public final class Tcp {
 
     /** Hands the port held by a socket over to its TIME_WAIT successor (inet_twsk_hashdance). */
     void transferPort(TcpSock from, TimeWaitSock to) {
-        java.util.LinkedHashSet<Sock> l = bindTable.get(from.localPort);
-        if (l != null) {
-            l.remove(from);
-            l.add(to);
+        BindBucket b = from.bindBucket;
+        if (b != null) {
+            b.replace(from, to);
         } else {
             bindPort(to, to.localPort);
         }
@@ -617,7 +614,8 @@ public final class Tcp {
                 if (port >= high) {
                     port -= remaining;
                 }
-                if (Boolean.TRUE.equals(boundByBind.get(port))) {
+                BindBucket bucket = bindTable.get(port);
+                if (bucket != null && bucket.byBind) {
                     continue;   // tb->fastreuse >= 0: a bind() user owns this port
                 }
                 if (tupleFree(saddr, port, daddr, dport)) {
@@ -671,7 +669,7 @@ public final class Tcp {
      * the socket they replaced.
      */
     private boolean bindConflict(TcpSock sk, int addr, int port) {
-        java.util.LinkedHashSet<Sock> l = bindTable.get(port);
+        BindBucket l = bindTable.get(port);
         if (l == null) {
             return false;
         }
@@ -737,8 +735,8 @@ public final class Tcp {
         sk.localAddr = addr;
         sk.localPort = p;
         sk.bindPortLocked = port != 0;
-        boundByBind.put(p, Boolean.TRUE);
         bindPort(sk, p);
+        sk.bindBucket.byBind = true;
         return 0;
     }
 
@@ -774,7 +772,7 @@ public final class Tcp {
 
     /** inet_csk_listen_start() re-checks the port: two SO_REUSEADDR sockets cannot both listen. */
     private boolean bindConflictForListen(TcpSock sk) {
-        java.util.LinkedHashSet<Sock> l = bindTable.get(sk.localPort);
+        BindBucket l = bindTable.get(sk.localPort);
         if (l == null) {
             return false;
         }

@@ -288,6 +288,17 @@ public final class TcpSock extends Sock {
         return id;
     }
 
+    /** An application's own object for this socket (as a selection key's attachment); jtcp never reads it. */
+    private Object attachment;
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object o) {
+        this.attachment = o;
+    }
+
     @Override
     public TcpState state() {
         return state;

@@ -20,6 +20,8 @@ public final class TimeWaitSock extends Sock {
     boolean tstampOk;
     boolean reuse;   // tw_reuse: the socket had SO_REUSEADDR
     long expiresNs = Deadline.NONE;
+    /** The deadline of this record's live entry in the timer FIFO, or NONE (see {@link TimerHeap}). */
+    long fifoDeadlineNs = Deadline.NONE;
     /** Nominal expiry (timer->expires before the wheel rounds it), for ss. */
     long timeoutNs = Deadline.NONE;
 
