@@ -18,18 +18,17 @@ final class Progress implements AutoCloseable {
 
     private final PrintWriter err;
     private final Supplier<String> status;
-    private final long firstMs;
-    private final long everyMs;
+    private final boolean enabled;
     private final Thread thread;
     private boolean done;
     private int shown;
 
-    private Progress(PrintWriter err, Supplier<String> status, boolean enabled, long firstMs, long everyMs) {
+    private Progress(PrintWriter err, Supplier<String> status, boolean enabled, boolean ticking) {
         this.err = err;
         this.status = status;
-        this.firstMs = firstMs;
-        this.everyMs = everyMs;
-        this.thread = enabled ? Thread.ofPlatform().daemon().name("jtcp-progress").unstarted(this::loop) : null;
+        this.enabled = enabled;
+        this.thread = enabled && ticking
+                ? Thread.ofPlatform().daemon().name("jtcp-progress").unstarted(this::loop) : null;
         if (thread != null) {
             thread.start();
         }
@@ -37,45 +36,48 @@ final class Progress implements AutoCloseable {
 
     /** Starts showing {@code status} on {@code err} when {@code enabled} (standard error is a terminal). */
     static Progress start(PrintWriter err, boolean enabled, Supplier<String> status) {
-        return new Progress(err, status, enabled, FIRST_MS, EVERY_MS);
+        return new Progress(err, status, enabled, true);
     }
 
-    /** As {@link #start(PrintWriter, boolean, Supplier)} with other delays (tests). */
-    static Progress start(PrintWriter err, boolean enabled, Supplier<String> status, long firstMs, long everyMs) {
-        return new Progress(err, status, enabled, firstMs, everyMs);
+    /** A progress line that is shown only when {@link #show()} is called: no thread, no clock (tests). */
+    static Progress manual(PrintWriter err, boolean enabled, Supplier<String> status) {
+        return new Progress(err, status, enabled, false);
     }
 
     private void loop() {
         try {
-            Thread.sleep(firstMs);
-            while (true) {
-                String s;
-                try {
-                    s = "jtcp: " + status.get();
-                } catch (RuntimeException e) {
-                    s = "jtcp: working";   // a racy read of a growing list may throw; the next one will do
-                }
-                synchronized (this) {
-                    if (done) {
-                        return;
-                    }
-                    err.print("\r" + s + " ".repeat(Math.max(0, shown - s.length())));
-                    err.flush();
-                    shown = Math.max(shown, s.length());
-                }
-                Thread.sleep(everyMs);
+            Thread.sleep(FIRST_MS);
+            while (show()) {
+                Thread.sleep(EVERY_MS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Rewrites the line with the current status; false once closed. */
+    synchronized boolean show() {
+        if (done) {
+            return false;
+        }
+        if (!enabled) {
+            return true;
+        }
+        String s;
+        try {
+            s = "jtcp: " + status.get();
+        } catch (RuntimeException e) {
+            s = "jtcp: working";   // a racy read of a growing list may throw; the next one will do
+        }
+        err.print("\r" + s + " ".repeat(Math.max(0, shown - s.length())));
+        err.flush();
+        shown = Math.max(shown, s.length());
+        return true;
+    }
+
     /** Stops and erases the line. */
     @Override
     public void close() {
-        if (thread == null) {
-            return;
-        }
         synchronized (this) {
             done = true;
             if (shown > 0) {
@@ -83,6 +85,8 @@ final class Progress implements AutoCloseable {
                 err.flush();
             }
         }
-        thread.interrupt();
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.jtcp.cli;
 import dev.jtcp.report.TraceView;
 import dev.jtcp.trace.JsonlReader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -32,19 +32,8 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE.jsonl", description = "The trace file ('-' for standard input).")
     String trace;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
-    Path out;
-
-    @Option(names = "--why", description = "mermaid: add each segment's rule (its why) as a note.")
-    boolean why;
-
-    @Option(names = "--max-rows", paramLabel = "N",
-            description = "svg, html: draw at most N rows of the ladder (default: 20000 for svg, 6000 in html).")
-    int maxRows;
+    @Mixin
+    RenderOptions render;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -55,20 +44,14 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (maxRows < 0) {
-            throw new Main.UsageError("--max-rows: " + maxRows + " is negative; expected a number of rows, e.g. 300", null);
-        }
-        Output.checkDestination(format, out, main == null ? null : main.rawStdout(), main != null && main.onTerminal(true));
+        render.check(main);
         JsonlReader.Trace t = read();
         TraceView view = TraceView.of(t.events())
                 .withTitle("jtcp report " + ("-".equals(trace) ? "(standard input)" : Path.of(trace).getFileName()), "")
                 .withCounters(t.counters())
                 .withEnd(t.endNs());
-        boolean colour = out == null && main != null && main.onTerminal(true);
         String header = "jtcp report " + trace + ": " + t.events().size() + " events\n\n";
-        byte[] rendered = Output.render(format, view,
-                new Output.Options(colour, why, !t.counters().isEmpty(), header, "", maxRows));
-        Output.emit(format, rendered, out, stdout, main == null ? null : main.rawStdout(), main != null && main.onTerminal(true));
+        render.emit(render.render(view, main, !t.counters().isEmpty(), header, ""), stdout, main);
         return 0;
     }
 

@@ -10,12 +10,12 @@ import dev.jtcp.sys.SysctlKey;
 import dev.jtcp.time.Nanos;
 import dev.jtcp.wire.Ipv4Addr;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,19 +43,8 @@ final class ScenarioCommand implements Callable<Integer> {
             description = "Round-trip time of the link in milliseconds, fractions allowed (0.05 = 50 us). Default: 50.")
     Double rttMs;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the trace to FILE instead of standard output.")
-    Path out;
-
-    @Option(names = "--why", description = "mermaid: add each segment's rule (its why) as a note.")
-    boolean why;
-
-    @Option(names = "--max-rows", paramLabel = "N",
-            description = "svg, html: draw at most N rows of the ladder (default: 20000 for svg, 6000 in html).")
-    int maxRows;
+    @Mixin
+    RenderOptions render;
 
     @Option(names = "--hz", paramLabel = "HZ", defaultValue = "250",
             description = "Kernel tick rate of the TCP timers, CONFIG_HZ (default: ${DEFAULT-VALUE}; 100..1000).")
@@ -98,10 +87,7 @@ final class ScenarioCommand implements Callable<Integer> {
         if (sc == null) {
             throw new Main.UsageError("unknown scenario '" + name + "'; the scenarios are:", catalogue());
         }
-        if (maxRows < 0) {
-            throw new Main.UsageError("--max-rows: " + maxRows + " is negative; expected a number of rows, e.g. 300", null);
-        }
-        Output.checkDestination(format, out, main == null ? null : main.rawStdout(), main != null && main.onTerminal(true));
+        render.check(main);
         if (hz < 100 || hz > 1000) {
             throw new Main.UsageError("--hz: " + hz + " is out of range; accepted: 100..1000", null);
         }
@@ -133,8 +119,8 @@ final class ScenarioCommand implements Callable<Integer> {
             }
         }
         boolean tables = ss || !moments.isEmpty();
-        if (tables && format != Format.text && format != Format.jsonl) {
-            throw new Main.UsageError("--ss works with --format text or jsonl, not " + format, null);
+        if (tables && render.format != Format.text && render.format != Format.jsonl) {
+            throw new Main.UsageError("--ss works with --format text or jsonl, not " + render.format, null);
         }
         Scenario.Run run = sc.build(params);
         byte[] rendered;
@@ -157,18 +143,16 @@ final class ScenarioCommand implements Callable<Integer> {
                 snapshots.add(Snapshot.of(sim, sim.nowNs()));
             }
             TraceView view = view(sc, params, sim);
-            boolean colour = out == null && main != null && main.onTerminal(true);
             String footer = footer(sim);
-            if (tables && format == Format.text) {
+            if (tables && render.format == Format.text) {
                 StringBuilder sb = new StringBuilder(footer);
                 for (Snapshot s : snapshots) {
                     sb.append(s.text());
                 }
                 footer = sb.toString();
             }
-            rendered = Output.render(format, view, new Output.Options(colour, why, nstat,
-                    header(sc, params), footer, maxRows));
-            if (tables && format == Format.jsonl) {
+            rendered = render.render(view, main, nstat, header(sc, params), footer);
+            if (tables && render.format == Format.jsonl) {
                 StringBuilder sb = new StringBuilder(new String(rendered, java.nio.charset.StandardCharsets.UTF_8));
                 for (Snapshot s : snapshots) {
                     sb.append(s.jsonl());
@@ -176,8 +160,7 @@ final class ScenarioCommand implements Callable<Integer> {
                 rendered = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
         }
-        Output.emit(format, rendered, out, stdout, main == null ? null : main.rawStdout(),
-                main != null && main.onTerminal(true));
+        render.emit(rendered, stdout, main);
         return 0;
     }
 

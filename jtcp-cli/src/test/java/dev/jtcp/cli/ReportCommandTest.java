@@ -139,25 +139,30 @@ class ReportCommandTest {
     }
 
     @Test
-    void progressLineIsRewrittenInPlaceAndErased() throws Exception {
+    void progressLineIsRewrittenInPlaceAndErased() {
         StringWriter err = new StringWriter();
-        try (PrintWriter e = new PrintWriter(err);
-             Progress p = Progress.start(e, true, () -> "running: virtual time 12.000000 s", 1, 5)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!err.toString().contains("virtual time") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(p).isNotNull();
+        String[] status = {"running: virtual time 12.000000 s"};
+        try (PrintWriter e = new PrintWriter(err); Progress p = Progress.manual(e, true, () -> status[0])) {
+            assertThat(p.show()).isTrue();
+            status[0] = "running: virtual time 9";
+            assertThat(p.show()).isTrue();
         }
         String s = err.toString();
-        assertThat(s).startsWith("\rjtcp: running: virtual time 12.000000 s").doesNotContain("\n");
-        assertThat(s).endsWith("\r" + " ".repeat("jtcp: running: virtual time 12.000000 s".length()) + "\r");
+        String longest = "jtcp: running: virtual time 12.000000 s";
+        assertThat(s).startsWith("\r" + longest).doesNotContain("\n");
+        assertThat(s).as("a shorter status blanks what the longer one left")
+                .contains("\rjtcp: running: virtual time 9" + " ".repeat(longest.length() - "jtcp: running: virtual time 9".length()));
+        assertThat(s).endsWith("\r" + " ".repeat(longest.length()) + "\r");
         StringWriter off = new StringWriter();
-        try (PrintWriter e = new PrintWriter(off); Progress p = Progress.start(e, false, () -> "x", 1, 1)) {
-            Thread.sleep(20);
-            assertThat(p).isNotNull();
+        try (PrintWriter e = new PrintWriter(off); Progress p = Progress.manual(e, false, () -> "x")) {
+            assertThat(p.show()).isTrue();
         }
         assertThat(off.toString()).isEmpty();
+        StringWriter closed = new StringWriter();
+        Progress p = Progress.manual(new PrintWriter(closed), true, () -> "x");
+        p.close();
+        assertThat(p.show()).as("nothing is drawn after close").isFalse();
+        assertThat(closed.toString()).isEmpty();
     }
 
     // ================================================================ jtcp report

@@ -57,10 +57,6 @@ final class ConnTable {
         }
     }
 
-    Sock get(Sock key) {
-        return get(key.localAddr, key.localPort, key.remoteAddr, key.remotePort);
-    }
-
     /** Inserts or replaces the entry for s's 4-tuple. */
     void put(Sock s) {
         if ((size + 1) * 2 > socks.length) {

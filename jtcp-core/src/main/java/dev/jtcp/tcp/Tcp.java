@@ -9,6 +9,7 @@ import dev.jtcp.trace.StateEvent;
 import dev.jtcp.trace.TimerEvent;
 import dev.jtcp.trace.Tracer;
 import dev.jtcp.time.Deadline;
+import dev.jtcp.time.Rng;
 import dev.jtcp.wire.Seq;
 
 import java.util.ArrayDeque;
@@ -43,6 +44,8 @@ public final class Tcp {
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
+    /** get_random_u16()'s source: a per-host stream from the host's seeded secrets. */
+    private final Rng random;
 
     /** ehash: every 4-tuple in use, full sockets, request socks and TIME_WAIT records alike. */
     private final ConnTable ehash = new ConnTable();
@@ -71,6 +74,7 @@ public final class Tcp {
         long[] k = host.secrets();
         this.cookies = new SynCookies(SipHash.hash(k[0], k[3], 0x636f6f6b), SipHash.hash(k[1], k[2], 0x636f6f6b),
                 SipHash.hash(k[2], k[1], 0x636f6f6c), SipHash.hash(k[3], k[0], 0x636f6f6c));
+        this.random = new Rng(k[1] ^ Long.rotateLeft(k[3], 17));
     }
 
     // ================================================================ plumbing
@@ -154,17 +158,22 @@ public final class Tcp {
         }
     }
 
-    /** The instant a timer armed now for durationNs fires (whole jiffies on the timer wheel). */
-    long fireAt(long durationNs) {
-        return jiffies.fireAt(now(), Math.ceilDiv(Math.max(0, durationNs), jiffies.jiffyNs()));
+    /** A timer's length in whole jiffies: durationNs rounded up, so that a timer never fires early. */
+    long timerJiffies(long durationNs) {
+        return Math.ceilDiv(Math.max(0, durationNs), jiffies.jiffyNs());
+    }
+
+    /** The instant a timer armed now for deltaJiffies fires, after the timer wheel rounds it up. */
+    long fireAfter(long deltaJiffies) {
+        return jiffies.fireAt(now(), deltaJiffies);
     }
 
     /**
-     * The nominal expiry of a timer armed now for durationNs: jiffies + delta, as timer->expires and
+     * The nominal expiry of a timer armed now for deltaJiffies: jiffies + delta, as timer->expires and
      * icsk_timeout hold it (what ss shows), before the timer wheel rounds it up.
      */
-    long nominalAt(long durationNs) {
-        return jiffies.toNs(jiffiesNow() + Math.ceilDiv(Math.max(0, durationNs), jiffies.jiffyNs()));
+    long nominalAfter(long deltaJiffies) {
+        return jiffies.toNs(jiffiesNow() + deltaJiffies);
     }
 
     /** The current jiffies count. */
@@ -537,16 +546,9 @@ public final class Tcp {
     }
 
     /** get_random_u16() for a socket's first IP ID, from the host's seeded secrets. */
-    int randomU16(Sock s) {
-        if (random == null) {
-            long[] k = host.secrets();
-            random = new dev.jtcp.time.Rng(k[1] ^ Long.rotateLeft(k[3], 17));
-        }
+    int randomU16() {
         return random.nextInt() & 0xffff;
     }
-
-    /** get_random_u16()'s source: a per-host stream from the host's seeded secrets. */
-    private dev.jtcp.time.Rng random;
 
     /** secure_tcp_ts_off(): per 4-tuple in Linux 6.18 (measured: requests from one address get unrelated offsets), or 0 when tcp_timestamps=2. */
     int tsOffset(int saddr, int daddr, int sport, int dport) {
@@ -847,7 +849,7 @@ public final class Tcp {
         hash(sk);
         sk.iss = secureSeq(saddr, daddr, sk.localPort, dport);
         sk.tsOffset = tsOffset(saddr, daddr, sk.localPort, dport);
-        sk.inetId = randomU16(sk);
+        sk.inetId = randomU16();
         output.connect(sk);
         return Errno.EINPROGRESS.neg();
     }

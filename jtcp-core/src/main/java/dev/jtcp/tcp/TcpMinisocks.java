@@ -43,13 +43,13 @@ final class TcpMinisocks {
      * takes a SYN.
      */
     void listenRcv(TcpSock listener, TcpInput.Segment s) {
-        cookieFailure = null;
-        if (!s.has(TcpFlags.SYN) && cookieCheck(listener, s)) {
+        String notCookie = s.has(TcpFlags.SYN) ? "" : cookieCheck(listener, s);
+        if (notCookie == null) {
             return;
         }
         if (s.has(TcpFlags.ACK)) {
             tcp.input.sendResetFor(s, "ACK to a listener with no matching half-open connection"
-                    + (cookieFailure != null ? " and " + cookieFailure : "") + ": RST (RFC 9293 3.10.7.2)");
+                    + notCookie + ": RST (RFC 9293 3.10.7.2)");
             return;
         }
         if (s.has(TcpFlags.RST)) {
@@ -85,33 +85,29 @@ final class TcpMinisocks {
 
     /**
      * tcp_syn_flood_action(): the SYN queue is full (or tcp_syncookies=2): answer with a cookie when
-     * tcp_syncookies allows it, else drop.
+     * tcp_syncookies allows it ({@code wantCookie}), else drop. Returns the once-per-listener kernel log
+     * line, to append to the reason of the segment that raised it, or "".
      */
-    private boolean synFloodAction(TcpSock listener, int syncookies) {
-        boolean wantCookie = syncookies != 0;
+    private String synFloodAction(TcpSock listener, int syncookies, boolean wantCookie) {
         tcp.mib.inc(wantCookie ? Mib.TcpExtTCPReqQFullDoCookies : Mib.TcpExtTCPReqQFullDrop);
-        floodWarning = "";
-        if (!listener.synfloodWarned && syncookies != 2) {
-            // The kernel logs this once per listener: "Possible SYN flooding on port N. Sending cookies."
-            listener.synfloodWarned = true;
-            floodWarning = " [kernel log: possible SYN flooding on port " + listener.localPort + ". "
-                    + (wantCookie ? "Sending cookies." : "Dropping request.") + "]";
+        if (listener.synfloodWarned || syncookies == 2) {
+            return "";
         }
-        return wantCookie;
+        // The kernel logs this once per listener: "Possible SYN flooding on port N. Sending cookies."
+        listener.synfloodWarned = true;
+        return " [kernel log: possible SYN flooding on port " + listener.localPort + ". "
+                + (wantCookie ? "Sending cookies." : "Dropping request.") + "]";
     }
-
-    /** The once-per-listener SYN flood warning, appended to the reason of the segment that raised it. */
-    private String floodWarning = "";
-    /** Why the last cookie check did not accept an ACK (for the RST's reason), or null. */
-    private String cookieFailure;
 
     /** tcp_conn_request(): a SYN for a listener becomes a request sock and a SYN-ACK, or a SYN cookie. */
     void connRequest(TcpSock listener, TcpInput.Segment s, int isnFromTimeWait) {
         int syncookies = sysctl(SysctlKey.TCP_SYNCOOKIES);
         boolean wantCookie = false;
+        String floodWarning = "";
         // A SYN that reopens a TIME_WAIT 4-tuple is taken without limits: the peer is evidently real.
         if ((syncookies == 2 || synQueueFull(listener)) && isnFromTimeWait == 0) {
-            wantCookie = synFloodAction(listener, syncookies);
+            wantCookie = syncookies != 0;
+            floodWarning = synFloodAction(listener, syncookies, wantCookie);
             if (!wantCookie) {
                 listenDrop(s, "SYN queue full (" + listener.synQueueLen + " half-open > backlog " + listener.maxAckBacklog
                         + ") and tcp_syncookies=0: SYN dropped (TCPReqQFullDrop)" + floodWarning);
@@ -162,7 +158,7 @@ final class TcpMinisocks {
         req.rcvWnd = w[0];
         req.rcvWscale = w[2];
         if (wantCookie) {
-            sendCookie(listener, req, s);
+            sendCookie(listener, req, floodWarning);
             return;
         }
         req.iss = isnFromTimeWait != 0 ? isnFromTimeWait
@@ -177,10 +173,21 @@ final class TcpMinisocks {
                     + listener.synQueueLen + ")");
         }
         sendSynAck(req, -1, "tcp_v4_send_synack: answer the SYN");
-        req.expiresNs = tcp.fireAt(req.timeoutNs);
-        req.nominalNs = tcp.nominalAt(req.timeoutNs);
-        tcp.timersChanged(req);
+        armRequestTimer(req);
         tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer: initial RTO 1 s");
+    }
+
+    /**
+     * (Re)arms the SYN-ACK timer for TCP_TIMEOUT_INIT doubled per timeout so far, capped at
+     * tcp_rto_max_ms (reqsk_timer_handler(), tcp_check_req()); returns that timeout.
+     */
+    private long armRequestTimer(RequestSock req) {
+        long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
+        long delta = tcp.timerJiffies(timeout);
+        req.expiresNs = tcp.fireAfter(delta);
+        req.nominalNs = tcp.nominalAfter(delta);
+        tcp.timersChanged(req);
+        return timeout;
     }
 
     // ================================================================ SYN cookies
@@ -213,7 +220,7 @@ final class TcpMinisocks {
     }
 
     /** cookie_v4_init_sequence() and a TCP_SYNACK_COOKIE SYN-ACK: nothing of the request is kept. */
-    private void sendCookie(TcpSock listener, RequestSock req, TcpInput.Segment s) {
+    private void sendCookie(TcpSock listener, RequestSock req, String floodWarning) {
         synqOverflow(listener);
         int mssIndex = SynCookies.mssIndex(req.mss);
         req.mss = SynCookies.MSS_TABLE[mssIndex];
@@ -233,22 +240,21 @@ final class TcpMinisocks {
 
     /**
      * tcp_v4_cookie_check() / cookie_v4_check(): an ACK to a listener that may return a cookie. Returns
-     * true when the segment was consumed (a connection born or the ACK dropped), false when the listener
-     * should handle it as usual (and answer the ACK with RST).
+     * null when the segment was consumed (a connection born or the ACK dropped); otherwise the listener
+     * handles it as usual (and answers the ACK with RST), and the string returned, " and " + why the ACK
+     * was no cookie, or "" when no cookie was looked for, goes into the RST's reason.
      */
-    private boolean cookieCheck(TcpSock listener, TcpInput.Segment s) {
+    private String cookieCheck(TcpSock listener, TcpInput.Segment s) {
         if (sysctl(SysctlKey.TCP_SYNCOOKIES) == 0 || !s.has(TcpFlags.ACK) || s.has(TcpFlags.RST)) {
-            return false;
+            return "";
         }
         if (noRecentOverflow(listener)) {
-            cookieFailure = "no SYN cookie sent in the last 120 s";
-            return false;
+            return " and no SYN cookie sent in the last 120 s";
         }
         int mss = tcp.cookies.checkAck(s.th.ack(), s.seq, s.saddr, s.daddr, s.th.srcPort(), s.th.dstPort(), cookieTime());
         if (mss == 0) {
             tcp.mib.inc(Mib.TcpExtSyncookiesFailed);
-            cookieFailure = "no valid SYN cookie in ack " + Integer.toUnsignedString(s.th.ack()) + " (SyncookiesFailed)";
-            return false;
+            return " and no valid SYN cookie in ack " + Integer.toUnsignedString(s.th.ack()) + " (SyncookiesFailed)";
         }
         tcp.mib.inc(Mib.TcpExtSyncookiesRecv);
         TcpOptions o = s.th.options();
@@ -267,8 +273,7 @@ final class TcpMinisocks {
             int[] d = SynCookies.decodeTimestamp(tsEcr, sysctl(SysctlKey.TCP_TIMESTAMPS) != 0,
                     sysctl(SysctlKey.TCP_SACK) != 0, sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0);
             if (d == null) {
-                cookieFailure = "the cookie's timestamp encodes options now disabled here";
-                return false;
+                return " and the cookie's timestamp encodes options now disabled here";
             }
             sackOk = d[0] != 0;
             wscaleOk = d[1] != 0;
@@ -303,12 +308,12 @@ final class TcpMinisocks {
             tcp.mib.inc(Mib.TcpExtListenOverflows);
             listenDrop(s, "valid SYN cookie but the accept queue is full (" + listener.acceptQueue.size() + " > backlog "
                     + listener.maxAckBacklog + "): ACK dropped (ListenOverflows)");
-            return true;
+            return null;
         }
         completeHandshake(req, s, "valid SYN cookie (MSS " + mss + (tstampOk ? ", wscale " + (wscaleOk ? sndWscale : "none")
                 + ", SACK " + (sackOk ? "on" : "off") : ", no timestamps") + "): connection established straight into"
                 + " the accept queue (");
-        return true;
+        return null;
     }
 
     /** tcp_make_synack(); tsVal is the cookie timestamp, or -1 for the clock's. */
@@ -346,6 +351,8 @@ final class TcpMinisocks {
         int maxRetries = listener.synRetries != 0 ? listener.synRetries : sysctl(SysctlKey.TCP_SYNACK_RETRIES);
         int configured = maxRetries;
         int qlen = listener.synQueueLen;
+        // The queue counts as more than half full against max(8U, sk_max_ack_backlog); each halving of
+        // the young share costs one retry, but never below 2 (both constants are reqsk_timer_handler's).
         if ((qlen << 1) > Math.max(8, listener.maxAckBacklog)) {
             int young = listener.synQueueYoung << 1;
             while (maxRetries > 2) {
@@ -370,12 +377,11 @@ final class TcpMinisocks {
             if (req.numTimeout++ == 0) {
                 listener.synQueueYoung--;
             }
-            long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
-            req.expiresNs = tcp.fireAt(timeout);
-            req.nominalNs = tcp.nominalAt(timeout);
-            tcp.timersChanged(req);
-            tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer backs off: "
-                    + Nanos.toMillis(timeout) + " ms");
+            long timeout = armRequestTimer(req);
+            if (tcp.tracing()) {
+                tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer backs off: "
+                        + Nanos.toMillis(timeout) + " ms");
+            }
             return;
         }
         tcp.traceTimer(req, "retransmit", "fire", was, "SYN-ACK timer expired");
@@ -425,11 +431,7 @@ final class TcpMinisocks {
                 && !pawsReject) {
             if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
                 rtxSynAck(req, "retransmitted SYN: SYN-ACK sent again (tcp_check_req)");
-                long timeout = Math.min(req.timeoutNs << req.numTimeout, Nanos.ofMillis(sysctl(SysctlKey.TCP_RTO_MAX_MS)));
-                req.expiresNs = tcp.fireAt(timeout);
-                req.nominalNs = tcp.nominalAt(timeout);
-            req.nominalNs = tcp.nominalAt(timeout);
-                tcp.timersChanged(req);
+                armRequestTimer(req);
                 tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer restarted by the retransmitted SYN");
             } else {
                 traceDrop(s, "retransmitted SYN within tcp_invalid_ratelimit: no SYN-ACK");
@@ -439,11 +441,11 @@ final class TcpMinisocks {
         // An ACK that does not acknowledge our SYN-ACK goes to the listener (which may take it for a
         // cookie, else answers RST); the request is left alone.
         if (s.has(TcpFlags.ACK) && s.th.ack() != req.iss + 1) {
-            cookieFailure = null;
-            if (!cookieCheck(listener, s)) {
+            String notCookie = cookieCheck(listener, s);
+            if (notCookie != null) {
                 tcp.input.sendResetFor(s, "ACK " + Integer.toUnsignedString(s.th.ack())
                         + " does not acknowledge our SYN-ACK (" + Integer.toUnsignedString(req.iss + 1) + ")"
-                        + (cookieFailure != null ? " and " + cookieFailure : "") + ": RST");
+                        + notCookie + ": RST");
             }
             return;
         }
@@ -593,7 +595,7 @@ final class TcpMinisocks {
         c.lrcvtimeNs = now();
         c.rcvTstampNs = now();
         c.bindPortLocked = true;
-        c.inetId = tcp.randomU16(c);
+        c.inetId = tcp.randomU16();
         tcp.output.syncMss(c);
         tcp.input.initializeRcvMss(c);
         c.lastSegSize = Math.max(0, s.len);
@@ -656,7 +658,7 @@ final class TcpMinisocks {
         tw.tsOffset = sk.tsOffset;
         tw.tstampOk = sk.tstampOk;
         tw.reuse = sk.reuseAddr;
-        long rto = (sk.rtoNs << 2) - (sk.rtoNs >> 1);
+        long rto = (sk.rtoNs << 2) - (sk.rtoNs >> 1);   // tcp_time_wait(): at least 3.5 RTO
         long timeo = Math.max(timeoNs, rto);
         if (substate == TcpState.TIME_WAIT) {
             timeo = TcpConstants.TCP_TIMEWAIT_LEN_NS;
@@ -669,7 +671,7 @@ final class TcpMinisocks {
             tcp.transferPort(sk, tw);
         }
         tcp.replace(sk, tw);
-        if ((from == TcpState.ESTABLISHED || from == TcpState.CLOSE_WAIT)) {
+        if (from == TcpState.ESTABLISHED || from == TcpState.CLOSE_WAIT) {
             tcp.mib.dec(Mib.TcpCurrEstab);
         }
         sk.state = TcpState.CLOSE;
@@ -679,14 +681,10 @@ final class TcpMinisocks {
                     ? "our FIN acknowledged and the peer's FIN received: TIME_WAIT for 2MSL (60 s)"
                     : "orphaned FIN_WAIT2 becomes a compact record for tcp_fin_timeout");
         }
-        tw.expiresNs = tcp.fireAt(timeo);
-        tw.timeoutNs = tcp.nominalAt(timeo);
-        tcp.timersChanged(tw);
         // __inet_twsk_schedule(): TIMEWAITED when scheduled, TIMEWAITKILLED if it is to last <= 4 s.
-        tcp.mib.inc(timeo <= 4 * dev.jtcp.time.Nanos.PER_SECOND ? Mib.TcpExtTWKilled : Mib.TcpExtTW);
-        tcp.traceTimer(tw, substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "arm", tw.expiresNs,
-                substate == TcpState.TIME_WAIT ? "TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s)"
-                        : "orphaned FIN_WAIT2 lasts tcp_fin_timeout (" + Nanos.toMillis(timeo) / 1000 + " s)");
+        tcp.mib.inc(timeo <= 4 * Nanos.PER_SECOND ? Mib.TcpExtTWKilled : Mib.TcpExtTW);
+        reschedule(tw, timeo, substate == TcpState.TIME_WAIT ? "TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s)"
+                : "orphaned FIN_WAIT2 lasts tcp_fin_timeout (" + Nanos.toMillis(timeo) / 1000 + " s)");
         if (sk.orphan) {
             tcp.forget(sk);
         } else {
@@ -716,9 +714,11 @@ final class TcpMinisocks {
         tcp.traceState(tw, tw.substate, TcpState.CLOSE, why);
     }
 
+    /** inet_twsk_schedule() / inet_twsk_reschedule(): the record's one timer. */
     private void reschedule(TimeWaitSock tw, long timeoNs, String why) {
-        tw.expiresNs = tcp.fireAt(timeoNs);
-        tw.timeoutNs = tcp.nominalAt(timeoNs);
+        long delta = tcp.timerJiffies(timeoNs);
+        tw.expiresNs = tcp.fireAfter(delta);
+        tw.timeoutNs = tcp.nominalAfter(delta);
         tcp.timersChanged(tw);
         tcp.traceTimer(tw, tw.substate == TcpState.TIME_WAIT ? "time_wait" : "fin_wait2", "arm", tw.expiresNs, why);
     }

@@ -42,12 +42,12 @@ final class TcpTimers {
 
     /** inet_csk_reset_xmit_timer() / tcp_reset_xmit_timer(). */
     void resetXmitTimer(TcpSock sk, int kind, long whenNs, String why) {
-        long when = Math.min(whenNs, rtoMaxNs());
-        long at = tcp.fireAt(when);
+        long delta = tcp.timerJiffies(Math.min(whenNs, rtoMaxNs()));
+        long at = tcp.fireAfter(delta);
         boolean changed = sk.xmitTimer != kind || sk.xmitAtNs != at;
         sk.xmitTimer = kind;
         sk.xmitAtNs = at;
-        sk.xmitTimeoutNs = tcp.nominalAt(when);
+        sk.xmitTimeoutNs = tcp.nominalAfter(delta);
         tcp.timersChanged(sk);
         if (changed) {
             tcp.deferTimerArm(sk, xmitName(kind), at, why);
@@ -150,11 +150,12 @@ final class TcpTimers {
         if (rtoDelta > 0) {
             timeoutNs = Math.min(timeoutNs, tcp.usToJiffyNs(Nanos.toMicros(rtoDelta)));
         }
-        long at = tcp.fireAt(Math.min(timeoutNs, rtoMaxNs()));
+        long delta = tcp.timerJiffies(Math.min(timeoutNs, rtoMaxNs()));
+        long at = tcp.fireAfter(delta);
         boolean changed = sk.xmitTimer != TcpSock.XMIT_LOSS_PROBE || sk.xmitAtNs != at;
         sk.xmitTimer = TcpSock.XMIT_LOSS_PROBE;
         sk.xmitAtNs = at;
-        sk.xmitTimeoutNs = tcp.nominalAt(Math.min(timeoutNs, rtoMaxNs()));
+        sk.xmitTimeoutNs = tcp.nominalAfter(delta);
         tcp.timersChanged(sk);
         if (changed) {
             tcp.deferTimerArm(sk, "retransmit", at, tcp.tracing() ? "tail loss probe (RFC 8985 7.2): PTO "
@@ -197,10 +198,11 @@ final class TcpTimers {
 
     /** inet_csk_reset_keepalive_timer(): sk_timer, for keepalive or an orphan's long FIN_WAIT2. */
     void resetKeepaliveTimer(TcpSock sk, int kind, long delayNs, String why) {
-        long at = tcp.fireAt(delayNs);
+        long delta = tcp.timerJiffies(delayNs);
+        long at = tcp.fireAfter(delta);
         sk.skTimer = kind;
         sk.skTimerAtNs = at;
-        sk.skTimerTimeoutNs = tcp.nominalAt(delayNs);
+        sk.skTimerTimeoutNs = tcp.nominalAfter(delta);
         tcp.timersChanged(sk);
         tcp.traceTimer(sk, kind == TcpSock.SKT_FIN_WAIT2 ? "fin_wait2" : "keepalive", "arm", at, why);
     }

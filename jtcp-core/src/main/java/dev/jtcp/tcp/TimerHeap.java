@@ -34,11 +34,11 @@ final class TimerHeap {
 
     /** The socket whose timer is due first (the heap's on a tie). */
     Sock peek() {
-        long f = fifoHeadDeadline();
-        if (size == 0 || f < heap[0].deadlineNs) {
-            return fifoCount == 0 ? (size == 0 ? null : heap[0]) : fifo[fifoHead];
+        long f = fifoHeadDeadline();   // drops stale entries, so fifoCount > 0 means a live head
+        if (fifoCount > 0 && (size == 0 || f < heap[0].deadlineNs)) {
+            return fifo[fifoHead];
         }
-        return heap[0];
+        return size == 0 ? null : heap[0];
     }
 
     /** The FIFO head's deadline after dropping stale entries, or {@link Deadline#NONE}. */

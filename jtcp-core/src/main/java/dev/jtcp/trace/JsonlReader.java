@@ -319,26 +319,12 @@ public final class JsonlReader {
 
     /** tcpdump's flag letters (see {@link TcpFlags#tcpdump}) back to bits. */
     static int flags(String s) {
-        if (s.equals("none")) {
-            return 0;
+        try {
+            return TcpFlags.fromTcpdump(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field \"flags\" is \"" + s
+                    + "\", expected tcpdump's letters F S R P . U E W e (or none)");
         }
-        int f = 0;
-        for (int i = 0; i < s.length(); i++) {
-            f |= switch (s.charAt(i)) {
-                case 'F' -> TcpFlags.FIN;
-                case 'S' -> TcpFlags.SYN;
-                case 'R' -> TcpFlags.RST;
-                case 'P' -> TcpFlags.PSH;
-                case '.' -> TcpFlags.ACK;
-                case 'U' -> TcpFlags.URG;
-                case 'E' -> TcpFlags.ECE;
-                case 'W' -> TcpFlags.CWR;
-                case 'e' -> TcpFlags.AE;
-                default -> throw new IllegalArgumentException("field \"flags\" is \"" + s
-                        + "\", expected tcpdump's letters F S R P . U E W e (or none)");
-            };
-        }
-        return f;
     }
 
     /** The options in {@link TcpOptions#toTcpdump()}'s notation back to a list. */

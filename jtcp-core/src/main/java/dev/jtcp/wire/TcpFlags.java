@@ -50,6 +50,27 @@ public final class TcpFlags {
         return sb.isEmpty() ? "none" : sb.toString();
     }
 
+    /**
+     * The inverse of {@link #tcpdump}: tcpdump's letters (in any order) back to bits, "none" to 0.
+     *
+     * @throws IllegalArgumentException naming the letter that is not one of F S R P . U E W e
+     */
+    public static int fromTcpdump(String s) {
+        if (s.equals("none")) {
+            return 0;
+        }
+        int f = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int at = String.valueOf(LETTERS).indexOf(s.charAt(i));
+            if (at < 0) {
+                throw new IllegalArgumentException("flag '" + s.charAt(i) + "' in \"" + s
+                        + "\" is not one of tcpdump's letters F S R P . U E W e (or none)");
+            }
+            f |= ORDER[at];
+        }
+        return f;
+    }
+
     /** True when every bit of {@code flag} is set in {@code flags} (so {@code has(f, SYN | ACK)} means SYN and ACK). */
     public static boolean has(int flags, int flag) {
         return (flags & flag) == flag;

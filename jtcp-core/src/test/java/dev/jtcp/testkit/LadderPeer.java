@@ -332,18 +332,6 @@ public final class LadderPeer {
     }
 
     public static int parseFlags(String s) {
-        int f = 0;
-        for (char c : s.toCharArray()) {
-            f |= switch (c) {
-                case 'F' -> TcpFlags.FIN;
-                case 'S' -> TcpFlags.SYN;
-                case 'R' -> TcpFlags.RST;
-                case 'P' -> TcpFlags.PSH;
-                case '.' -> TcpFlags.ACK;
-                case 'U' -> TcpFlags.URG;
-                default -> throw new IllegalArgumentException("flag " + c);
-            };
-        }
-        return f;
+        return TcpFlags.fromTcpdump(s);
     }
 }

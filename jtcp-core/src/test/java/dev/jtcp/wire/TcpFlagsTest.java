@@ -10,6 +10,7 @@ import static dev.jtcp.wire.TcpFlags.RST;
 import static dev.jtcp.wire.TcpFlags.SYN;
 import static dev.jtcp.wire.TcpFlags.URG;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,6 +42,18 @@ class TcpFlagsTest {
     })
     void tcpdumpNotationForTheRest(String flags, String expected) {
         assertThat(TcpFlags.tcpdump(Integer.decode(flags))).isEqualTo(expected);
+    }
+
+    @Test
+    void fromTcpdumpIsTheInverseForEveryPrintableCombination() {
+        for (int f = 0; f <= 0x1FF; f++) {
+            assertThat(TcpFlags.fromTcpdump(TcpFlags.tcpdump(f))).as("flags 0x%x", f).isEqualTo(f);
+        }
+        assertThat(TcpFlags.fromTcpdump(".S")).isEqualTo(SYN | ACK);
+        assertThatThrownBy(() -> TcpFlags.fromTcpdump("SX"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'X'")
+                .hasMessageContaining("F S R P . U E W e");
     }
 
     @Test

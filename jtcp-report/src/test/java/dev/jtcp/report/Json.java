@@ -1,5 +1,7 @@
 package dev.jtcp.report;
 
+import dev.jtcp.trace.Jsonl;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,26 +130,10 @@ final class Json {
         }
     }
 
-    /** A JSON string literal. */
+    /** A JSON string literal (the trace writer's quoting, {@link Jsonl#quote}). */
     static String quote(String v) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int k = 0; k < v.length(); k++) {
-            char c = v.charAt(k);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        StringBuilder sb = new StringBuilder();
+        Jsonl.quote(sb, v);
+        return sb.toString();
     }
 }

@@ -57,22 +57,10 @@ final class ListenerScenarios {
         return l;
     }
 
-    private static Simulation.Builder settings(Simulation.Builder b, String... assignments) {
-        for (String a : assignments) {
-            int eq = a.indexOf('=');
-            b.sysctl(a.substring(0, eq), a.substring(eq + 1));
-        }
-        return b;
-    }
-
-    /** Scenario defaults first; the user's --set assignments are applied again after them and win. */
+    /** Scenario defaults first; the user's --set assignments are applied after them and win. */
     private static Simulation.Builder world(ScenarioParams p, boolean attacker, String... defaults) {
-        Simulation.Builder b = attacker ? p.threeHosts(ScenarioParams.DEFAULT_RTT_MS) : p.twoHosts(ScenarioParams.DEFAULT_RTT_MS);
-        settings(b, defaults);
-        for (String s : p.settings()) {
-            settings(b, s);
-        }
-        return b;
+        return attacker ? p.threeHosts(ScenarioParams.DEFAULT_RTT_MS, defaults)
+                : p.twoHosts(ScenarioParams.DEFAULT_RTT_MS, defaults);
     }
 
     /** A client that connects, sends a request, reads the reply and closes (whatever the outcome). */

@@ -60,25 +60,36 @@ public record ScenarioParams(long seed, double rttMs, List<String> settings, int
         return Double.isNaN(rttMs) ? scenarioDefault : rttMs;
     }
 
-    /** The two-host world plus an attacker host (10.0.0.3) linked to the server with the same RTT. */
-    public Simulation.Builder threeHosts(double defaultRttMs) {
-        return twoHosts(defaultRttMs)
+    /**
+     * The two-host world plus an attacker host (10.0.0.3) linked to the server with the same RTT;
+     * settings as {@link #twoHosts(double, String...)}.
+     */
+    public Simulation.Builder threeHosts(double defaultRttMs, String... scenarioDefaults) {
+        return twoHosts(defaultRttMs, scenarioDefaults)
                 .host(ATTACKER, ATTACKER_ADDR)
                 .link(ATTACKER, SERVER, LinkSpec.rttMillis(rttOr(defaultRttMs)));
     }
 
-    /** The standard two-host world: client and server on one link with the chosen RTT. */
-    public Simulation.Builder twoHosts(double defaultRttMs) {
+    /**
+     * The standard two-host world: client and server on one link with the chosen RTT. The scenario's
+     * own "name=value" settings are applied first, then the user's, which win.
+     */
+    public Simulation.Builder twoHosts(double defaultRttMs, String... scenarioDefaults) {
         Simulation.Builder b = Simulation.builder()
                 .seed(seed)
                 .hz(hz, timerWheel)
                 .host(CLIENT, CLIENT_ADDR)
                 .host(SERVER, SERVER_ADDR)
                 .link(CLIENT, SERVER, LinkSpec.rttMillis(rttOr(defaultRttMs)));
-        for (String s : settings) {
+        apply(b, List.of(scenarioDefaults));
+        apply(b, settings);
+        return b;
+    }
+
+    private static void apply(Simulation.Builder b, List<String> assignments) {
+        for (String s : assignments) {
             int eq = s.indexOf('=');
             b.sysctl(s.substring(0, eq), s.substring(eq + 1));
         }
-        return b;
     }
 }
