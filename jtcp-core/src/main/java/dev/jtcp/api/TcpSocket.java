@@ -140,6 +140,16 @@ public final class TcpSocket {
         return tcp().getOption(sk, opt);
     }
 
+    /** setsockopt(TCP_CONGESTION, name): 0, or -ENOENT for an unknown algorithm. */
+    public int setCongestion(String name) {
+        return done(tcp().setCongestion(sk, name));
+    }
+
+    /** getsockopt(TCP_CONGESTION): "cubic" or "reno". */
+    public String congestion() {
+        return tcp().congestion(sk);
+    }
+
     /** A blocking read would return at once. */
     public boolean readable() {
         return tcp().readable(sk);

@@ -36,8 +36,11 @@ public final class Sysctl {
         return values[key.ordinal()][i];
     }
 
-    /** The /proc text form: "6", "4096 131072 33554432". */
+    /** The /proc text form: "6", "4096 131072 33554432", "cubic". */
     public String text(SysctlKey key) {
+        if (key.textual()) {
+            return key.choices().get(values[key.ordinal()][0]);
+        }
         StringJoiner j = new StringJoiner(" ");
         for (int v : values[key.ordinal()]) {
             j.add(Integer.toString(v));
@@ -83,6 +86,15 @@ public final class Sysctl {
     }
 
     private static int[] parseValid(SysctlKey key, String text) {
+        if (key.textual()) {
+            // A name setting holds the index of its name; unknown names fail as the kernel's ENOENT does.
+            int i = key.choices().indexOf(text.strip());
+            if (i < 0) {
+                throw new IllegalArgumentException(key.linuxName + ": '" + text.strip() + "' is not available; accepted: "
+                        + String.join(", ", key.choices()));
+            }
+            return new int[] {i};
+        }
         String[] parts = text.trim().split("[\\s,]+");
         int arity = key.arity();
         String shape = arity == 1 ? "an integer" : arity + " integers";

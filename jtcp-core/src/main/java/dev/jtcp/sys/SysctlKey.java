@@ -73,6 +73,8 @@ public enum SysctlKey {
     TCP_WORKAROUND_SIGNED_WINDOWS("net.ipv4.tcp_workaround_signed_windows", "0", 0, 1,
             "never offer more than 32767 bytes to a peer that did not send window scaling"),
     TCP_SHRINK_WINDOW("net.ipv4.tcp_shrink_window", "0", 0, 1, "allow the offered window to shrink"),
+    TCP_CONGESTION_CONTROL("net.ipv4.tcp_congestion_control", new String[] {"reno", "cubic"}, "cubic",
+            "congestion control of new sockets (tcp_available_congestion_control: reno cubic)"),
     IP_LOCAL_PORT_RANGE("net.ipv4.ip_local_port_range", "32768 60999", 1, 65535,
             "ephemeral ports for connect() and bind(0): low high"),
     IP_DEFAULT_TTL("net.ipv4.ip_default_ttl", "64", 1, 255, "TTL of outgoing IPv4 packets");
@@ -82,6 +84,8 @@ public enum SysctlKey {
     public final long min;
     public final long max;
     public final String description;
+    /** For a setting whose value is a name (tcp_congestion_control): the names accepted, else null. */
+    private final String[] choices;
 
     SysctlKey(String linuxName, String defaultValue, long min, long max, String description) {
         this.linuxName = linuxName;
@@ -89,6 +93,26 @@ public enum SysctlKey {
         this.min = min;
         this.max = max;
         this.description = description;
+        this.choices = null;
+    }
+
+    SysctlKey(String linuxName, String[] choices, String defaultValue, String description) {
+        this.linuxName = linuxName;
+        this.defaultValue = defaultValue;
+        this.min = 0;
+        this.max = choices.length - 1;
+        this.description = description;
+        this.choices = choices;
+    }
+
+    /** True for a setting whose value is one of a list of names rather than integers. */
+    public boolean textual() {
+        return choices != null;
+    }
+
+    /** The names a textual setting accepts (a copy), empty for an integer setting. */
+    public java.util.List<String> choices() {
+        return choices == null ? java.util.List.of() : java.util.List.of(choices);
     }
 
     /** How many integers the setting holds. */

@@ -21,6 +21,8 @@ public enum SockOpt {
     TCP_SYNCNT("IPPROTO_TCP", 7),
     TCP_LINGER2("IPPROTO_TCP", 8),
     TCP_QUICKACK("IPPROTO_TCP", 12),
+    /** A name, not an integer: {@code Tcp.setCongestion} / {@code Tcp.congestion}. */
+    TCP_CONGESTION("IPPROTO_TCP", 13),
     TCP_USER_TIMEOUT("IPPROTO_TCP", 18);
 
     public final String level;

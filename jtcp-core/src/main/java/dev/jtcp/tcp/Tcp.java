@@ -79,6 +79,24 @@ public final class Tcp {
 
     // ================================================================ plumbing
 
+    /** The clock and counters a congestion control algorithm reads. */
+    final TcpCongestionOps.Host caHost = new TcpCongestionOps.Host() {
+        @Override
+        public long nowNs() {
+            return now();
+        }
+
+        @Override
+        public Jiffies jiffies() {
+            return jiffies;
+        }
+
+        @Override
+        public void mibAdd(dev.jtcp.sys.Mib counter, long n) {
+            mib.add(counter, n);
+        }
+    };
+
     long now() {
         return host.nowNs();
     }
@@ -498,6 +516,7 @@ public final class Tcp {
 
     /** inet_csk_destroy_sock(): an orphan that reached CLOSE goes away. */
     void destroy(TcpSock sk) {
+        TcpCong.cleanup(sk);
         if (sk.portBound) {
             releasePort(sk);
         }
@@ -708,6 +727,7 @@ public final class Tcp {
         int sndBuf = sysctl.get(SysctlKey.TCP_WMEM, 1);
         int rcvBuf = sysctl.get(SysctlKey.TCP_RMEM, 1);
         TcpSock sk = new TcpSock(nextSockId++, sndBuf, rcvBuf);
+        TcpCong.assign(this, sk);   // tcp_init_sock(): the default congestion control
         sockets.add(sk);
         return sk;
     }
@@ -926,6 +946,9 @@ public final class Tcp {
             return Errno.EAGAIN.neg();
         }
         int n = Math.min(space, len);
+        if (!sk.hasUnsent() && sk.packetsOut == 0) {
+            input.slowStartAfterIdleCheck(sk);   // tcp_skb_entail() of a new skb
+        }
         output.queueData(sk, data, off, n, oob && n == len);
         return n;
     }
@@ -1356,8 +1379,21 @@ public final class Tcp {
             case SO_ERROR -> {
                 return Errno.ENOPROTOOPT.neg();
             }
+            case TCP_CONGESTION -> {
+                return Errno.EINVAL.neg();   // takes a name: see setCongestion()
+            }
         }
         return 0;
+    }
+
+    /** setsockopt(TCP_CONGESTION): 0, or -ENOENT for an algorithm jtcp does not have (tcp_set_congestion_control()). */
+    public int setCongestion(TcpSock sk, String name) {
+        return TcpCong.set(this, sk, name);
+    }
+
+    /** getsockopt(TCP_CONGESTION): the name of the socket's congestion control. */
+    public String congestion(TcpSock sk) {
+        return sk.ca.name();
     }
 
     /** getsockopt() for integer options; SO_ERROR reports and clears the pending error. */
@@ -1384,6 +1420,7 @@ public final class Tcp {
             case TCP_LINGER2 -> sk.linger2 < 0 ? -1 : (sk.linger2 != 0 ? sk.linger2 : sysctl.get(SysctlKey.TCP_FIN_TIMEOUT));
             case TCP_QUICKACK -> (sk.ackQuick > 0 && !sk.inPingpong(sysctl.get(SysctlKey.TCP_PINGPONG_THRESH))) ? 1 : 0;
             case TCP_USER_TIMEOUT -> sk.userTimeoutMs;
+            case TCP_CONGESTION -> Errno.EINVAL.neg();   // a string: see congestion()
         };
     }
 

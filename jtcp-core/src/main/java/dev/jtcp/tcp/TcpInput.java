@@ -383,6 +383,9 @@ final class TcpInput {
         sk.sndCwnd = sk.totalRetrans > 1 ? 1 : TcpConstants.TCP_INIT_CWND;
         sk.sndCwndStampNs = now();
         sk.reordering = sysctl(SysctlKey.TCP_REORDERING);
+        if (!sk.caInitialized) {
+            TcpCong.init(sk);
+        }
         initBufferSpace(sk);
     }
 
@@ -433,6 +436,7 @@ final class TcpInput {
         sk.sndCwnd = TcpConstants.TCP_INIT_CWND;
         sk.sndSsthresh = Integer.MAX_VALUE;
         sk.caState = TcpSock.CA_OPEN;
+        sk.caInitialized = false;   // the next establishment runs .init again
         sk.numSacks = 0;
         sk.dsack = false;
         sk.urgData = 0;
@@ -705,6 +709,7 @@ final class TcpInput {
         int ackSeq = th.ack();
         int priorSndUna = sk.sndUna;
         int priorPackets = sk.packetsOut;
+        long priorDelivered = sk.deliveredSegs;
         if (Seq.lt(ackSeq, priorSndUna)) {
             long maxWindow = Math.min(Integer.toUnsignedLong(sk.maxWindow), sk.bytesAcked);
             if (Seq.lt(ackSeq, (int) (priorSndUna - maxWindow))) {
@@ -750,6 +755,7 @@ final class TcpInput {
         if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
             flag |= sackTag(sk, th.options().sackBlocks(), ackSeq);
         }
+        sk.ca.inAckEvent(sk, flag);   // tcp_in_ack_event()
         sk.errSoft = 0;
         sk.probesOut = 0;
         sk.rcvTstampNs = now();
@@ -763,7 +769,6 @@ final class TcpInput {
             return 1;
         }
         flag |= cleanRtxQueue(sk, priorSndUna, ackSeq);
-        int ackedPkts = ackedThisCall;
         countDelivered(sk);
         if (sk.tlpPending) {
             processTlpAck(sk, ackSeq, flag);
@@ -776,7 +781,7 @@ final class TcpInput {
         if ((flag & FLAG_SET_XMIT_TIMER) != 0) {
             tcp.timers.setXmitTimer(sk);
         }
-        congControl(sk, ackSeq, ackedPkts, flag);
+        congControl(sk, ackSeq, (int) (sk.deliveredSegs - priorDelivered), flag);
         if (sk.caState == TcpSock.CA_RECOVERY || sk.caState == TcpSock.CA_LOSS) {
             tcp.output.xmitRetransmitQueue(sk, sk.caState == TcpSock.CA_LOSS
                     ? "RTO recovery: retransmit segments marked lost (slow start)"
@@ -786,6 +791,8 @@ final class TcpInput {
     }
 
     private int ackedThisCall;
+    /** The rate sample's rtt_us of the ACK being processed (tcp_ack_update_rtt()), -1 when none. */
+    private long rateRttUs = -1;
     /** Segments newly delivered by this ACK (acknowledged without having been SACKed, or newly SACKed). */
     private int newlyDelivered;
 
@@ -916,6 +923,7 @@ final class TcpInput {
             caRttUs = Nanos.toMicros(nowNs - lastAcktNs);
         }
         ackUpdateRtt(sk, flag, seqRttUs, caRttUs);
+        sk.ca.pktsAcked(sk, ackedThisCall, rateRttUs);   // .pkts_acked with the ack_sample
         if ((flag & FLAG_ACKED) != 0) {
             flag |= FLAG_SET_XMIT_TIMER;
         }
@@ -944,6 +952,7 @@ final class TcpInput {
                 caRttUs = seqRttUs;
             }
         }
+        rateRttUs = caRttUs;   // rs->rtt_us: RTT of the last (S)ACKed segment, or -1
         if (seqRttUs < 0) {
             return;
         }
@@ -1099,7 +1108,7 @@ final class TcpInput {
             case TcpSock.CA_RECOVERY -> {
                 if (!Seq.lt(sk.sndUna, sk.highSeq)) {
                     endCwndReduction(sk);
-                    sk.caState = TcpSock.CA_OPEN;
+                    TcpCong.setCaState(sk, TcpSock.CA_OPEN);
                     sk.dupAcks = 0;
                     return;
                 }
@@ -1112,7 +1121,7 @@ final class TcpInput {
             }
             case TcpSock.CA_LOSS -> {
                 if (!Seq.lt(sk.sndUna, sk.highSeq)) {
-                    sk.caState = TcpSock.CA_OPEN;
+                    TcpCong.setCaState(sk, TcpSock.CA_OPEN);
                     sk.dupAcks = 0;
                 }
                 return;
@@ -1126,9 +1135,9 @@ final class TcpInput {
         boolean enter = sk.sackOk ? sk.sackedOut >= threshold || lostBySack(sk, threshold) : sk.dupAcks >= threshold;
         if (!enter) {
             if (sk.sackedOut > 0 || sk.dupAcks > 0) {
-                sk.caState = TcpSock.CA_DISORDER;
+                TcpCong.setCaState(sk, TcpSock.CA_DISORDER);
             } else if (sk.caState == TcpSock.CA_DISORDER) {
-                sk.caState = TcpSock.CA_OPEN;
+                TcpCong.setCaState(sk, TcpSock.CA_OPEN);
             }
             return;
         }
@@ -1136,9 +1145,9 @@ final class TcpInput {
         tcp.mib.inc(sk.sackOk ? Mib.TcpExtTCPSackRecovery : Mib.TcpExtTCPRenoRecovery);
         sk.priorSsthresh = sk.sndSsthresh;
         sk.priorCwnd = sk.sndCwnd;
-        sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);
+        sk.sndSsthresh = TcpCong.ssthresh(sk);
         sk.highSeq = sk.sndNxt;
-        sk.caState = TcpSock.CA_RECOVERY;
+        TcpCong.setCaState(sk, TcpSock.CA_RECOVERY);
         markHeadLost(sk);
         markLostFromSack(sk);
         // Proportional rate reduction is not modelled yet: cwnd drops to ssthresh, one retransmission goes.
@@ -1205,6 +1214,7 @@ final class TcpInput {
             sk.sndCwnd = Math.max(2, sk.sndSsthresh);
         }
         sk.sndCwndStampNs = now();
+        TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_COMPLETE_CWR);
     }
 
     /** tcp_process_tlp_ack() (RFC 8985 7.4). */
@@ -1217,7 +1227,7 @@ final class TcpInput {
         } else if (Seq.gt(ackSeq, sk.tlpHighSeq)) {
             // The probe repaired a loss: reduce cwnd once (CWR).
             sk.tlpPending = false;
-            sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);
+            sk.sndSsthresh = TcpCong.ssthresh(sk);
             sk.sndCwnd = sk.sndSsthresh;
             tcp.mib.inc(Mib.TcpExtTCPLossProbeRecovery);
         } else if ((flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DATA_SACKED)) == 0) {
@@ -1227,50 +1237,30 @@ final class TcpInput {
         }
     }
 
-    /** tcp_cong_control() with Reno (tcp_reno_cong_avoid): slow start, then one segment per window. */
-    private void congControl(TcpSock sk, int ackSeq, int acked, int flag) {
-        if (sk.caState != TcpSock.CA_OPEN && sk.caState != TcpSock.CA_DISORDER) {
-            if (sk.caState == TcpSock.CA_LOSS && (flag & FLAG_DATA_ACKED) != 0) {
-                sk.sndCwnd = Math.min(sk.sndCwnd + acked, Math.max(sk.sndSsthresh, 2) * 2);   // slow start in loss
-            }
+    /**
+     * tcp_cong_control(): in CWR or Recovery the window is being reduced (the loss-recovery code sets it);
+     * otherwise the congestion control grows it by the segments this ACK newly delivered (acked_sacked),
+     * when tcp_may_raise_cwnd() allows.
+     */
+    private void congControl(TcpSock sk, int ackSeq, int ackedSacked, int flag) {
+        if (TcpCong.inCwndReduction(sk)) {
             return;
         }
-        if ((flag & FLAG_DATA_ACKED) == 0 || acked <= 0) {
-            return;
+        if (mayRaiseCwnd(sk, flag)) {
+            sk.ca.congAvoid(sk, ackSeq, ackedSacked);
+            tcp.timers.maybeExpandSndbuf(sk);
         }
-        if (!cwndLimited(sk)) {
-            return;
-        }
-        if (sk.sndCwnd < sk.sndSsthresh) {
-            // tcp_slow_start(): cwnd grows by the segments acknowledged, up to ssthresh.
-            int cwnd = Math.min(sk.sndCwnd + acked, sk.sndSsthresh);
-            acked -= cwnd - sk.sndCwnd;
-            sk.sndCwnd = cwnd;
-            if (acked <= 0) {
-                tcp.timers.maybeExpandSndbuf(sk);
-                return;
-            }
-        }
-        // tcp_cong_avoid_ai(): one segment per cwnd acknowledged.
-        sk.sndCwndCnt += acked;
-        if (sk.sndCwndCnt >= sk.sndCwnd) {
-            int delta = sk.sndCwndCnt / sk.sndCwnd;
-            sk.sndCwndCnt -= delta * sk.sndCwnd;
-            sk.sndCwnd += delta;
-        }
-        tcp.timers.maybeExpandSndbuf(sk);
     }
 
-    /** tcp_is_cwnd_limited(): grow only a window that is being used (RFC 7661). */
-    private static boolean cwndLimited(TcpSock sk) {
-        if (sk.isCwndLimited) {
-            return true;
+    /**
+     * tcp_may_raise_cwnd(): with high reordering grow on any forward progress, otherwise only on in-order
+     * delivery (RFC 5681).
+     */
+    private boolean mayRaiseCwnd(TcpSock sk, int flag) {
+        if (sk.reordering > sysctl(SysctlKey.TCP_REORDERING)) {
+            return (flag & FLAG_FORWARD_PROGRESS) != 0;
         }
-        if (sk.sndCwnd < sk.sndSsthresh) {
-            // In slow start, make sure cwnd grows to twice what was in flight.
-            return sk.sndCwnd < 2 * sk.maxPacketsOut;
-        }
-        return false;
+        return (flag & FLAG_DATA_ACKED) != 0;
     }
 
     // ================================================================ data, FIN, urgent
@@ -1855,10 +1845,6 @@ final class TcpInput {
     void dataSent(TcpSock sk) {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
-        if (sk.packetsInFlight() == 0 && sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0
-                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
-            cwndRestart(sk, nowNs - sk.lsndtimeNs);
-        }
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
                 && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
             if (sk.pingpong < 255) {
@@ -1868,14 +1854,29 @@ final class TcpInput {
         sk.lsndtimeNs = nowNs;
     }
 
+    /**
+     * tcp_slow_start_after_idle_check(), when a write queues new data with nothing outstanding
+     * (tcp_skb_entail()): idle longer than the RTO restarts the window (tcp_slow_start_after_idle).
+     */
+    void slowStartAfterIdleCheck(TcpSock sk) {
+        if (sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) == 0 || sk.packetsOut != 0 || sk.lsndtimeNs == 0) {
+            return;
+        }
+        long delta = jiffies(now()) - jiffies(sk.lsndtimeNs);
+        long rtoJ = tcp.jiffies.fromMicros(Nanos.toMicros(sk.rtoNs));
+        if (delta > rtoJ) {
+            cwndRestart(sk, delta, rtoJ);
+        }
+    }
+
     /** tcp_cwnd_restart() (RFC 7661 / RFC 5681 4.1): after idle, cwnd halves per RTO down to the initial window. */
-    private void cwndRestart(TcpSock sk, long idleNs) {
+    private void cwndRestart(TcpSock sk, long idleJiffies, long rtoJiffies) {
         int restart = Math.min(TcpConstants.TCP_INIT_CWND, sk.sndCwnd);
-        sk.sndSsthresh = Math.max(sk.sndSsthresh == Integer.MAX_VALUE ? sk.sndSsthresh : sk.sndSsthresh,
-                (sk.sndCwnd >> 1) + (sk.sndCwnd >> 2));
+        TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_CWND_RESTART);
+        sk.sndSsthresh = TcpCong.currentSsthresh(sk);
         int cwnd = sk.sndCwnd;
-        long delta = idleNs;
-        while ((delta -= sk.rtoNs) > 0 && cwnd > restart) {
+        long delta = idleJiffies;
+        while ((delta -= rtoJiffies) > 0 && cwnd > restart) {
             cwnd >>= 1;
         }
         sk.sndCwnd = Math.max(cwnd, restart);

@@ -535,6 +535,7 @@ final class TcpMinisocks {
     private TcpSock createChild(RequestSock req, TcpInput.Segment s) {
         TcpSock l = req.listener;
         TcpSock c = new TcpSock(tcp.newSockId(), tcp.sysctl.get(SysctlKey.TCP_WMEM, 1), l.rcvBuf);
+        TcpCong.openreqChild(tcp, l, c);   // tcp_ca_openreq_child()
         c.localAddr = req.localAddr;
         c.localPort = req.localPort;
         c.remoteAddr = req.remoteAddr;

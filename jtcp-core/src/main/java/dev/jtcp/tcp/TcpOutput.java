@@ -445,6 +445,10 @@ final class TcpOutput {
             seg.firstTxNs = now;
             seg.lastTxNs = now;
             boolean priorPackets = sk.packetsOut > 0;
+            if (len > 0 && sk.packetsInFlight() == 0) {
+                // tcp_event_data_sent(): data leaves with nothing in flight.
+                TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_TX_START);
+            }
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
             transmit(sk, start, flags, sk.sndPos(start), len, false, withFin && len == 0 ? finWhy(sk) : why);

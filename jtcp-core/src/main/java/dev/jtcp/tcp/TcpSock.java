@@ -210,6 +210,12 @@ public final class TcpSock extends Sock {
     static final int CA_RECOVERY = 3;
     static final int CA_LOSS = 4;
     int caState = CA_OPEN;
+    /** icsk_ca_ops with its private state (icsk_ca_priv): this socket's congestion control. */
+    TcpCongestionOps ca;
+    /** icsk_ca_setsockopt: the application chose the algorithm (TCP_CONGESTION). */
+    boolean caSetsockopt;
+    /** icsk_ca_initialized. */
+    boolean caInitialized;
     int highSeq;
     int priorSsthresh;
     int priorCwnd;

@@ -543,12 +543,13 @@ final class TcpTimers {
         if (reduce) {
             sk.priorSsthresh = sk.sndSsthresh;
             sk.priorCwnd = sk.sndCwnd;
-            sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);   // Reno's ssthresh()
+            sk.sndSsthresh = TcpCong.ssthresh(sk);
+            TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_LOSS);
         }
         sk.sndCwnd = sk.packetsInFlight() + 1;
         sk.sndCwndCnt = 0;
         sk.sndCwndStampNs = now();
-        sk.caState = TcpSock.CA_LOSS;
+        TcpCong.setCaState(sk, TcpSock.CA_LOSS);
         sk.highSeq = sk.sndNxt;
         sk.tlpPending = false;
     }

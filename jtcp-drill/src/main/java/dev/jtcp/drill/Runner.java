@@ -1940,6 +1940,10 @@ public final class Runner {
                 if (opt == SockOpt.SO_LINGER) {
                     throw new Failure(event.line(), "runtime error in setsockopt call: SO_LINGER needs {onoff=.., linger=..}");
                 }
+            } else if (v instanceof Expr.Str str && opt == SockOpt.TCP_CONGESTION) {
+                // tcp_setsockopt(): the name is at most optlen bytes (and TCP_CA_NAME_MAX - 1).
+                String name = str.value().substring(0, (int) Math.max(0, Math.min(Math.min(optlen, 15), str.value().length())));
+                return () -> Done.of(f.sock.setCongestion(name));
             } else if (v instanceof Expr.Str) {
                 throw unsupported("setsockopt string value", "setsockopt(" + optName(sc) + ") with a string value is not supported");
             } else {
@@ -1960,6 +1964,17 @@ public final class Runner {
             }
             Expr v = sc.args().get(3);
             long scriptLen = bracketed(sc.args().get(4), "optlen");
+            if (v instanceof Expr.Str str && opt == SockOpt.TCP_CONGESTION) {
+                return () -> {
+                    String name = f.sock.congestion();
+                    return Done.of(0, () -> {
+                        if (!str.value().equals(name)) {
+                            throw new Failure(event.line(), "runtime error in getsockopt call: Bad getsockopt optval: expected: '"
+                                    + str.value() + "' actual: '" + name + "'");
+                        }
+                    });
+                };
+            }
             if (v instanceof Expr.Str) {
                 throw unsupported("getsockopt string value", "getsockopt(" + optName(sc) + ") of a string is not supported");
             }

@@ -101,6 +101,14 @@ final class Sysctls {
     String write(String name, String value, int line) {
         String n = normalize(name);
         SysctlKey k = SysctlKey.byName(n);
+        if (k != null && k.textual()) {
+            try {
+                live.set(k, value.strip());   // a name (tcp_congestion_control): unknown ones fail with ENOENT
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "No such file or directory";
+            }
+        }
         if (k != null) {
             String v = cNumbers(value);
             if (v == null) {
