@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -43,11 +44,40 @@ final class ThroughputBench implements Callable<Integer> {
             description = "Measured runs of each side; the best is reported (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--table", description = "Instead of the loopback comparison: the goodput (virtual time) of one bulk "
+            + "flow on a lossy simulated path, for each --cc and --loss (default losses 0,0.1,1,5,10,20).")
+    boolean table;
+
+    @Option(names = "--loss", paramLabel = "P[,P...]", split = ",",
+            description = "Random loss in percent on both directions of the path (implies --table).")
+    List<Double> loss;
+
+    @Option(names = "--rtt", paramLabel = "MS", description = "Round-trip time of the path in ms (implies --table; default 10).")
+    Double rttMs;
+
+    @Option(names = "--rate", paramLabel = "MBIT", description = "Rate of the path in Mbit/s (implies --table; default 100).")
+    Double rateMbit;
+
+    @Option(names = "--cc", paramLabel = "NAME[,NAME...]", split = ",",
+            description = "Congestion control (net.ipv4.tcp_congestion_control: cubic, reno; implies --table; default cubic,reno).")
+    List<String> cc;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "20",
+            description = "--table: virtual seconds per run (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3",
+            description = "--table: runs per cell with seeds 1..N, averaged (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (table || loss != null || rttMs != null || rateMbit != null || cc != null) {
+            return lossTable();
+        }
         if (bytes < 1 || mtu < 576 || mtu > 65535 + 1 || chunk < 1 || runs < 1) {
             throw new Main.UsageError("--bytes, --chunk and --runs must be positive and --mtu in 576..65536", null);
         }
@@ -69,6 +99,41 @@ final class ThroughputBench implements Callable<Integer> {
         double kb = Arrays.stream(k).max().orElse(0);
         out.printf("best: jtcp %.3f Gbit/s, kernel loopback %.3f Gbit/s, ratio %.3f%n", jb, kb, jb / kb);
         out.printf("RESULT name=throughput jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%n", jb, kb, jb / kb);
+        out.flush();
+        return 0;
+    }
+
+    /** --table: goodput versus loss for each congestion control, on a simulated path. */
+    private int lossTable() {
+        List<Double> losses = loss != null ? loss : List.of(0.0, 0.1, 1.0, 5.0, 10.0, 20.0);
+        List<String> ccs = cc != null ? cc : List.of("cubic", "reno");
+        double rtt = rttMs != null ? rttMs : 10;
+        double rate = rateMbit != null ? rateMbit : 100;
+        for (double l : losses) {
+            if (!(l >= 0 && l <= 100)) {
+                throw new Main.UsageError("--loss: " + l + " is not a percentage in 0..100", null);
+            }
+        }
+        for (String c : ccs) {
+            if (!dev.jtcp.tcp.TcpCong.AVAILABLE.contains(c)) {
+                throw new Main.UsageError("--cc: unknown congestion control '" + c + "'; available: "
+                        + String.join(", ", dev.jtcp.tcp.TcpCong.AVAILABLE), null);
+            }
+        }
+        if (!(rtt > 0 && rtt <= 10_000) || !(rate > 0 && rate <= 100_000) || seconds < 1 || seeds < 1) {
+            throw new Main.UsageError("--rtt must be in (0, 10000] ms, --rate in (0, 100000] Mbit/s, --seconds and --seeds positive", null);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        LossTable.Path p = new LossTable.Path(rtt, rate, losses, ccs, Duration.ofSeconds(seconds), seeds);
+        double[][] g = LossTable.run(p, out);
+        StringBuilder r = new StringBuilder("RESULT name=throughput-loss unit=Mbit/s rtt_ms=" + LossTable.num(rtt)
+                + " rate_mbit=" + LossTable.num(rate));
+        for (int i = 0; i < losses.size(); i++) {
+            for (int j = 0; j < ccs.size(); j++) {
+                r.append(String.format(java.util.Locale.ROOT, " %s@%s=%.3f", ccs.get(j), LossTable.num(losses.get(i)), g[i][j]));
+            }
+        }
+        out.println(r);
         out.flush();
         return 0;
     }

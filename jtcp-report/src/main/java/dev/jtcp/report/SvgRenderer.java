@@ -73,7 +73,10 @@ public final class SvgRenderer {
         this.maxRows = Math.max(1, maxRows);
     }
 
-    /** Rows drawn by default: every scenario whole, and a flood of thousands of segments still opens. */
+    /**
+     * Rows drawn by default: every scenario whole but the long congestion-control runs (slow-start, cubic:
+     * their HTML plots show cwnd over the whole run), and a flood of thousands of segments still opens.
+     */
     public static final int DEFAULT_ROWS = 20_000;
 
     public SvgRenderer() {

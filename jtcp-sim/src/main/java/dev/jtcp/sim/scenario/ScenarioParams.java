@@ -86,6 +86,23 @@ public record ScenarioParams(long seed, double rttMs, List<String> settings, int
         return b;
     }
 
+    /**
+     * Client and server on one link of this shape (its delay replaced by the user's RTT when one is given);
+     * settings as {@link #twoHosts(double, String...)}.
+     */
+    public Simulation.Builder twoHosts(LinkSpec link, String... scenarioDefaults) {
+        LinkSpec l = Double.isNaN(rttMs) ? link : link.withDelayNs(Math.round(rttMs * 1_000_000.0) / 2);
+        Simulation.Builder b = Simulation.builder()
+                .seed(seed)
+                .hz(hz, timerWheel)
+                .host(CLIENT, CLIENT_ADDR)
+                .host(SERVER, SERVER_ADDR)
+                .link(CLIENT, SERVER, l);
+        apply(b, List.of(scenarioDefaults));
+        apply(b, settings);
+        return b;
+    }
+
     private static void apply(Simulation.Builder b, List<String> assignments) {
         for (String s : assignments) {
             int eq = s.indexOf('=');

@@ -86,7 +86,7 @@ public final class Scenarios {
     }
 
     /** Printable bulk data: "0123456789abcdef..." repeated, so reads in the trace are legible. */
-    private static byte[] bulk(int n) {
+    static byte[] bulk(int n) {
         byte[] b = new byte[n];
         String pattern = "0123456789abcdefghijklmnopqrstuvwxyz";
         for (int i = 0; i < n; i++) {
@@ -543,5 +543,6 @@ public final class Scenarios {
             return untilQuiet(sim);
         });
         ListenerScenarios.addAll(Scenarios::add);
+        CongestionScenarios.addAll(Scenarios::add);
     }
 }

@@ -71,8 +71,8 @@ class AllScenariosTest {
     }
 
     @Test
-    void catalogueHas42UniqueScenariosWithDescriptions() {
-        assertThat(Scenarios.names()).hasSize(42).doesNotHaveDuplicates().containsExactly(
+    void catalogueHas44UniqueScenariosWithDescriptions() {
+        assertThat(Scenarios.names()).hasSize(44).doesNotHaveDuplicates().containsExactly(
                 "handshake", "piggyback", "delayed-ack", "close", "close-three-way", "simultaneous-close", "half-close",
                 "syn-lost", "synack-lost", "ack-lost", "ack-lost-data", "fin-lost", "fin-always-lost", "fin-ack-lost",
                 "fin-wait-2-close", "fin-wait-2-shutdown", "last-fin-lost", "last-fin-always-lost", "last-ack-lost",
@@ -80,7 +80,7 @@ class AllScenariosTest {
                 "bind-in-use", "ephemeral-port", "data-lost", "retries-exhausted",
                 "accept-queue-overflow", "accept-queue-overflow-abort", "ack-overflow", "ack-overflow-abort",
                 "synack-retries", "syn-flood", "syn-flood-cookies", "syncookies-always", "ack-flood",
-                "old-duplicate-syn", "simultaneous-open", "self-connect", "server-restart");
+                "old-duplicate-syn", "simultaneous-open", "self-connect", "server-restart", "slow-start", "cubic");
         for (Scenario s : Scenarios.all()) {
             assertThat(Scenarios.get(s.name())).isSameAs(s);
             assertThat(s.description()).isNotBlank().doesNotContain("\n");

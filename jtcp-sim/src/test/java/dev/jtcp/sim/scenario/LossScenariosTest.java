@@ -326,9 +326,9 @@ class LossScenariosTest {
         }
 
         @Test
-        @Disabled("jtcp differs from Linux: congestion control is Reno (ssthresh = cwnd / 2 = 6); Linux 6.18 with "
-                + "cubic sets ssthresh = cwnd x 0.7 = 8 and ends the transfer with cwnd 8, ssthresh 8 (item 16)")
         void cubicReducesTo70Percent() {
+            // Linux 6.18 with cubic sets ssthresh = cwnd x 717/1024 = 8 and ends the transfer with cwnd 8, ssthresh 8
+            // (item 16); Reno would give cwnd / 2 = 6.
             assertThat(dataLostClientInfo().sndSsthresh()).isEqualTo(8);
         }
 
