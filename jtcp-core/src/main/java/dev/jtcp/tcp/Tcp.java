@@ -1040,6 +1040,7 @@ public final class Tcp {
                     sk.finConsumed = true;
                 }
                 sk.recvBuf.consumeTo(sk.copiedPos);
+                input.rcvSpaceAdjust(sk);
                 input.cleanupRbuf(sk, copied);
             }
             return copied;

@@ -57,7 +57,14 @@ public final class SimSocket {
         this.nonBlocking = on;
     }
 
+    private boolean tracing() {
+        return proc.stack().tracer().enabled();
+    }
+
     private void trace(String call, String args, long result, String detail) {
+        if (!tracing()) {
+            return;
+        }
         String why = result >= 0 ? call + "() returned " + result : call + "() failed with " + Errno.describe(result);
         proc.stack().traceCall(s.fd(), call, args, result, detail, why);
     }
@@ -143,7 +150,9 @@ public final class SimSocket {
             break;
         }
         int result = done > 0 ? done : (data.length == 0 ? 0 : r);
-        trace(call, data.length + " bytes" + (oob ? ", MSG_OOB" : ""), result, "");
+        if (tracing()) {
+            trace(call, data.length + " bytes" + (oob ? ", MSG_OOB" : ""), result, "");
+        }
         return result;
     }
 
@@ -165,9 +174,28 @@ public final class SimSocket {
             r = s.recv(buf, 0, buf.length, flags);
         }
         byte[] data = r > 0 ? Arrays.copyOf(buf, r) : new byte[0];
-        String args = max + ((flags & Tcp.MSG_OOB) != 0 ? ", MSG_OOB" : "") + ((flags & Tcp.MSG_PEEK) != 0 ? ", MSG_PEEK" : "");
-        trace((flags & ~Tcp.MSG_DONTWAIT) != 0 ? "recv" : "read", args, r, r > 0 ? quote(data) : (r == 0 ? "end of stream" : ""));
+        if (tracing()) {
+            String args = max + ((flags & Tcp.MSG_OOB) != 0 ? ", MSG_OOB" : "") + ((flags & Tcp.MSG_PEEK) != 0 ? ", MSG_PEEK" : "");
+            trace((flags & ~Tcp.MSG_DONTWAIT) != 0 ? "recv" : "read", args, r, r > 0 ? quote(data) : (r == 0 ? "end of stream" : ""));
+        }
         return new ReadResult(r, data);
+    }
+
+    /**
+     * read() into the caller's buffer, without copying or allocating: blocks until data, end of stream or
+     * an error; returns the count, 0 at end of stream, or -errno.
+     */
+    public int read(byte[] buf, int off, int len) {
+        int r = s.recv(buf, off, len, 0);
+        if (r == Errno.EAGAIN.neg() && !nonBlocking) {
+            proc.await(s::readable);
+            r = s.recv(buf, off, len, 0);
+        }
+        if (tracing()) {
+            trace("read", Integer.toString(len), r,
+                    r > 0 ? quote(Arrays.copyOfRange(buf, off, off + r)) : (r == 0 ? "end of stream" : ""));
+        }
+        return r;
     }
 
     /** Reads until end of stream or an error; returns everything read. */
@@ -190,7 +218,7 @@ public final class SimSocket {
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
                 sb.append((char) c);
             } else {
-                sb.append(String.format("\\x%02x", c));
+                sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
             }
         }
         if (data.length > n) {

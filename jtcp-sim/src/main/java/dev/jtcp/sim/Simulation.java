@@ -49,6 +49,8 @@ public final class Simulation implements AutoCloseable {
     /** Observers: read-only looks at the simulation at given virtual instants (ss snapshots, say). */
     private final PriorityQueue<Event> observers = new PriorityQueue<>();
     private long eventSeq;
+    /** Packets that entered a link and were scheduled to arrive (the simulator's unit of work). */
+    private long linkPackets;
     private long processSeq;
     private long nowNs;
     private boolean closed;
@@ -248,6 +250,11 @@ public final class Simulation implements AutoCloseable {
 
     public long nowNs() {
         return nowNs;
+    }
+
+    /** Packets carried over links so far (loopback and packets lost on the way excluded). */
+    public long linkPackets() {
+        return linkPackets;
     }
 
     public long seed() {
@@ -492,6 +499,7 @@ public final class Simulation implements AutoCloseable {
             delivered[v.corruptBit() >>> 3] ^= (byte) (1 << (v.corruptBit() & 7));
         }
         push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered));
+        linkPackets++;
         if (v.duplicate()) {
             push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone()));
         }
