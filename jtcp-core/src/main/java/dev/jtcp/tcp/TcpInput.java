@@ -700,9 +700,13 @@ final class TcpInput {
      * below snd_una) ACK, -1 for an ACK of data never sent or far too old.
      */
     int ack(TcpSock sk, Segment s, int flag) {
+        int priorSndUna = sk.sndUna;
         int r = processAck(sk, s, flag);
         if (r >= 0) {
             tcp.traceInfo(sk, "ACK processed");
+        }
+        if (sk.sndUna != priorSndUna) {
+            tcp.wake(sk);   // tcp_check_space(): acknowledged data frees send-buffer space for a writer
         }
         return r;
     }

@@ -92,7 +92,7 @@ public final class SimSocket {
         int r = s.connect(new Endpoint(Ipv4Addr.parse(addr), port));
         String args = addr + ":" + port;
         if (r == Errno.EINPROGRESS.neg() && !nonBlocking) {
-            proc.await(s::connectDone);
+            proc.await(s, s::connectDone);
             r = s.connectResult();
         }
         trace("connect", args, r, r == 0 ? "local " + s.localEndpoint() : "");
@@ -107,7 +107,7 @@ public final class SimSocket {
         }
         TcpSocket c = s.accept();
         if (c == null && !nonBlocking) {
-            proc.await(() -> s.readable() || !s.isListening());
+            proc.await(s, () -> s.readable() || !s.isListening());
             c = s.accept();
         }
         if (c == null) {
@@ -144,7 +144,7 @@ public final class SimSocket {
                 continue;
             }
             if (r == Errno.EAGAIN.neg() && !nonBlocking) {
-                proc.await(s::writable);
+                proc.await(s, s::writable);
                 continue;
             }
             break;
@@ -167,9 +167,9 @@ public final class SimSocket {
         int r = s.recv(buf, 0, buf.length, flags);
         if (r == Errno.EAGAIN.neg() && !nonBlocking) {
             if ((flags & Tcp.MSG_OOB) != 0) {
-                proc.await(() -> s.urgentPending() || s.state() == TcpState.CLOSE);
+                proc.await(s, () -> s.urgentPending() || s.state() == TcpState.CLOSE);
             } else {
-                proc.await(s::readable);
+                proc.await(s, s::readable);
             }
             r = s.recv(buf, 0, buf.length, flags);
         }
@@ -188,7 +188,7 @@ public final class SimSocket {
     public int read(byte[] buf, int off, int len) {
         int r = s.recv(buf, off, len, 0);
         if (r == Errno.EAGAIN.neg() && !nonBlocking) {
-            proc.await(s::readable);
+            proc.await(s, s::readable);
             r = s.recv(buf, off, len, 0);
         }
         if (tracing()) {
