@@ -41,6 +41,8 @@ public final class Tcp {
     final TcpInput input;
     final TcpTimers timers;
     final TcpMinisocks mini;
+    /** ICMP errors for TCP (tcp_v4_err). */
+    private final TcpIcmp icmp;
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
@@ -71,6 +73,7 @@ public final class Tcp {
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.mini = new TcpMinisocks(this);
+        this.icmp = new TcpIcmp(this);
         long[] k = host.secrets();
         this.cookies = new SynCookies(SipHash.hash(k[0], k[3], 0x636f6f6b), SipHash.hash(k[1], k[2], 0x636f6f6b),
                 SipHash.hash(k[2], k[1], 0x636f6f6c), SipHash.hash(k[3], k[0], 0x636f6f6c));
@@ -1411,6 +1414,17 @@ public final class Tcp {
     public void receive(int srcAddr, int dstAddr, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff, int payloadLen) {
         input.v4Rcv(srcAddr, dstAddr, th, buf, payloadOff, payloadLen);
         flushTrace();
+    }
+
+    /**
+     * tcp_v4_err(): an ICMP error (type, code, and for fragmentation-needed the MTU in info) quoting a
+     * segment this host sent from localAddr:localPort to remoteAddr:remotePort with sequence number seq.
+     * False when no connection matches.
+     */
+    public boolean icmpError(int type, int code, int info, int localAddr, int localPort, int remoteAddr, int remotePort, int seq) {
+        boolean found = icmp.v4Err(type, code, info, localAddr, localPort, remoteAddr, remotePort, seq);
+        flushTrace();
+        return found;
     }
 
     /** The listener for a request, and the accept-queue bookkeeping when a child is born. */
