@@ -215,6 +215,40 @@ class JavaNetInteropTest {
         }
     }
 
+    @Test
+    void aDeviceThatDisappearsEndsTheStackAndEverySocketGetsAnError() throws Exception {
+        try (TunFixture f = TunFixture.start(15, 1500, null)) {
+            Process server = f.python("""
+                    import socket, time
+                    l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    l.bind(('%s', 9003)); l.listen(1)
+                    print('ready', flush=True)
+                    c, _ = l.accept()
+                    time.sleep(30)
+                    """.formatted(f.kernelAddr));
+            try (Socket s = new JtcpSocket(f.stack, f.kernelAddr, 9003)) {
+                var failure = new java.util.concurrent.CompletableFuture<Throwable>();
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        s.getInputStream().read();
+                        failure.complete(null);
+                    } catch (Throwable t) {
+                        failure.complete(t);
+                    }
+                });
+                IpTool.run(IpTool.ns(f.ns.name, "link", "del", "dev", f.stack.deviceName()));
+                Throwable t = failure.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                reader.join();
+                assertThat(t).isInstanceOf(SocketException.class).hasMessageContaining(f.stack.deviceName())
+                        .hasMessageContaining("failed");
+                assertThat(f.stack.failure()).isNotNull();
+                assertThatThrownBy(() -> new JtcpSocket(f.stack, f.kernelAddr, 9003)).isInstanceOf(SocketException.class);
+            } finally {
+                server.destroy();
+            }
+        }
+    }
+
     static String readHead(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         int state = 0;

@@ -77,6 +77,13 @@ final class TunFixture implements AutoCloseable {
         }
     }
 
+    /** Packets the kernel dropped on their way into the device (its queue full while the loop was late). */
+    long kernelTxDropped() throws IOException {
+        String json = IpTool.run(IpTool.ns(ns.name, "-s", "-j", "link", "show", "dev", stack.deviceName()));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"tx\":\\{[^}]*\"dropped\":(\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     @Override
     public void close() throws IOException {
         try {
