@@ -962,6 +962,23 @@ public final class Tcp {
         return sendSpace(sk) > 0;
     }
 
+    /**
+     * tcp_poll()'s EPOLLOUT and sk_stream_write_space()'s wake-up: writable, and for a connection that
+     * can send, free space of at least half what is queued (__sk_stream_is_writeable: wspace >= min_wspace),
+     * so that a blocked writer is woken for a worthwhile amount, not for every byte acknowledged.
+     */
+    public boolean writeReady(TcpSock sk) {
+        if (!writable(sk)) {
+            return false;
+        }
+        TcpState st = sk.state;
+        if (sk.err != 0 || (sk.shutdown & TcpSock.SEND_SHUTDOWN) != 0
+                || (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT)) {
+            return true;
+        }
+        return sendSpace(sk) >= (sk.sndQueued() >> 1);
+    }
+
     /** True when a blocking read would return at once (data, end of stream, an error). */
     public boolean readable(TcpSock sk) {
         if (sk.state == TcpState.LISTEN) {

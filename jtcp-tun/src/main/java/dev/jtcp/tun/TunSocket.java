@@ -275,7 +275,8 @@ public final class TunSocket implements AutoCloseable {
                     continue;
                 }
                 if (r == Errno.EAGAIN.neg()) {
-                    ts.await(() -> closed || s.writable(), 0);
+                    // sk_stream_wait_memory(): woken when half the queue has drained (sk_stream_write_space).
+                    ts.await(() -> closed || s.writeReady(), 0);
                     ensureOpen();
                     continue;
                 }

@@ -154,7 +154,10 @@ public final class TunStack implements AutoCloseable {
     // ================================================================ the loop
 
     private void runLoop() {
-        byte[] rx = new byte[TunDevice.MAX_PACKET];
+        // Packets are read without the lock (application threads keep using the engine meanwhile), then
+        // handed to the engine in one lock hold.
+        byte[][] rx = new byte[RX_BATCH][TunDevice.MAX_PACKET];
+        int[] lens = new int[RX_BATCH];
         try {
             while (running) {
                 int timeoutMs;
@@ -175,21 +178,34 @@ public final class TunStack implements AutoCloseable {
                 if (!dev.await(waker, timeoutMs)) {
                     continue;
                 }
-                lock.lock();
-                try {
-                    for (int i = 0; i < RX_BATCH; i++) {
-                        int n = dev.read(rx);
+                while (true) {
+                    int k = 0;
+                    while (k < RX_BATCH) {
+                        int n = dev.read(rx[k]);
                         if (n == 0) {
                             break;
                         }
-                        rxPackets++;
-                        if (pcap != null) {
-                            pcap.write(rx, 0, n, true);
-                        }
-                        stack.onPacket(nowNs(), rx, 0, n);
+                        lens[k++] = n;
                     }
-                } finally {
-                    lock.unlock();
+                    if (k == 0) {
+                        break;
+                    }
+                    lock.lock();
+                    try {
+                        for (int i = 0; i < k; i++) {
+                            rxPackets++;
+                            if (pcap != null) {
+                                pcap.write(rx[i], 0, lens[i], true);
+                            }
+                            stack.onPacket(nowNs(), rx[i], 0, lens[i]);
+                        }
+                        signalReady();
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (k < RX_BATCH) {
+                        break;
+                    }
                 }
             }
         } catch (IOException e) {
