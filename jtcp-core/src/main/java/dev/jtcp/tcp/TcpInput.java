@@ -1053,9 +1053,17 @@ final class TcpInput {
         if (dsack) {
             flag |= FLAG_DSACKING_ACK;
         }
+        // snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK.
+        int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
         for (int i = dsack ? 1 : 0; i < blocks.size(); i++) {
             SackBlock b = blocks.get(i);
-            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt)) {
+            // tcp_is_sackblock_valid(): within (snd_una, snd_nxt] and not empty.
+            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt) || !Seq.gt(b.start(), una)) {
+                // An old block on a reordered (old) ACK is not counted.
+                if (ackSeq != una && !Seq.gt(b.end(), una)) {
+                    continue;
+                }
+                tcp.mib.inc(Mib.TcpExtTCPSACKDiscard);
                 continue;
             }
             for (TxSegment seg : sk.rtxQueue) {

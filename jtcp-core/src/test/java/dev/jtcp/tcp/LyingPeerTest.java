@@ -14,7 +14,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Lying peers (data-transfer issue, "Bad input"): ACKs for data never sent, a shrinking window, timestamps going backwards and a flood of out-of-order segments. Each is
+ * Lying peers (data-transfer issue, "Bad input"): SACK blocks outside the window, ACKs for data never
+ * sent, a shrinking window, timestamps going backwards and a flood of out-of-order segments. Each is
  * handled as Linux handles it and counted under Linux's name; no wrong byte is ever delivered and the
  * out-of-order queue stays within the receive buffer.
  */
@@ -40,6 +41,43 @@ class LyingPeerTest {
             blocks.add(new SackBlock(p.localIsn + relEdges[i], p.localIsn + relEdges[i + 1]));
         }
         return TcpOptions.dataLinux(true, p.tsNow(), p.lastLocalTsval, blocks);
+    }
+
+    // ================================================================ SACK blocks outside the window
+
+    @Test
+    void sackBlocksBeyondSndNxtOrBelowSndUna_areDiscardedAndCounted_noRetransmission() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        sending(p);
+        // Three duplicate ACKs whose SACK blocks claim data never sent (beyond snd_nxt 4001): were they
+        // believed, the first two segments would be marked lost and fast-retransmitted.
+        for (int i = 0; i < 3; i++) {
+            p.in(0.110 + i * 0.001, ".", 1, 0, 1, 502, sack(p, 5001, 9001));
+        }
+        // A block that ends beyond snd_nxt although it starts inside.
+        p.in(0.113, ".", 1, 0, 1, 502, sack(p, 2897, 4501));
+        // tcp_is_sackblock_valid() refuses them all: TCPSACKDiscard, nothing marked, nothing resent.
+        assertThat(p.mib(Mib.TcpExtTCPSACKDiscard)).isEqualTo(4);
+        assertThat(p.mib(Mib.TcpExtTCPSackRecovery)).isZero();
+        // An ACK of the first segment whose block lies below the new snd_una: refused and counted too.
+        p.in(0.120, ".", 1, 0, 1449, 502, sack(p, 1, 1449));
+        assertThat(p.mib(Mib.TcpExtTCPSACKDiscard)).isEqualTo(5);
+        p.none(0.200);
+        assertThat(p.mib(Mib.TcpRetransSegs)).isZero();
+        // The truth arrives: everything acknowledged, nothing was ever retransmitted.
+        p.in(0.210, ".", 1, 0, 4001, 502);
+        p.none(5.0);
+        assertThat(p.mib(Mib.TcpRetransSegs)).isZero();
+    }
+
+    @Test
+    void anOldAckWithAnOldSackBlock_isNotCounted() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        sending(p);
+        p.in(0.110, ".", 1, 0, 2897, 502);
+        // Reordered: an older ACK arrives after, with a block below snd_una (Linux does not count these).
+        p.in(0.111, ".", 1, 0, 1449, 502, sack(p, 1449, 2897));
+        assertThat(p.mib(Mib.TcpExtTCPSACKDiscard)).isZero();
     }
 
     // ================================================================ ACKs for data never sent
