@@ -342,6 +342,22 @@ public final class Tcp {
         return sockets.toList();
     }
 
+    /**
+     * What the host still holds: connection-table entries (ehash: full sockets, requests, TIME_WAIT
+     * records), ports with owners (bhash), listening ports, live socket objects and whether any timer is
+     * armed. All zero once every connection has ended and every socket is closed.
+     */
+    public record Occupancy(int connections, int boundPorts, int listeningPorts, int liveSockets, boolean timerArmed) {
+        public boolean empty() {
+            return connections == 0 && boundPorts == 0 && listeningPorts == 0 && liveSockets == 0 && !timerArmed;
+        }
+    }
+
+    public Occupancy occupancy() {
+        return new Occupancy(ehash.size(), bindTable.size(), listeners.size(), sockets.toList().size(),
+                timerHeap.peekDeadline() != Deadline.NONE);
+    }
+
     /** Every connection-table entry that is not a full socket (request and TIME_WAIT records). */
     public List<Sock> miniSockets() {
         List<Sock> out = new ArrayList<>();

@@ -1064,9 +1064,17 @@ final class TcpInput {
         if (dsack) {
             flag |= FLAG_DSACKING_ACK;
         }
+        // snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK.
+        int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
         for (int i = dsack ? 1 : 0; i < blocks.size(); i++) {
             SackBlock b = blocks.get(i);
-            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt)) {
+            // tcp_is_sackblock_valid(): within (snd_una, snd_nxt] and not empty.
+            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt) || !Seq.gt(b.start(), una)) {
+                // An old block on a reordered (old) ACK is not counted.
+                if (ackSeq != una && !Seq.gt(b.end(), una)) {
+                    continue;
+                }
+                tcp.mib.inc(Mib.TcpExtTCPSACKDiscard);
                 continue;
             }
             for (TxSegment seg : sk.rtxQueue) {
@@ -1439,6 +1447,12 @@ final class TcpInput {
 
     /** tcp_data_queue_ofo(): hold out-of-order data, merge overlaps, advertise it with SACK. */
     private void dataQueueOfo(TcpSock sk, Segment s) {
+        if (!tryRmemSchedule(sk, s.seq)) {
+            tcp.mib.inc(Mib.TcpExtTCPOFODrop);
+            traceDrop(s, "out-of-order segment dropped: receive memory above the receive buffer even after pruning"
+                    + " (tcp_try_rmem_schedule)");
+            return;
+        }
         tcp.mib.inc(Mib.TcpExtTCPOFOQueue);
         sk.ackPending |= TcpSock.ACK_SCHED;
         int seq = s.seq;
@@ -1509,6 +1523,89 @@ final class TcpInput {
         // The buffer must also hold the reordering span; not for orphans or sockets not yet accepted.
         if (!sk.orphan && sk.parent == null) {
             rcvbufGrow(sk);
+        }
+    }
+
+    /**
+     * sk_rmem_alloc as Linux counts it: every byte held for the application, in order or not, charged at
+     * twice its size (an skb's truesize; the charge {@link TcpOutput#space} uses too).
+     */
+    private static long rmemAlloc(TcpSock sk) {
+        return 2L * sk.rcvQueued();
+    }
+
+    /**
+     * tcp_try_rmem_schedule(): a segment is let in while the memory already held is within the receive
+     * buffer; above it, tcp_prune_queue() makes room or the segment is refused. This bounds what a peer
+     * can make us hold, whatever it sends (a flood of overlapping out-of-order segments, say).
+     */
+    private boolean tryRmemSchedule(TcpSock sk, int inSeq) {
+        if (rmemAlloc(sk) <= sk.rcvBuf) {
+            return true;
+        }
+        return pruneQueue(sk, inSeq);
+    }
+
+    /**
+     * tcp_prune_queue(): first tcp_clamp_window() lets an auto-tuned buffer grow to what is held (up to
+     * tcp_rmem[2]); collapsing queues saves nothing here (the truesize charge is fixed); then
+     * tcp_prune_ofo_queue(). False (RcvPruned) when the memory is still above the buffer.
+     */
+    private boolean pruneQueue(TcpSock sk, int inSeq) {
+        tcp.mib.inc(Mib.TcpExtPruneCalled);
+        long rmem = rmemAlloc(sk);
+        if (rmem >= sk.rcvBuf) {
+            // tcp_clamp_window()
+            sk.ackQuick = 0;
+            int rmem2 = tcp.sysctl.get(SysctlKey.TCP_RMEM, 2);
+            if (sk.rcvBuf < rmem2 && !sk.userRcvBuf) {
+                sk.rcvBuf = (int) Math.min(rmem, rmem2);
+            }
+            if (rmem > sk.rcvBuf) {
+                sk.rcvSsthresh = Math.min(sk.windowClamp, 2 * sk.advMss);
+            }
+        }
+        if (rmemAlloc(sk) <= sk.rcvBuf) {
+            return true;
+        }
+        pruneOfoQueue(sk, inSeq);
+        if (rmemAlloc(sk) <= sk.rcvBuf) {
+            return true;
+        }
+        tcp.mib.inc(Mib.TcpExtRcvPruned);
+        return false;
+    }
+
+    /**
+     * tcp_prune_ofo_queue(): drop out-of-order data from the highest sequence down, an eighth of the buffer
+     * at a time, until the memory fits, but never below the incoming segment (it would land last); then
+     * forget the SACK blocks (the peer's scoreboard must not trust them: RFC 2018 reneging).
+     */
+    private void pruneOfoQueue(TcpSock sk, int inSeq) {
+        boolean pruned = false;
+        long goal = sk.rcvBuf >> 3;
+        while (!sk.ofoQueue.isEmpty()) {
+            TcpSock.OfoSegment last = sk.ofoQueue.peekLast();
+            if (Seq.gt(inSeq, last.seq)) {
+                break;
+            }
+            sk.ofoQueue.pollLast();
+            pruned = true;
+            goal -= 2L * last.data.length;
+            if (sk.ofoQueue.isEmpty() || goal <= 0) {
+                if (rmemAlloc(sk) <= sk.rcvBuf) {
+                    break;
+                }
+                goal = sk.rcvBuf >> 3;
+            }
+        }
+        if (pruned) {
+            tcp.mib.inc(Mib.TcpExtOfoPruned);
+            if (sk.sackOk) {
+                // tcp_sack_reset()
+                sk.numSacks = 0;
+                sk.dsack = false;
+            }
         }
     }
 

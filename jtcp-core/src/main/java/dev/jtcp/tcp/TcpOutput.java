@@ -722,16 +722,28 @@ final class TcpOutput {
 
     /** tcp_xmit_retransmit_queue(): retransmit segments marked lost while the congestion window allows. */
     void xmitRetransmitQueue(TcpSock sk, String why) {
-        for (TxSegment seg : sk.rtxQueue) {
-            if (sk.packetsInFlight() >= sk.sndCwnd) {
-                break;
-            }
-            if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS) || seg.has(TxSegment.SACKED_ACKED)) {
-                continue;
-            }
-            retransmit(sk, seg, true, why);
-            if (seg == sk.rtxQueue.peekFirst()) {
-                tcp.timers.rearmRtoIfHead(sk);
+        boolean walk = true;
+        while (walk) {
+            walk = false;
+            for (TxSegment seg : sk.rtxQueue) {
+                if (sk.packetsInFlight() >= sk.sndCwnd) {
+                    break;
+                }
+                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS) || seg.has(TxSegment.SACKED_ACKED)) {
+                    continue;
+                }
+                int segments = sk.packetsOut;
+                retransmit(sk, seg, true, why);
+                if (seg == sk.rtxQueue.peekFirst()) {
+                    tcp.timers.rearmRtoIfHead(sk);
+                }
+                if (sk.packetsOut != segments) {
+                    // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
+                    // kernel goes on from the merged segment's successor; here the walk starts again, and
+                    // everything before it is either not lost or already retransmitted, so it is skipped.
+                    walk = true;
+                    break;
+                }
             }
         }
     }
