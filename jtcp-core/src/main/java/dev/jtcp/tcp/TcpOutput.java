@@ -410,8 +410,11 @@ final class TcpOutput {
         while (sk.hasUnsent()) {
             int cwndQuota = sk.sndCwnd - sk.packetsInFlight();
             if (cwndQuota <= 0) {
-                cwndLimited = true;
-                break;
+                if (pushOne != 2) {
+                    cwndLimited = true;
+                    break;
+                }
+                // A loss probe goes out even when the window is full.
             }
             int start = sk.sndNxt;
             int dataEnd = sk.dataEnd();
@@ -662,6 +665,13 @@ final class TcpOutput {
             // __tcp_retransmit_skb has just updated). A loss probe does not start the episode.
             sk.retransStampNs = seg.lastTxNs;
             sk.retransStampSet = true;
+        }
+        if (countRetransOut) {
+            // tcp_retransmit_skb(): one more retransmission that a D-SACK must prove needless before an undo.
+            if (sk.undoRetrans < 0) {
+                sk.undoRetrans = 0;
+            }
+            sk.undoRetrans++;
         }
         return true;
     }
