@@ -61,7 +61,7 @@ class ScenarioCommandTest {
         assertThat(r.err()).isEmpty();
         List<String> lines = r.outLines();
         List<Scenario> all = new ArrayList<>(Scenarios.all());
-        assertThat(lines).hasSize(42).hasSize(all.size());
+        assertThat(lines).hasSize(45).hasSize(all.size());
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             Scenario sc = all.get(i);

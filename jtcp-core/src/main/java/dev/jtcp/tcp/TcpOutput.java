@@ -764,7 +764,8 @@ final class TcpOutput {
             }
             String why = loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
                     : seg == head && sk.sackOk ? "fast retransmit: " + sk.sackedOut
-                            + " segments SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
+                            + (sk.sackedOut == 1 ? " segment" : " segments")
+                            + " SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
                     : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
                     : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
             if (!retransmit(sk, seg, true, why)) {
