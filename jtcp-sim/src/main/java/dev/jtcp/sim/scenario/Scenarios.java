@@ -612,5 +612,6 @@ public final class Scenarios {
             return untilQuiet(sim);
         });
         ListenerScenarios.addAll(Scenarios::add);
+        SenderScenarios.addAll(Scenarios::add);
     }
 }
