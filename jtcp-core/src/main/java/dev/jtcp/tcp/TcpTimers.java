@@ -476,8 +476,8 @@ final class TcpTimers {
         }
         if (sk.sndWnd == 0 && !sk.orphan && sk.state != TcpState.SYN_SENT && sk.state != TcpState.SYN_RECV) {
             // The receiver shrank its window: our retransmissions become zero-window probes; they may go
-            // on as long as the peer answers, but not beyond rto_max of silence.
-            if (now() - sk.rcvTstampNs > rtoMaxNs()) {
+            // on as long as the peer answers (tcp_rtx_probe0_timed_out).
+            if (rtxProbe0TimedOut(sk)) {
                 writeErr(sk);
                 return;
             }
@@ -519,6 +519,30 @@ final class TcpTimers {
         }
         tcp.output.retransmit(sk, head, true, why);
         backoffAndRearm(sk);
+    }
+
+    /**
+     * tcp_rtx_probe0_timed_out(): with a zero window, give up once the peer has been silent for longer than
+     * 2 x TCP_RTO_MAX (or TCP_USER_TIMEOUT, which also bounds the whole retransmission episode) and the
+     * retransmissions have lasted as long.
+     */
+    private boolean rtxProbe0TimedOut(TcpSock sk) {
+        TxSegment head = sk.rtxQueue.peekFirst();
+        long since = sk.retransStampSet ? sk.retransStampNs : head.lastTxNs;
+        long rtxDeltaMs = Math.floorDiv(now(), Nanos.PER_MS) - Math.floorDiv(since, Nanos.PER_MS);
+        long timeoutNs = 2 * rtoMaxNs();
+        if (sk.userTimeoutMs != 0) {
+            if (rtxDeltaMs > sk.userTimeoutMs) {
+                return true;
+            }
+            timeoutNs = Math.min(timeoutNs, tcp.jiffies.toNs(tcp.jiffies.fromMillis(sk.userTimeoutMs)));
+        }
+        // icsk_timeout - rcv_tstamp: from the last ACK to this timer's nominal expiry.
+        long rcvDeltaNs = sk.xmitTimeoutNs - sk.rcvTstampNs;
+        if (rcvDeltaNs <= timeoutNs) {
+            return false;
+        }
+        return tcp.jiffies.toNs(tcp.jiffies.fromMillis(rtxDeltaMs)) > timeoutNs;
     }
 
     /** The end of tcp_retransmit_timer(): back off (RFC 6298 5.5) unless SYN linear timeouts apply. */

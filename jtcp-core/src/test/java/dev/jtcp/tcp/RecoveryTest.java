@@ -306,4 +306,37 @@ class RecoveryTest {
         assertThat(p.mib(Mib.TcpExtTCPLossProbeRecovery)).isZero();
         assertThat(s.info().sndSsthresh()).isEqualTo(Integer.MAX_VALUE);
     }
+
+    /** One segment in flight, then the peer closes its window without acknowledging it and falls silent. */
+    private static TcpSocket zeroWindowWithDataInFlight(LadderPeer p) {
+        TcpSocket s = established(p, true);
+        write(p, s, 0.1, 1);
+        p.in(0.15, ".", 1, 0, 1, 0);
+        return s;
+    }
+
+    @Test
+    void zeroWindow_retransmissionsGoOnUntilTwiceRtoMaxOfSilence() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = zeroWindowWithDataInFlight(p);
+        // tcp_rtx_probe0_timed_out(): not tcp_retries2 (about 15 minutes) but 2 x TCP_RTO_MAX of silence.
+        p.at(240);
+        assertThat(s.state()).isEqualTo(TcpState.ESTABLISHED);
+        p.at(500);
+        assertThat(s.read(new byte[4], 0, 4)).isEqualTo(dev.jtcp.sys.Errno.ETIMEDOUT.neg());
+        assertThat(p.mib(Mib.TcpExtTCPTimeouts)).as("zero-window retransmissions are not counted as timeouts").isZero();
+    }
+
+    @Test
+    void zeroWindow_userTimeoutEndsItSooner() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = established(p, true);
+        assertThat(s.setOption(SockOpt.TCP_USER_TIMEOUT, 10_000)).isZero();
+        write(p, s, 0.1, 1);
+        p.in(0.15, ".", 1, 0, 1, 0);
+        p.at(9);
+        assertThat(s.state()).isEqualTo(TcpState.ESTABLISHED);
+        p.at(20);
+        assertThat(s.read(new byte[4], 0, 4)).isEqualTo(dev.jtcp.sys.Errno.ETIMEDOUT.neg());
+    }
 }
