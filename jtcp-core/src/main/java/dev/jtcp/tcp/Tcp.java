@@ -418,7 +418,8 @@ public final class Tcp {
                 long ms = 0;
                 int retrans = 0;
                 // inet_diag: the retransmit-class timer first, then sk_timer (keepalive or FIN_WAIT2).
-                if (sk.xmitTimer == TcpSock.XMIT_RETRANS || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE) {
+                if (sk.xmitTimer == TcpSock.XMIT_RETRANS || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE
+                        || sk.xmitTimer == TcpSock.XMIT_REO_TIMEOUT) {
                     timer = "on";
                     ms = msUntil(sk.xmitTimeoutNs);
                     retrans = sk.retransmits;
