@@ -103,15 +103,10 @@ public final class TcpCong {
 
     /** tcp_current_ssthresh(): during a reduction ssthresh, else at least three quarters of cwnd. */
     static int currentSsthresh(TcpSock sk) {
-        if (inCwndReduction(sk)) {
+        if (TcpInput.inCwndReduction(sk)) {
             return sk.sndSsthresh;
         }
         return Math.max(sk.sndSsthresh, (sk.sndCwnd >> 1) + (sk.sndCwnd >> 2));
-    }
-
-    /** tcp_in_cwnd_reduction(): CWR or Recovery. */
-    static boolean inCwndReduction(TcpSock sk) {
-        return sk.caState == TcpSock.CA_CWR || sk.caState == TcpSock.CA_RECOVERY;
     }
 
     /** tcp_in_slow_start(). */

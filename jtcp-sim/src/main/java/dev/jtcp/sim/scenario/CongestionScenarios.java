@@ -1,6 +1,5 @@
 package dev.jtcp.sim.scenario;
 
-import dev.jtcp.sim.LinkSpec;
 import dev.jtcp.sim.SimSocket;
 import dev.jtcp.sim.Simulation;
 
@@ -43,8 +42,7 @@ final class CongestionScenarios {
 
     /** The client writes {@code bytes} to {@code port} and closes; the server reads to end of stream in 64 KiB reads and closes. */
     private static Scenario.Run bulk(ScenarioParams p, int queue, int bytes, int port) {
-        LinkSpec link = LinkSpec.rttMillis(RTT_MS).withRate(RATE).withQueue(queue);
-        Simulation sim = p.twoHosts(link, RMEM).build();
+        Simulation sim = p.twoHosts(RTT_MS, l -> l.withRate(RATE).withQueue(queue), RMEM).build();
         sim.app(SERVER, pr -> {
             SimSocket l = pr.socket();
             l.bind(port);

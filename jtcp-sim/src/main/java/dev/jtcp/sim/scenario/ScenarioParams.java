@@ -86,18 +86,15 @@ public record ScenarioParams(long seed, double rttMs, List<String> settings, int
         return b;
     }
 
-    /**
-     * Client and server on one link of this shape (its delay replaced by the user's RTT when one is given);
-     * settings as {@link #twoHosts(double, String...)}.
-     */
-    public Simulation.Builder twoHosts(LinkSpec link, String... scenarioDefaults) {
-        LinkSpec l = Double.isNaN(rttMs) ? link : link.withDelayNs(Math.round(rttMs * 1_000_000.0) / 2);
+    /** The standard two-host world with the link shaped further (random loss, say) in both directions. */
+    public Simulation.Builder twoHosts(double defaultRttMs, java.util.function.UnaryOperator<LinkSpec> shape,
+                                       String... scenarioDefaults) {
         Simulation.Builder b = Simulation.builder()
                 .seed(seed)
                 .hz(hz, timerWheel)
                 .host(CLIENT, CLIENT_ADDR)
                 .host(SERVER, SERVER_ADDR)
-                .link(CLIENT, SERVER, l);
+                .link(CLIENT, SERVER, shape.apply(LinkSpec.rttMillis(rttOr(defaultRttMs))));
         apply(b, List.of(scenarioDefaults));
         apply(b, settings);
         return b;
