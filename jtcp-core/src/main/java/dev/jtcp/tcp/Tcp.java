@@ -33,6 +33,10 @@ public final class Tcp {
     public static final int MSG_OOB = 1;
     public static final int MSG_PEEK = 2;
     public static final int MSG_DONTWAIT = 0x40;
+    /** send(): the write ends a record; later writes never join its last segment (tcp_skb_can_collapse_to). */
+    public static final int MSG_EOR = 0x80;
+    /** send(): more data follows at once; no PSH, and a partial segment waits (as TCP_CORK, for this call). */
+    public static final int MSG_MORE = 0x8000;
 
     final TcpHost host;
     final Sysctl sysctl;
@@ -904,6 +908,14 @@ public final class Tcp {
      * buffer is full, or -EPIPE / -ECONNRESET / ... Blocking callers retry when {@link #writable} says so.
      */
     public int send(TcpSock sk, byte[] data, int off, int len, boolean oob) {
+        return send(sk, data, off, len, oob ? MSG_OOB : 0);
+    }
+
+    /**
+     * tcp_sendmsg() with flags ({@link #MSG_OOB}, {@link #MSG_MORE}, {@link #MSG_EOR}); they apply to the
+     * end of the message, so a partial copy (the buffer filled up) is pushed as without them.
+     */
+    public int send(TcpSock sk, byte[] data, int off, int len, int flags) {
         TcpState st = sk.state;
         if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
             // sk_stream_wait_connect()
@@ -926,7 +938,7 @@ public final class Tcp {
             return Errno.EAGAIN.neg();
         }
         int n = Math.min(space, len);
-        output.queueData(sk, data, off, n, oob && n == len);
+        output.queueData(sk, data, off, n, n == len ? flags : 0);
         return n;
     }
 
@@ -1296,12 +1308,16 @@ public final class Tcp {
             case TCP_NODELAY -> {
                 sk.noDelay = val != 0;
                 if (sk.noDelay) {
+                    sk.naglePush = true;   // __tcp_sock_set_nodelay(): TCP_NAGLE_OFF | TCP_NAGLE_PUSH
                     output.pushPendingFrames(sk, "TCP_NODELAY set: pending data pushed");
                 }
             }
             case TCP_CORK -> {
                 sk.cork = val != 0;
                 if (!sk.cork) {
+                    if (sk.noDelay) {
+                        sk.naglePush = true;   // __tcp_sock_set_cork()
+                    }
                     output.pushPendingFrames(sk, "TCP_CORK cleared: pending data pushed");
                 }
             }

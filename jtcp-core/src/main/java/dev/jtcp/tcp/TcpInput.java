@@ -419,6 +419,7 @@ final class TcpInput {
         sk.mdevMaxUs = 0;
         sk.rttvarUs = 0;
         sk.minRttUs = Long.MAX_VALUE;
+        sk.pacingRate = Long.MAX_VALUE;
         sk.backoff = 0;
         sk.retransmits = 0;
         sk.totalRetrans = 0;
@@ -777,6 +778,7 @@ final class TcpInput {
             tcp.timers.setXmitTimer(sk);
         }
         congControl(sk, ackSeq, ackedPkts, flag);
+        tcp.output.updatePacingRate(sk);   // the end of tcp_cong_control()
         if (sk.caState == TcpSock.CA_RECOVERY || sk.caState == TcpSock.CA_LOSS) {
             tcp.output.xmitRetransmitQueue(sk, sk.caState == TcpSock.CA_LOSS
                     ? "RTO recovery: retransmit segments marked lost (slow start)"
@@ -810,6 +812,9 @@ final class TcpInput {
             sk.sndWl1 = s.seq;
             if (sk.sndWnd != nwin) {
                 sk.sndWnd = nwin;
+                if (sk.hasUnsent()) {
+                    slowStartAfterIdleCheck(sk);
+                }
                 if (Integer.compareUnsigned(nwin, sk.maxWindow) > 0) {
                     sk.maxWindow = nwin;
                     tcp.output.syncMss(sk);
@@ -1851,14 +1856,22 @@ final class TcpInput {
         }
     }
 
+    /**
+     * tcp_slow_start_after_idle_check(), run by tcp_skb_entail() when a write starts a new skb: with
+     * nothing in flight and no transmission for longer than the RTO, the window restarts.
+     */
+    void slowStartAfterIdleCheck(TcpSock sk) {
+        long nowNs = now();
+        if (sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0 && sk.packetsOut == 0
+                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
+            cwndRestart(sk, nowNs - sk.lsndtimeNs);
+        }
+    }
+
     /** tcp_event_data_sent(): a reply within the ATO of the last arrival counts towards ping-pong mode. */
     void dataSent(TcpSock sk) {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
-        if (sk.packetsInFlight() == 0 && sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0
-                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
-            cwndRestart(sk, nowNs - sk.lsndtimeNs);
-        }
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
                 && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
             if (sk.pingpong < 255) {

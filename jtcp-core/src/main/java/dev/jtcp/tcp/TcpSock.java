@@ -42,6 +42,8 @@ public final class TcpSock extends Sock {
     boolean noDelay;
     /** TCP_CORK. */
     boolean cork;
+    /** TCP_NAGLE_PUSH in tp->nonagle: set by TCP_NODELAY (and uncorking under it), cleared by the next new skb. */
+    boolean naglePush;
     boolean oobInline;
     boolean lingerOn;
     int lingerSeconds;
@@ -143,6 +145,8 @@ public final class TcpSock extends Sock {
     long rttvarUs;
     int rttSeq;
     long minRttUs = Long.MAX_VALUE;
+    /** sk_pacing_rate, bytes per second (~0UL, unlimited, until tcp_update_pacing_rate() first runs). */
+    long pacingRate = Long.MAX_VALUE;
     long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
     int backoff;
     /** icsk_retransmits: consecutive timeouts without progress. */
@@ -245,8 +249,8 @@ public final class TcpSock extends Sock {
     long sndUnaPos;
     /** Sent, unacknowledged segments in sequence order (Linux's tcp_rtx_queue). */
     final ArrayDeque<TxSegment> rtxQueue = new ArrayDeque<>(4);
-    /** Ends of application writes not yet sent (PSH marks), in order. */
-    final ArrayDeque<Integer> pushMarks = new ArrayDeque<>(2);
+    /** Data written but not sent yet, as Linux's write-queue skbs (the head starts at sndNxt). */
+    final ArrayDeque<WriteSkb> writeQueue = new ArrayDeque<>(2);
     /** A FIN is queued at writeSeq - 1. */
     boolean finQueued;
 

@@ -1735,13 +1735,15 @@ public final class Runner {
             if ((flags & Symbols.require("MSG_FASTOPEN")) != 0) {
                 throw unsupported(TFO, sc.name() + "() with MSG_FASTOPEN: jtcp has no TCP Fast Open (RFC 7413)");
             }
-            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | Symbols.require("MSG_OOB");
+            long passed = Symbols.require("MSG_OOB") | Symbols.require("MSG_MORE") | Symbols.require("MSG_EOR");
+            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | passed;
             long extra = flags & ~ok;
             if (extra != 0) {
                 String n = Symbols.flags(extra, "MSG_");
-                throw unsupported("send flag " + n, sc.name() + "() with " + n + " is not supported by jtcp's TcpSocket.write");
+                throw unsupported("send flag " + n, sc.name() + "() with " + n + " is not supported by jtcp's TcpSocket.send");
             }
-            return (int) (flags & MSG_OOB);
+            // jtcp's Tcp.MSG_* use Linux's values
+            return (int) (flags & passed);
         }
 
         private Call writeCall(Ast.Syscall sc, int nargs) {
@@ -1814,7 +1816,7 @@ public final class Runner {
                         int left = (int) Math.min(count - sent, Integer.MAX_VALUE);
                         byte[] buf = data != null ? data : zeros(left);
                         int off = data != null ? (int) sent : 0;
-                        int n = (sf & MSG_OOB) != 0 ? f.sock.writeUrgent(buf, off, left) : f.sock.write(buf, off, left);
+                        int n = f.sock.send(buf, off, left, sf);
                         if (n > 0) {
                             sent += n;
                             continue;
