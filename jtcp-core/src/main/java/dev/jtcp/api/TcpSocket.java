@@ -148,6 +148,16 @@ public final class TcpSocket {
         return tcp().getOption(sk, opt);
     }
 
+    /** ioctl(SIOCINQ): in-order bytes not read yet (a received FIN not counted), or -EINVAL on a listener. */
+    public int inq() {
+        return tcp().inq(sk);
+    }
+
+    /** After a read under TCP_INQ: the TCP_CM_INQ value recvmsg() reports, or -1 when TCP_INQ is off. */
+    public int inqHint() {
+        return tcp().inqHint(sk);
+    }
+
     /** A blocking read would return at once. */
     public boolean readable() {
         return tcp().readable(sk);

@@ -69,6 +69,8 @@ public enum SysctlKey {
             "restart the congestion window after an idle period longer than the RTO"),
     TCP_RETRANS_COLLAPSE("net.ipv4.tcp_retrans_collapse", "1", 0, 1,
             "merge small segments into a retransmission up to one MSS"),
+    TCP_NOTSENT_LOWAT("net.ipv4.tcp_notsent_lowat", "4294967295", 0, 4294967295L,
+            "unsent bytes above which a socket stops taking writes and is not writable (TCP_NOTSENT_LOWAT)"),
     TCP_MIN_TSO_SEGS("net.ipv4.tcp_min_tso_segs", "2", 1, 255,
             "fewest MSS-sized segments TSO autosizing puts in one packet (tcp_tso_autosize)"),
     TCP_TSO_RTT_LOG("net.ipv4.tcp_tso_rtt_log", "9", 0, 255,

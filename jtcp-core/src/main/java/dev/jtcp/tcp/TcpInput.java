@@ -907,6 +907,9 @@ final class TcpInput {
                 sk.sndUnaPos = 0;
             }
         }
+        if (sk.rtxQueue.isEmpty()) {
+            tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);
+        }
         // Urgent mode ends once the urgent byte is acknowledged.
         if (Seq.between(priorSndUna, sk.sndUp, sk.sndUna)) {
             sk.sndUp = sk.sndUna;

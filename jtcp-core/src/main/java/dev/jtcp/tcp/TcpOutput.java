@@ -334,9 +334,11 @@ final class TcpOutput {
     /**
      * tcp_sendmsg_locked() after the checks: copy into write-queue skbs of at most the size goal, clear
      * PSH on a tail skb the write appends to, mark PSH every half of the largest window (forced_push())
-     * and send full skbs at once (tcp_push_one()); then tcp_push() marks the tail and sends.
+     * and send full skbs at once (tcp_push_one()); then tcp_push() marks the tail and sends. A new skb is
+     * only started while tcp_stream_memory_free() (TCP_NOTSENT_LOWAT); else the write stops there
+     * (wait_for_space: push what was copied, with PSH). Returns the bytes copied.
      */
-    void queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
+    int queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
         boolean oob = (flags & Tcp.MSG_OOB) != 0;
         boolean more = (flags & Tcp.MSG_MORE) != 0;
         int mss = Math.max(1, currentMss(sk));
@@ -347,7 +349,13 @@ final class TcpOutput {
             skb = sk.writeQueue.peekLast();
             int copy = skb != null ? sizeGoal - skb.len() : 0;
             if (copy <= 0 || skb.eor) {   // tcp_skb_can_collapse_to(): nothing joins a record's end
+                if (!streamMemoryFree(sk, 0)) {
+                    break;
+                }
                 skb = new WriteSkb(sk.writeSeq);   // tcp_skb_entail()
+                if (!sk.hasUnsent()) {
+                    chronoStart(sk, TcpSock.CHRONO_BUSY);   // tcp_add_write_queue_tail(): the queue was empty
+                }
                 sk.writeQueue.addLast(skb);
                 sk.naglePush = false;
                 tcp.input.slowStartAfterIdleCheck(sk);
@@ -374,22 +382,88 @@ final class TcpOutput {
                 writeXmit(sk, mss, TCP_NAGLE_PUSH, true, "tcp_push_one: a full skb heads the write queue");
             }
         }
+        if (done == 0) {
+            return 0;
+        }
+        WriteSkb tail = sk.writeQueue.peekLast();
+        if (done < n) {
+            // wait_for_space: tcp_push() of what was copied, without MSG_MORE and past Nagle.
+            markPush(sk, tail);
+            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
+                tcp.timers.checkProbeTimer(sk);
+            }
+            return done;
+        }
         if (oob) {
             // tcp_mark_urg(): the urgent pointer points just past the last byte of this write.
             sk.sndUp = sk.writeSeq;
         }
         // tcp_push(): PSH on the tail unless MSG_MORE says more follows (forced_push() still applies);
         // MSG_MORE also corks this push: a partial last segment waits.
-        WriteSkb tail = sk.writeQueue.peekLast();
         if (tail != null && (!more || forcedPush(sk))) {
             markPush(sk, tail);
         }
         push(sk, more, more ? "application write (MSG_MORE: a partial segment waits)" : "application write");
+        return done;
+    }
+
+    /**
+     * tcp_stream_memory_free(): fewer unsent bytes than the low mark (TCP_NOTSENT_LOWAT, else the sysctl
+     * tcp_notsent_lowat; both unsigned, "no limit" by default). wake = 1 halves the mark, as poll() and
+     * the wakeup of a blocked writer use it.
+     */
+    boolean streamMemoryFree(TcpSock sk, int wake) {
+        long lowat = Integer.toUnsignedLong(sk.notsentLowat != 0 ? sk.notsentLowat : sysctl(SysctlKey.TCP_NOTSENT_LOWAT));
+        long notsent = Integer.toUnsignedLong(sk.writeSeq - sk.sndNxt);
+        return (notsent << wake) < lowat;
     }
 
     /** forced_push(): more than half the largest window seen was written since the last PSH. */
     private static boolean forcedPush(TcpSock sk) {
         return Seq.gt(sk.writeSeq, sk.pushedSeq + (sk.maxWindow >>> 1));
+    }
+
+    // ================================================================ tcp_chrono: busy and limited time
+
+    /** tcp_chrono_set(): account the time of the current state and enter a new one. */
+    private void chronoSet(TcpSock sk, int type) {
+        long now = tcp.jiffies.at(tcp.now());
+        if (sk.chronoType > TcpSock.CHRONO_UNSPEC) {
+            sk.chronoStat[sk.chronoType - 1] += now - sk.chronoStartJ;
+        }
+        sk.chronoStartJ = now;
+        sk.chronoType = type;
+    }
+
+    /** tcp_chrono_start(): a more interesting state (higher number) replaces the current one. */
+    void chronoStart(TcpSock sk, int type) {
+        if (type > sk.chronoType) {
+            chronoSet(sk, type);
+        }
+    }
+
+    /** tcp_chrono_stop(): nothing queued ends the clock; the end of the current limit falls back to busy. */
+    void chronoStop(TcpSock sk, int type) {
+        if (sk.rtxQueue.isEmpty() && !sk.hasUnsent()) {
+            chronoSet(sk, TcpSock.CHRONO_UNSPEC);
+        } else if (type == sk.chronoType) {
+            chronoSet(sk, TcpSock.CHRONO_BUSY);
+        }
+    }
+
+    /**
+     * tcp_get_info_chrono_stats(): busy, rwnd-limited and sndbuf-limited time in microseconds. (jtcp does
+     * not track SOCK_NOSPACE yet, so the sndbuf-limited clock never runs.)
+     */
+    long[] chronoStatsUs(TcpSock sk) {
+        long[] us = new long[3];
+        long now = tcp.jiffies.at(tcp.now());
+        long perJiffyUs = dev.jtcp.time.Nanos.toMicros(tcp.jiffies.jiffyNs());
+        for (int i = 0; i < 3; i++) {
+            long j = sk.chronoStat[i] + (sk.chronoType == i + 1 ? now - sk.chronoStartJ : 0);
+            us[i] = j * perJiffyUs;
+        }
+        return us;
     }
 
     /** tcp_mark_push(). */
@@ -497,6 +571,7 @@ final class TcpOutput {
         }
         int sent = 0;
         boolean cwndLimited = false;
+        boolean rwndLimited = false;
         int maxSegs = tsoSegs(sk, mssNow);
         while (sk.hasUnsent()) {
             // tcp_cwnd_test(): at most half the window in one packet, so that two are in flight.
@@ -521,6 +596,7 @@ final class TcpOutput {
             // tcp_snd_wnd_test(): the skb (its first MSS if it is larger) must fit the window.
             int checkEnd = len > mssNow ? start + mssNow : start + len + (fin ? 1 : 0);
             if (Seq.gt(checkEnd, sk.wndEnd())) {
+                rwndLimited = true;
                 break;
             }
             // tcp_nagle_check(): a partial segment waits under TCP_CORK, or under Nagle while a small
@@ -560,6 +636,11 @@ final class TcpOutput {
             if (pushOne) {
                 break;
             }
+        }
+        if (rwndLimited) {
+            chronoStart(sk, TcpSock.CHRONO_RWND_LIMITED);
+        } else {
+            chronoStop(sk, TcpSock.CHRONO_RWND_LIMITED);
         }
         if (sent > 0 || cwndLimited) {
             cwndValidate(sk, cwndLimited);
@@ -733,6 +814,9 @@ final class TcpOutput {
     void sendFin(TcpSock sk) {
         if (sk.finQueued) {
             return;
+        }
+        if (!sk.hasUnsent()) {
+            chronoStart(sk, TcpSock.CHRONO_BUSY);   // a FIN-only skb enters an empty write queue
         }
         sk.finQueued = true;
         sk.writeSeq++;

@@ -44,6 +44,10 @@ public final class TcpSock extends Sock {
     boolean cork;
     /** TCP_NAGLE_PUSH in tp->nonagle: set by TCP_NODELAY (and uncorking under it), cleared by the next new skb. */
     boolean naglePush;
+    /** tp->recvmsg_inq (TCP_INQ): recvmsg() reports the bytes left to read (TCP_CM_INQ). */
+    boolean recvmsgInq;
+    /** tp->notsent_lowat (TCP_NOTSENT_LOWAT, unsigned); 0: net.ipv4.tcp_notsent_lowat applies. */
+    int notsentLowat;
     boolean oobInline;
     boolean lingerOn;
     int lingerSeconds;
@@ -145,6 +149,14 @@ public final class TcpSock extends Sock {
     long rttvarUs;
     int rttSeq;
     long minRttUs = Long.MAX_VALUE;
+    /** tcp_chrono: which limit the sender is under now (CHRONO_*), since when (jiffies), and the totals. */
+    int chronoType;
+    long chronoStartJ;
+    final long[] chronoStat = new long[3];
+    static final int CHRONO_UNSPEC = 0;
+    static final int CHRONO_BUSY = 1;
+    static final int CHRONO_RWND_LIMITED = 2;
+    static final int CHRONO_SNDBUF_LIMITED = 3;
     /** sk_pacing_rate, bytes per second (~0UL, unlimited, until tcp_update_pacing_rate() first runs). */
     long pacingRate = Long.MAX_VALUE;
     long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
