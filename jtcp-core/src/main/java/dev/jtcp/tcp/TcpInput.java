@@ -425,6 +425,7 @@ final class TcpInput {
         sk.mdevMaxUs = 0;
         sk.rttvarUs = 0;
         sk.minRttUs = Long.MAX_VALUE;
+        sk.pacingRate = Long.MAX_VALUE;
         sk.backoff = 0;
         sk.retransmits = 0;
         sk.totalRetrans = 0;
@@ -812,6 +813,7 @@ final class TcpInput {
         } else if (mayRaiseCwnd(sk, flag)) {
             congControl(sk, ackSeq, delivered, flag);
         }
+        tcp.output.updatePacingRate(sk);   // the end of tcp_cong_control()
         xmitRecovery(sk, rexmit);
         return 1;
     }
@@ -851,6 +853,9 @@ final class TcpInput {
             sk.sndWl1 = s.seq;
             if (sk.sndWnd != nwin) {
                 sk.sndWnd = nwin;
+                if (sk.hasUnsent()) {
+                    slowStartAfterIdleCheck(sk);
+                }
                 if (Integer.compareUnsigned(nwin, sk.maxWindow) > 0) {
                     sk.maxWindow = nwin;
                     tcp.output.syncMss(sk);
@@ -955,6 +960,9 @@ final class TcpInput {
             if (sk.sndUnaPos < 0) {
                 sk.sndUnaPos = 0;
             }
+        }
+        if (sk.rtxQueue.isEmpty()) {
+            tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);
         }
         // Urgent mode ends once the urgent byte is acknowledged.
         if (Seq.between(priorSndUna, sk.sndUp, sk.sndUna)) {
@@ -1906,7 +1914,7 @@ final class TcpInput {
             return;
         }
         if (what == REXMIT_NEW) {
-            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), true, false,
+            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), TcpOutput.TCP_NAGLE_OFF, false,
                     "F-RTO (RFC 5682 3.1 step 2.b): new data after the RTO retransmission was acknowledged");
             if (Seq.gt(sk.sndNxt, sk.highSeq)) {
                 return;
@@ -2963,14 +2971,22 @@ final class TcpInput {
         }
     }
 
+    /**
+     * tcp_slow_start_after_idle_check(), run by tcp_skb_entail() when a write starts a new skb: with
+     * nothing in flight and no transmission for longer than the RTO, the window restarts.
+     */
+    void slowStartAfterIdleCheck(TcpSock sk) {
+        long nowNs = now();
+        if (sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0 && sk.packetsOut == 0
+                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
+            cwndRestart(sk, nowNs - sk.lsndtimeNs);
+        }
+    }
+
     /** tcp_event_data_sent(): a reply within the ATO of the last arrival counts towards ping-pong mode. */
     void dataSent(TcpSock sk) {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
-        if (sk.packetsInFlight() == 0 && sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0
-                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
-            cwndRestart(sk, nowNs - sk.lsndtimeNs);
-        }
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
                 && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
             if (sk.pingpong < 255) {
