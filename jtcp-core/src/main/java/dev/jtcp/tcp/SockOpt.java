@@ -23,7 +23,9 @@ public enum SockOpt {
     TCP_QUICKACK("IPPROTO_TCP", 12),
     /** A name, not an integer: {@code Tcp.setCongestion} / {@code Tcp.congestion}. */
     TCP_CONGESTION("IPPROTO_TCP", 13),
-    TCP_USER_TIMEOUT("IPPROTO_TCP", 18);
+    TCP_USER_TIMEOUT("IPPROTO_TCP", 18),
+    TCP_NOTSENT_LOWAT("IPPROTO_TCP", 25),
+    TCP_INQ("IPPROTO_TCP", 36);
 
     public final String level;
     public final int linuxNumber;

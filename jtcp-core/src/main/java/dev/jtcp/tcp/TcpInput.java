@@ -212,7 +212,11 @@ final class TcpInput {
 
     /** Returns true when the caller must answer with a reset (tcp_v4_do_rcv's "goto reset"). */
     boolean rcv(TcpSock sk, Segment s) {
+        // tcp_segs_in(): every segment the socket receives, and those with payload, in order or not.
         sk.segsIn++;
+        if (s.len > 0) {
+            sk.dataSegsIn++;
+        }
         switch (sk.state) {
             case CLOSE -> {
                 traceDrop(s, "socket is closed");
@@ -428,6 +432,7 @@ final class TcpInput {
         sk.mdevMaxUs = 0;
         sk.rttvarUs = 0;
         sk.minRttUs = Long.MAX_VALUE;
+        sk.pacingRate = Long.MAX_VALUE;
         sk.backoff = 0;
         sk.retransmits = 0;
         sk.totalRetrans = 0;
@@ -817,6 +822,7 @@ final class TcpInput {
         } else if (mayRaiseCwnd(sk, flag)) {
             congControl(sk, ackSeq, delivered, flag);
         }
+        tcp.output.updatePacingRate(sk);   // the end of tcp_cong_control()
         xmitRecovery(sk, rexmit);
         return 1;
     }
@@ -858,6 +864,9 @@ final class TcpInput {
             sk.sndWl1 = s.seq;
             if (sk.sndWnd != nwin) {
                 sk.sndWnd = nwin;
+                if (sk.hasUnsent()) {
+                    slowStartAfterIdleCheck(sk);
+                }
                 if (Integer.compareUnsigned(nwin, sk.maxWindow) > 0) {
                     sk.maxWindow = nwin;
                     tcp.output.syncMss(sk);
@@ -962,6 +971,9 @@ final class TcpInput {
             if (sk.sndUnaPos < 0) {
                 sk.sndUnaPos = 0;
             }
+        }
+        if (sk.rtxQueue.isEmpty()) {
+            tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);
         }
         // Urgent mode ends once the urgent byte is acknowledged.
         if (Seq.between(priorSndUna, sk.sndUp, sk.sndUna)) {
@@ -1914,7 +1926,7 @@ final class TcpInput {
             return;
         }
         if (what == REXMIT_NEW) {
-            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), true, false,
+            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), TcpOutput.TCP_NAGLE_OFF, false,
                     "F-RTO (RFC 5682 3.1 step 2.b): new data after the RTO retransmission was acknowledged");
             if (Seq.gt(sk.sndNxt, sk.highSeq)) {
                 return;
@@ -2269,7 +2281,6 @@ final class TcpInput {
             sk.recvBuf.append(s.buf, s.off + skip, dataLen);
             sk.rcvNxt += dataLen;
             sk.bytesReceived += dataLen;
-            sk.dataSegsIn++;
             eventDataRecv(sk, s);
         }
         if (fin) {
@@ -2951,8 +2962,9 @@ final class TcpInput {
     }
 
     /**
-     * tcp_slow_start_after_idle_check(), when a write queues new data with nothing outstanding
-     * (tcp_skb_entail()): idle longer than the RTO restarts the window (tcp_slow_start_after_idle).
+     * tcp_slow_start_after_idle_check(), run by tcp_skb_entail() when a write starts a new skb: with
+     * nothing outstanding and no transmission for longer than the RTO (in jiffies, as lsndtime and
+     * icsk_rto are), the window restarts (tcp_slow_start_after_idle).
      */
     void slowStartAfterIdleCheck(TcpSock sk) {
         if (sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) == 0 || sk.packetsOut != 0 || sk.lsndtimeNs == 0) {

@@ -62,19 +62,19 @@ class CongestionScenariosTest {
             assertThat(s.get(0).cwnd()).isEqualTo(10);
             assertThat(s.get(0).ssthresh()).isEqualTo(TcpInfoEvent.INFINITE_SSTHRESH);
             // One RTT (10 ms plus serialization and queueing) per doubling: each segment acknowledged adds one
-            // (tcp_slow_start()). At the end of rounds 1, 2, 3: 20, 39, 78 (the delayed ACK of a round's odd last
-            // segment is counted in the next round).
+            // (tcp_slow_start()). At the end of rounds 1, 2, 3: 20, 40, 78 (the delayed ACK of the round's last
+            // segments is counted in the next round).
             assertThat(cwndAt(s, "0.015")).isEqualTo(10);
             assertThat(List.of(cwndAt(s, "0.025"), cwndAt(s, "0.035"), cwndAt(s, "0.045")))
-                    .containsExactly(20, 39, 78);
+                    .containsExactly(20, 40, 78);
         }
 
         @Test
         void hystartAckTrainEndsSlowStartBeforeTheQueueOverflows() {
             // The ACK train of one round lasts longer than (delay_min + 1 ms) / 2 = 5.5 ms: ssthresh = cwnd.
             assertThat(l.mib(CLIENT, Mib.TcpExtTCPHystartTrainDetect)).isEqualTo(1);
-            assertThat(l.mib(CLIENT, Mib.TcpExtTCPHystartTrainCwnd)).isEqualTo(166);
-            assertThat(reductions(s)).containsExactly("166->166");
+            assertThat(l.mib(CLIENT, Mib.TcpExtTCPHystartTrainCwnd)).isEqualTo(170);
+            assertThat(reductions(s)).containsExactly("170->170");
             assertThat(l.networkDrops()).isEmpty();
             assertThat(l.mib(CLIENT, Mib.TcpRetransSegs)).isZero();
         }
@@ -84,7 +84,7 @@ class CongestionScenariosTest {
             // No W_max yet: the cubic target starts at the exit window and cnt is capped at 20 (5% per RTT).
             int atExit = cwndAt(s, "0.063");
             int later = cwndAt(s, "0.16");
-            assertThat(atExit).isEqualTo(166);
+            assertThat(atExit).isEqualTo(170);
             assertThat(later).isBetween(atExit + 30, atExit + 50);
         }
     }
