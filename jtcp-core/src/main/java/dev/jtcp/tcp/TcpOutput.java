@@ -258,6 +258,7 @@ final class TcpOutput {
         }
         tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
         tcp.traceInfo(sk, "transmit");
+        sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
         sk.segsOut++;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
@@ -609,10 +610,14 @@ final class TcpOutput {
                 if (last && len < mssNow && !fin && (nonagle & TCP_NAGLE_PUSH) == 0 && !sk.urgMode() && holdPartial) {
                     break;
                 }
-            } else if (sk.urgMode()) {
-                limit = mssNow;
             } else {
-                limit = mssSplitPoint(sk, skb, mssNow, cwndQuota, last, holdPartial);
+                int defer = pushOne ? DEFER_NO : tsoShouldDefer(sk, skb, last, maxSegs);
+                if (defer != DEFER_NO) {
+                    cwndLimited |= defer == DEFER_CWND_LIMITED;
+                    rwndLimited |= defer == DEFER_RWND_LIMITED;
+                    break;
+                }
+                limit = sk.urgMode() ? mssNow : mssSplitPoint(sk, skb, mssNow, cwndQuota, last, holdPartial);
             }
             boolean whole = limit >= len;
             boolean withFin = fin && whole;
@@ -695,6 +700,65 @@ final class TcpOutput {
             }
             off += segLen;
         } while (off < len);
+    }
+
+    /**
+     * tcp_tso_should_defer(): hold a TSO-able head skb back for a bigger packet when the window it could
+     * fill is small (under max_segs MSS, under 1/tcp_tso_win_divisor of the window), the last send was
+     * within 1 ms, and an ACK is due within min(1 ms, srtt / 2) to open more window. Never in recovery, and
+     * not for an skb that can grow no more (FIN, EOR, or not the tail and fully sendable).
+     */
+    private static final int DEFER_NO = 0;
+    private static final int DEFER_CWND_LIMITED = 1;
+    private static final int DEFER_RWND_LIMITED = 2;
+    private static final int DEFER_APP_LIMITED = 3;
+
+    private int tsoShouldDefer(TcpSock sk, WriteSkb skb, boolean last, int maxSegs) {
+        if (sk.caState >= TcpSock.CA_RECOVERY) {
+            return DEFER_NO;
+        }
+        long now = tcp.now();
+        if (now - sk.wstampNs - 1_000_000L > 0) {
+            return DEFER_NO;
+        }
+        int inFlight = sk.packetsInFlight();
+        long sendWin = Integer.toUnsignedLong(sk.wndEnd() - skb.start);
+        long congWin = (long) (sk.sndCwnd - inFlight) * sk.mssCache;
+        long limit = Math.min(sendWin, congWin);
+        if (limit >= (long) maxSegs * sk.mssCache) {
+            return DEFER_NO;
+        }
+        if (!last && limit >= skb.len()) {
+            return DEFER_NO;
+        }
+        int winDivisor = sysctl(SysctlKey.TCP_TSO_WIN_DIVISOR);
+        if (winDivisor != 0) {
+            long chunk = Math.min(Integer.toUnsignedLong(sk.sndWnd), (long) sk.sndCwnd * sk.mssCache) / winDivisor;
+            if (limit >= chunk) {
+                return DEFER_NO;
+            }
+        } else if (limit > 3L * sk.mssCache) {   // tcp_max_tso_deferred_mss()
+            return DEFER_NO;
+        }
+        TxSegment head = sk.rtxQueue.peekFirst();
+        if (head == null) {
+            return DEFER_NO;
+        }
+        long srttNs = 125L * sk.srttUs;
+        long howFarIsTheAck = head.lastTxNs + srttNs - now;
+        long threshold = Math.min(srttNs >> 1, 1_000_000L);
+        if (howFarIsTheAck - threshold > 0) {
+            return DEFER_NO;
+        }
+        if (congWin < sendWin) {
+            if (congWin <= skb.len()) {
+                return DEFER_CWND_LIMITED;
+            }
+        } else if (sendWin <= skb.len()) {
+            return DEFER_RWND_LIMITED;
+        }
+        // A packet that will get no more data is not held.
+        return (last && sk.finQueued) || skb.eor ? DEFER_NO : DEFER_APP_LIMITED;
     }
 
     /**

@@ -157,6 +157,8 @@ public final class TcpSock extends Sock {
     static final int CHRONO_BUSY = 1;
     static final int CHRONO_RWND_LIMITED = 2;
     static final int CHRONO_SNDBUF_LIMITED = 3;
+    /** tp->tcp_wstamp_ns: when the last segment of any kind left (no pacing: the time it was sent). */
+    long wstampNs;
     /** sk_pacing_rate, bytes per second (~0UL, unlimited, until tcp_update_pacing_rate() first runs). */
     long pacingRate = Long.MAX_VALUE;
     long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
