@@ -85,6 +85,11 @@ final class TcpOutput {
         return space >> 1;
     }
 
+    /** tcp_space_from_win(): the buffer that offers this window (the inverse of {@link #winFromSpace}). */
+    static long spaceFromWin(long win) {
+        return win << 1;
+    }
+
     /** tcp_full_space(). */
     int fullSpace(TcpSock sk) {
         return winFromSpace(sk.rcvBuf);
@@ -567,6 +572,11 @@ final class TcpOutput {
      * flight yet data waits (the caller arms the persist timer).
      */
     boolean writeXmit(TcpSock sk, int mssNow, int nonagle, boolean pushOne, String why) {
+        return writeXmit(sk, mssNow, nonagle, pushOne ? 1 : 0, why);
+    }
+
+    /** tcp_write_xmit() with push_one: 0 as much as allowed, 1 one packet, 2 one packet as a loss probe. */
+    boolean writeXmit(TcpSock sk, int mssNow, int nonagle, int pushOne, String why) {
         if (!canSendData(sk.state)) {
             return false;
         }
@@ -578,8 +588,11 @@ final class TcpOutput {
             // tcp_cwnd_test(): at most half the window in one packet, so that two are in flight.
             int cwndQuota = sk.sndCwnd - sk.packetsInFlight();
             if (cwndQuota <= 0) {
-                cwndLimited = true;
-                break;
+                if (pushOne != 2) {
+                    cwndLimited = true;
+                    break;
+                }
+                cwndQuota = 1;   // a loss probe goes out even when the window is full
             }
             cwndQuota = Math.min(Math.min(cwndQuota, Math.max(sk.sndCwnd >> 1, 1)), maxSegs);
             WriteSkb skb = sk.writeQueue.peekFirst();   // null: only a FIN waits
@@ -611,7 +624,7 @@ final class TcpOutput {
                     break;
                 }
             } else {
-                int defer = pushOne ? DEFER_NO : tsoShouldDefer(sk, skb, last, maxSegs);
+                int defer = pushOne != 0 ? DEFER_NO : tsoShouldDefer(sk, skb, last, maxSegs);
                 if (defer != DEFER_NO) {
                     cwndLimited |= defer == DEFER_CWND_LIMITED;
                     rwndLimited |= defer == DEFER_RWND_LIMITED;
@@ -638,7 +651,7 @@ final class TcpOutput {
                 sk.sndSml = sk.sndNxt;
             }
             sent += pcount;
-            if (pushOne) {
+            if (pushOne != 0) {
                 break;
             }
         }
@@ -651,7 +664,13 @@ final class TcpOutput {
             cwndValidate(sk, cwndLimited);
         }
         if (sent > 0) {
-            tcp.timers.scheduleLossProbe(sk, false);
+            if (TcpInput.inCwndReduction(sk)) {
+                sk.prrOut += sent;   // PRR (RFC 6937): new data sent during the reduction
+            }
+            // One loss probe per tail loss episode.
+            if (pushOne != 2) {
+                tcp.timers.scheduleLossProbe(sk, false);
+            }
             return false;
         }
         return sk.packetsOut == 0 && sk.hasUnsent();
@@ -686,6 +705,8 @@ final class TcpOutput {
             long now = tcp.now();
             seg.firstTxNs = now;
             seg.lastTxNs = now;
+            seg.txDelivered = sk.deliveredSegs;
+            seg.txOrder = ++sk.txCounter;
             boolean priorPackets = sk.packetsOut > 0;
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
@@ -948,6 +969,8 @@ final class TcpOutput {
         }
         long now = tcp.now();
         seg.lastTxNs = now;
+        seg.txDelivered = sk.deliveredSegs;
+        seg.txOrder = ++sk.txCounter;
         seg.retransCount++;
         seg.sacked |= TxSegment.EVER_RETRANS;
         transmit(sk, seg.start, txFlags, syn ? 0 : sk.sndPos(seg.start), len, true, why);
@@ -965,6 +988,13 @@ final class TcpOutput {
             // __tcp_retransmit_skb has just updated). A loss probe does not start the episode.
             sk.retransStampNs = seg.lastTxNs;
             sk.retransStampSet = true;
+        }
+        if (countRetransOut) {
+            // tcp_retransmit_skb(): one more retransmission that a D-SACK must prove needless before an undo.
+            if (sk.undoRetrans < 0) {
+                sk.undoRetrans = 0;
+            }
+            sk.undoRetrans++;
         }
         return true;
     }
@@ -1036,19 +1066,60 @@ final class TcpOutput {
         }
     }
 
-    /** tcp_xmit_retransmit_queue(): retransmit segments marked lost while the congestion window allows. */
-    void xmitRetransmitQueue(TcpSock sk, String why) {
-        for (TxSegment seg : sk.rtxQueue) {
-            if (sk.packetsInFlight() >= sk.sndCwnd) {
-                break;
+    /**
+     * tcp_xmit_retransmit_queue(): retransmit segments marked lost, oldest first, while the congestion
+     * window allows and lost segments remain unretransmitted (counted TCPFastRetrans in recovery,
+     * TCPSlowStartRetrans after an RTO); PRR counts them as sent.
+     */
+    void xmitRetransmitQueue(TcpSock sk) {
+        if (sk.packetsOut == 0) {
+            return;
+        }
+        boolean rearm = false;
+        boolean loss = sk.caState == TcpSock.CA_LOSS;
+        boolean walk = true;
+        while (walk) {
+            walk = false;
+            TxSegment head = sk.rtxQueue.peekFirst();
+            for (TxSegment seg : sk.rtxQueue) {
+                if (sk.sndCwnd - sk.packetsInFlight() <= 0) {
+                    break;
+                }
+                if (sk.retransOut >= sk.lostOut) {
+                    break;
+                }
+                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
+                    continue;
+                }
+                String why = loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
+                        : seg == head && sk.sackOk ? "fast retransmit: " + sk.sackedOut
+                                + (sk.sackedOut == 1 ? " segment" : " segments")
+                                + " SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
+                        : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
+                        : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
+                int segments = sk.packetsOut;
+                if (!retransmit(sk, seg, true, why)) {
+                    break;
+                }
+                tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
+                if (TcpInput.inCwndReduction(sk)) {
+                    sk.prrOut++;
+                }
+                if (seg == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
+                    rearm = true;
+                }
+                if (sk.packetsOut != segments) {
+                    // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
+                    // kernel goes on from the merged segment's successor; here the walk starts again, and
+                    // everything before it is either not lost or already retransmitted, so it is skipped.
+                    walk = true;
+                    break;
+                }
             }
-            if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS) || seg.has(TxSegment.SACKED_ACKED)) {
-                continue;
-            }
-            retransmit(sk, seg, true, why);
-            if (seg == sk.rtxQueue.peekFirst()) {
-                tcp.timers.rearmRtoIfHead(sk);
-            }
+        }
+        if (rearm) {
+            tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_RETRANS, sk.rtoNs,
+                    tcp.tracing() ? "RFC 6298 5.3: RTO restarted with the retransmission of the head" : null);
         }
     }
 
@@ -1101,19 +1172,21 @@ final class TcpOutput {
         return true;
     }
 
-    /** tcp_send_loss_probe() (RFC 8985 7.3): new data if the window allows, else the last segment again. */
+    /**
+     * tcp_send_loss_probe() (RFC 8985 7.3): new data if the window allows, else the last segment again;
+     * at most one probe outstanding (tlp_high_seq).
+     */
     void sendLossProbe(TcpSock sk) {
         if (sk.tlpPending) {
             tcp.timers.rearmRto(sk);
             return;
         }
+        sk.tlpRetrans = false;
         int mss = currentMss(sk);
-        boolean sentNew = false;
-        if (sk.hasUnsent()) {
+        if (sk.hasUnsent() && !Seq.gt(Math.min(sk.dataEnd(), sk.sndNxt + mss), sk.wndEnd())) {
             int before = sk.packetsOut;
-            writeXmit(sk, mss, TCP_NAGLE_OFF, true, "TLP (RFC 8985 7.3): probe timeout, new data sent as the probe");
-            sentNew = sk.packetsOut > before;
-            if (!sentNew) {
+            writeXmit(sk, mss, TCP_NAGLE_OFF, 2, "TLP (RFC 8985 7.3): probe timeout, new data sent as the probe");
+            if (sk.packetsOut <= before) {
                 tcp.timers.rearmRto(sk);
                 return;
             }
@@ -1126,10 +1199,12 @@ final class TcpOutput {
                 return;
             }
             retransmit(sk, last, false, "TLP (RFC 8985 7.3): probe timeout, last segment retransmitted");
+            sk.tlpRetrans = true;
         }
         sk.tlpPending = true;
         sk.tlpHighSeq = sk.sndNxt;
         tcp.mib.inc(Mib.TcpExtTCPLossProbes);
+        // icsk_pending = 0: the RTO restarts from now.
         sk.xmitTimer = TcpSock.XMIT_NONE;
         sk.xmitAtNs = dev.jtcp.time.Deadline.NONE;
         tcp.timers.rearmRto(sk);

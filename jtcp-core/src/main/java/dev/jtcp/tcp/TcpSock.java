@@ -116,6 +116,22 @@ public final class TcpSock extends Sock {
     int windowClamp;
     /** copied_seq: the next sequence number the application will read. */
     int copiedSeq;
+
+    // Receiver-side RTT and receive-buffer auto-tuning (struct tcp_sock's rcv_rtt_est and rcvq_space).
+    /** rcv_rtt_est.rtt_us: the receiver's RTT estimate in microseconds, scaled by 8; 0 until measured. */
+    long rcvRttUs8;
+    /** rcv_rtt_est.seq: the window-based measurement ends when rcv_nxt reaches this. */
+    int rcvRttSeq;
+    /** rcv_rtt_est.time: when the window-based measurement started (0: not started). */
+    long rcvRttTimeNs;
+    /** rcv_rtt_last_tsecr: the TS echo the last timestamp-based sample used. */
+    int rcvRttLastTsecr;
+    /** rcvq_space.space: bytes the application read in the last measured RTT (at least the first window). */
+    int rcvqSpace;
+    /** rcvq_space.seq: copied_seq at the start of the current measurement. */
+    int rcvqSpaceSeq;
+    /** rcvq_space.time: when the current measurement started. */
+    long rcvqSpaceTimeNs;
     /** urg_data (TCP_URG_VALID | byte, TCP_URG_NOTYET, TCP_URG_READ) and urg_seq. */
     int urgData;
     int urgSeq;
@@ -204,6 +220,8 @@ public final class TcpSock extends Sock {
     static final int XMIT_NONE = 0;
     static final int XMIT_RETRANS = 1;
     static final int XMIT_PROBE0 = 3;
+    /** ICSK_TIME_REO_TIMEOUT: RACK's reordering timer (tcp_rack_reo_timeout). */
+    static final int XMIT_REO_TIMEOUT = 4;
     static final int XMIT_LOSS_PROBE = 5;
     int xmitTimer = XMIT_NONE;
     long xmitAtNs = Deadline.NONE;
@@ -231,21 +249,50 @@ public final class TcpSock extends Sock {
     int highSeq;
     int priorSsthresh;
     int priorCwnd;
+    /** undo_marker: snd_una when the reduction began; 0 (with undoMarkerSet false) when undo is impossible. */
     int undoMarker;
+    boolean undoMarkerSet;
+    /** undo_retrans: retransmissions not yet proven spurious by D-SACK; -1 means none were outstanding. */
     int undoRetrans;
     int reordering;
+    /** reord_seen: reordering events observed (tcp_check_sack_reordering, tcp_check_reno_reordering). */
+    int reordSeen;
     int packetsOut;
+    /** sacked_out: SACKed segments, or for a peer without SACK the duplicate ACKs (tcp_add_reno_sack). */
     int sackedOut;
     int lostOut;
     int retransOut;
-    /** Duplicate ACKs in a row (non-SACK peers). */
-    int dupAcks;
+    /** tp->lost: segments ever marked lost (tcp_notify_skb_loss_event). */
+    long lost;
+    /** PRR (RFC 6937): segments delivered and sent since the reduction began. */
+    int prrDelivered;
+    int prrOut;
+    /** tp->frto: F-RTO (RFC 5682) is probing whether the last RTO was spurious. */
+    boolean frto;
+    /** is_sack_reneg: the receiver discarded SACKed data; kept until the loss episode ends. */
+    boolean isSackReneg;
+    /** End of the highest SACKed segment (tcp_highest_sack_seq), valid while sackedOut > 0 with SACK. */
+    int highestSackEnd;
+    /** RACK (RFC 8985) state, tp->rack: the latest (re)sent delivered segment and the reordering window. */
+    long rackMstampNs;
+    long rackTxOrder;
+    int rackEndSeq;
+    /** Transmissions so far: the order of the tsorted queue, which virtual time alone cannot give. */
+    long txCounter;
+    long rackRttUs;
+    boolean rackAdvanced;
+    int rackReoWndSteps = 1;
+    int rackReoWndPersist;
+    boolean rackDsackSeen;
+    long rackLastDelivered;
     /** tcp_cwnd_validate() state: was the window the limit, how much was in flight, until when. */
     boolean isCwndLimited;
     int maxPacketsOut;
     int cwndUsageSeq;
     boolean tlpPending;
     int tlpHighSeq;
+    /** tlp_retrans: the pending probe was a retransmission (not new data). */
+    boolean tlpRetrans;
     long bytesAcked;
     long bytesReceived;
     long bytesSent;

@@ -22,6 +22,10 @@ final class TxSegment {
     long firstTxNs;
     long lastTxNs;
     int retransCount;
+    /** tx.delivered: the connection's delivered count when this segment was last sent (tcp_rate_skb_sent). */
+    long txDelivered;
+    /** Position in transmission order (Linux's tsorted_sent_queue): breaks ties of equal send times. */
+    long txOrder;
 
     int seqLength() {
         return end - start;

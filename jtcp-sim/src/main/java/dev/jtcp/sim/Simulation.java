@@ -49,15 +49,19 @@ public final class Simulation implements AutoCloseable {
     /** Observers: read-only looks at the simulation at given virtual instants (ss snapshots, say). */
     private final PriorityQueue<Event> observers = new PriorityQueue<>();
     private long eventSeq;
+    /** Packets that entered a link and were scheduled to arrive (the simulator's unit of work). */
+    private long linkPackets;
     private long processSeq;
     private long nowNs;
     private boolean closed;
+    /** Packets that reached a host with a bit flipped by a link (each copy of a duplicate counts). */
+    private long corruptedArrivals;
 
     private sealed interface Action permits Arrival, StackTimer, Wake, Start, Observe {}
 
     private record Observe(Runnable action) implements Action {}
 
-    private record Arrival(Host host, byte[] packet) implements Action {}
+    private record Arrival(Host host, byte[] packet, boolean corrupted) implements Action {}
 
     private record StackTimer(Host host) implements Action {}
 
@@ -78,19 +82,24 @@ public final class Simulation implements AutoCloseable {
         this.faults = List.copyOf(b.faults);
         this.trace = b.traceEnabled ? new TraceLog() : null;
         this.tracer = b.traceEnabled ? trace : Tracer.NONE;
+        // Links that cannot corrupt a packet are like Linux's veth and loopback: checksums are offloaded
+        // (CHECKSUM_PARTIAL on send, trusted on receipt), so no one computes them. With tracing on they are
+        // computed anyway, so that captures and traces show real ones; with corruption they must be checked.
+        boolean offload = !b.traceEnabled
+                && b.links.stream().allMatch(l -> l.ab().corrupt() == 0 && l.ba().corrupt() == 0);
         for (Builder.HostSpec hs : b.hosts.values()) {
             Sysctl s = b.sysctl.copy();
             for (String a : b.hostSysctl.getOrDefault(hs.name, List.of())) {
                 s.apply(a);
             }
             NetStack.Builder nb = NetStack.builder(hs.name).seed(seed).sysctl(s).tracer(tracer)
-                    .hz(b.hz).timerWheel(b.timerWheel).sink(this::transmit);
+                    .hz(b.hz).timerWheel(b.timerWheel).checksumOffload(offload).sink(this::transmit);
             for (int addr : hs.addresses) {
                 nb.address(addr);
             }
             NetStack stack = nb.build();
             Host host = new Host(hs.name, stack);
-            stack.onWake(sk -> host.dirty = true);
+            stack.onWake(host::wake);
             hosts.put(hs.name, host);
             for (int addr : hs.addresses) {
                 if (byAddress.putIfAbsent(addr, host) != null) {
@@ -250,8 +259,21 @@ public final class Simulation implements AutoCloseable {
         return nowNs;
     }
 
+    /** Packets carried over links so far (loopback and packets lost on the way excluded). */
+    public long linkPackets() {
+        return linkPackets;
+    }
+
     public long seed() {
         return seed;
+    }
+
+    /**
+     * How many packets have reached a host with a bit flipped by a link's corruption fault (a duplicated
+     * corrupted packet counts twice). Each one must have been dropped by the receiver's checksum checks.
+     */
+    public long corruptedArrivals() {
+        return corruptedArrivals;
     }
 
     // ================================================================ running
@@ -363,8 +385,11 @@ public final class Simulation implements AutoCloseable {
     private void handle(Action a) {
         switch (a) {
             case Arrival arr -> {
+                if (arr.corrupted) {
+                    corruptedArrivals++;
+                }
                 arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
-                arr.host.dirty = true;
+                arr.host.touch();
                 scheduleTimer(arr.host);
             }
             case StackTimer st -> {
@@ -372,11 +397,12 @@ public final class Simulation implements AutoCloseable {
                     st.host.timerScheduledNs = Deadline.NONE;
                 }
                 st.host.stack.advanceTo(nowNs);
-                st.host.dirty = true;
+                st.host.touch();
                 scheduleTimer(st.host);
             }
             case Wake w -> {
                 w.process.woken = true;
+                w.process.host.candidates.set(w.process.index);
                 w.process.host.dirty = true;
             }
             case Start s -> runProcess(s.process);
@@ -394,12 +420,36 @@ public final class Simulation implements AutoCloseable {
                     continue;
                 }
                 h.dirty = false;
-                for (int i = 0; i < h.processes.size(); i++) {
+                // The candidates in creation order, including those that become candidates during the pass.
+                for (int i = h.candidates.nextSetBit(0); i >= 0; i = h.candidates.nextSetBit(i + 1)) {
+                    h.candidates.clear(i);
                     SimProcess p = h.processes.get(i);
                     if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
                         runProcess(p);
                         progress = true;
                     }
+                }
+            }
+        }
+        if (VERIFY_WAKEUPS) {
+            verifyNoMissedWakeups();
+        }
+    }
+
+    /**
+     * Test aid (system property jtcp.sim.verifyWakeups=true): blocked processes are re-checked only when
+     * the stack wakes their socket, so a state change without a wake-up would leave one blocked forever.
+     * This checks every blocked process after each step and names the first whose wait is over.
+     */
+    private static final boolean VERIFY_WAKEUPS = Boolean.getBoolean("jtcp.sim.verifyWakeups");
+
+    private void verifyNoMissedWakeups() {
+        for (Host h : hosts.values()) {
+            for (SimProcess p : h.processes) {
+                if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
+                    throw new SimulationException("missed wake-up at " + dev.jtcp.time.Nanos.toSecondsString(nowNs)
+                            + " s: process " + p.name + " on " + h.name + " can continue (waiting on "
+                            + (p.waitSock != null ? p.waitSock : "a condition") + ") but was not woken", null);
                 }
             }
         }
@@ -414,7 +464,7 @@ public final class Simulation implements AutoCloseable {
             throw new SimulationException("application " + p.name + " on " + p.host.name + " failed at "
                     + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + t, t);
         }
-        p.host.dirty = true;
+        p.host.touch();
         for (Host h : hosts.values()) {
             scheduleTimer(h);
         }
@@ -435,14 +485,14 @@ public final class Simulation implements AutoCloseable {
 
     /** Process side: a raw packet went out; the host's timers may have moved (they have not, but stay uniform). */
     void afterRawSend(SimProcess p) {
-        p.host.dirty = true;
+        p.host.touch();
     }
 
     /** Process side: sleep until now + d. */
     void sleep(SimProcess p, long dNs) {
         p.woken = false;
         push(nowNs + Math.max(0, dNs), new Wake(p));
-        p.block(() -> p.woken);
+        p.block(() -> p.woken, null, true);
     }
 
     // ================================================================ the network
@@ -456,7 +506,7 @@ public final class Simulation implements AutoCloseable {
         Host src = hosts.get(from.name());
         Host to = (dst >>> 24) == 127 ? src : byAddress.get(dst);
         if (to == src) {
-            push(nowNs, new Arrival(to, packet));   // loopback: delivered at once, after this step
+            push(nowNs, new Arrival(to, packet, false));   // loopback: delivered at once, after this step
             return;
         }
         if (to == null) {
@@ -489,12 +539,31 @@ public final class Simulation implements AutoCloseable {
         byte[] delivered = packet;
         if (v.corruptBit() >= 0) {
             delivered = packet.clone();
-            delivered[v.corruptBit() >>> 3] ^= (byte) (1 << (v.corruptBit() & 7));
+            delivered[corruptibleByte(packet, v.corruptBit() >>> 3)] ^= (byte) (1 << (v.corruptBit() & 7));
         }
-        push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered));
+        boolean corrupted = v.corruptBit() >= 0;
+        push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered, corrupted));
+        linkPackets++;
         if (v.duplicate()) {
-            push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone()));
+            push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone(), corrupted));
         }
+    }
+
+    /**
+     * Where a corruption flips its bit: anywhere a checksum covers, except the two fields a receiver
+     * reads before it checks any checksum (ip_rcv_core() rejects a bad IP version or header length, and
+     * tcp_v4_rcv() a data offset below 5 or past the segment, first), so that the checksum is what
+     * catches every corrupted packet: a flip there lands on the checksum field of the same header.
+     */
+    private static int corruptibleByte(byte[] packet, int i) {
+        int ihl = (packet[0] & 0x0f) * 4;
+        if (i == 0) {
+            return 10;   // the IP header checksum
+        }
+        if (i == ihl + 12 && packet.length >= ihl + 18) {
+            return ihl + 16;   // the TCP checksum
+        }
+        return i;
     }
 
     private void traceNetworkDrop(String from, String to, byte[] packet, String why) {
