@@ -606,7 +606,7 @@ final class TcpMinisocks {
         // tcp_ack_update_rtt() then also feeds the windowed min RTT (tcp_update_rtt_min()).
         if (req.numRetrans == 0 && req.synackSent) {
             long rttUs = Math.max(1, Nanos.toMicros(now() - req.sntSynackNs));
-            c.minRttUs = Math.min(c.minRttUs, rttUs);
+            c.minRttUs = Math.min(c.minRttUs, rttUs);   // tcp_ack_update_rtt() -> tcp_update_rtt_min()
             tcp.input.rttEstimator(c, rttUs);
             tcp.input.setRto(c);
         } else if (c.tstampOk && s.th.options().hasTimestamps() && s.th.options().tsEcr() != 0) {

@@ -29,7 +29,8 @@ class LyingPeerTest {
         p.out(0.050, ".");
         p.at(0.060);
         assertThat(s.write(new byte[4000], 0, 4000)).isEqualTo(4000);
-        // A TSO packet of two segments (PSH forced on its last), then the write's last segment.
+        // Two TSO packets (tcp_tso_autosize: 2 segments at this pacing rate), each with PSH on its last
+        // segment (__tcp_transmit_skb forces PSH on GSO packets; the write's end marks the last).
         p.out(0.060, ".").seq(1).len(1448);
         p.out(0.060, "P.").seq(1449).len(1448);
         p.out(0.060, "P.").seq(2897).len(1104);
@@ -121,8 +122,9 @@ class LyingPeerTest {
         assertThat(s.write(new byte[20_000], 0, 20_000)).isEqualTo(20_000);
         List<Outbound> first = p.drain();
         int sent = first.stream().mapToInt(Outbound::payloadLength).sum();
-        // The whole window goes: tcp_mss_split_point() sends its partial last segment too, since Nagle holds
-        // it back only while a small segment is unacknowledged (Minshall).
+        // The whole window goes, the last TSO packet ending in a partial segment: tcp_mss_split_point()
+        // keeps it because no small segment is in flight (Minshall), and tcp_tso_should_defer() does not
+        // wait, the first packet having left less than half an RTT ago.
         assertThat(sent).isEqualTo(8192);
         // The peer takes back its offer: it acknowledges one segment and advertises 1 unit (128 bytes),
         // a right edge (1449 + 128) well below what we sent (8193).
