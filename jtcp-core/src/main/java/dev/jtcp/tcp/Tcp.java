@@ -962,11 +962,26 @@ public final class Tcp {
         }
         int space = sendSpace(sk);
         if (space <= 0) {
+            sk.noSpace = true;   // wait_for_space: set_bit(SOCK_NOSPACE)
             return Errno.EAGAIN.neg();
         }
         int n = Math.min(space, len);
+        if (n < len) {
+            sk.noSpace = true;   // set before wait_for_space pushes what was copied
+        }
         int copied = output.queueData(sk, data, off, n, n == len ? flags : 0);
         return copied > 0 ? copied : Errno.EAGAIN.neg();
+    }
+
+    /**
+     * tcp_check_space() after an ACK: a writer that found no room is woken once the socket is writable
+     * again (sk_stream_write_space() clears SOCK_NOSPACE), which ends the sndbuf-limited clock.
+     */
+    void checkSpace(TcpSock sk) {
+        if (sk.noSpace && writable(sk)) {
+            sk.noSpace = false;
+            output.chronoStop(sk, TcpSock.CHRONO_SNDBUF_LIMITED);
+        }
     }
 
     /** sk_stream_error(): EPIPE becomes the pending error if there is one. */

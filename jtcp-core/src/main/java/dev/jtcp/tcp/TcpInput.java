@@ -713,6 +713,7 @@ final class TcpInput {
             tcp.traceInfo(sk, "ACK processed");
         }
         if (sk.sndUna != priorSndUna) {
+            tcp.checkSpace(sk);
             tcp.wake(sk);   // tcp_check_space(): acknowledged data frees send-buffer space for a writer
         }
         return r;
@@ -2192,7 +2193,7 @@ final class TcpInput {
     }
 
     /** tcp_is_cwnd_limited(): grow only a window that is being used (RFC 7661). */
-    private static boolean cwndLimited(TcpSock sk) {
+    static boolean cwndLimited(TcpSock sk) {
         if (sk.isCwndLimited) {
             return true;
         }

@@ -393,7 +393,8 @@ final class TcpOutput {
         }
         WriteSkb tail = sk.writeQueue.peekLast();
         if (done < n) {
-            // wait_for_space: tcp_push() of what was copied, without MSG_MORE and past Nagle.
+            // wait_for_space: SOCK_NOSPACE, then tcp_push() of what was copied, without MSG_MORE, past Nagle.
+            sk.noSpace = true;
             markPush(sk, tail);
             if (writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
                 tcp.timers.checkProbeTimer(sk);
@@ -457,10 +458,7 @@ final class TcpOutput {
         }
     }
 
-    /**
-     * tcp_get_info_chrono_stats(): busy, rwnd-limited and sndbuf-limited time in microseconds. (jtcp does
-     * not track SOCK_NOSPACE yet, so the sndbuf-limited clock never runs.)
-     */
+    /** tcp_get_info_chrono_stats(): busy, rwnd-limited and sndbuf-limited time in microseconds. */
     long[] chronoStatsUs(TcpSock sk) {
         long[] us = new long[3];
         long now = tcp.jiffies.at(tcp.now());
@@ -829,12 +827,18 @@ final class TcpOutput {
     }
 
     /** tcp_cwnd_validate(): remember whether the window was the limit in this flight (RFC 7661). */
-    private static void cwndValidate(TcpSock sk, boolean cwndLimited) {
+    private void cwndValidate(TcpSock sk, boolean cwndLimited) {
         if (!Seq.lt(sk.sndUna, sk.cwndUsageSeq) || cwndLimited
                 || (!sk.isCwndLimited && sk.packetsOut > sk.maxPacketsOut)) {
             sk.isCwndLimited = cwndLimited;
             sk.maxPacketsOut = sk.packetsOut;
             sk.cwndUsageSeq = sk.sndNxt;
+        }
+        // The network starves while everything written is sent and the writer waits for buffer space:
+        // the sender is limited by its send buffer (tcp_chrono SNDBUF_LIMITED).
+        if (!TcpInput.cwndLimited(sk) && !sk.hasUnsent() && sk.noSpace
+                && (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT)) {
+            chronoStart(sk, TcpSock.CHRONO_SNDBUF_LIMITED);
         }
     }
 

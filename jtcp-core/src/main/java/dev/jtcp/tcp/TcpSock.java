@@ -46,6 +46,8 @@ public final class TcpSock extends Sock {
     boolean naglePush;
     /** tp->recvmsg_inq (TCP_INQ): recvmsg() reports the bytes left to read (TCP_CM_INQ). */
     boolean recvmsgInq;
+    /** SOCK_NOSPACE: a write found the send buffer (or TCP_NOTSENT_LOWAT) full; cleared once writable. */
+    boolean noSpace;
     /** tp->notsent_lowat (TCP_NOTSENT_LOWAT, unsigned); 0: net.ipv4.tcp_notsent_lowat applies. */
     int notsentLowat;
     boolean oobInline;
