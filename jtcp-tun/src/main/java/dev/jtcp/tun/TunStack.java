@@ -321,6 +321,19 @@ public final class TunStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to timeoutMs until cond holds for the engine (checked, under the lock, after every packet
+     * batch and timer run). True if it came to hold; false on timeout.
+     */
+    public boolean awaitEngine(java.util.function.Predicate<NetStack> cond, long timeoutMs) throws IOException {
+        lock.lock();
+        try {
+            return await(() -> cond.test(stack), System.nanoTime() + timeoutMs * 1_000_000L);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     ReentrantLock lock() {
         return lock;
     }
