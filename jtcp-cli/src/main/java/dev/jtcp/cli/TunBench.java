@@ -41,6 +41,10 @@ final class TunBench implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "2", description = "Runs of each transfer; the best is reported (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A Linux setting for the jtcp stack, e.g. net.ipv4.tcp_rmem='4096 6291456 6291456' (repeatable).")
+    List<String> settings = new ArrayList<>();
+
     @Option(names = "--verbose", description = "After each MTU, print jtcp's retransmission counters and the device's packet counts.")
     boolean verbose;
 
@@ -59,6 +63,17 @@ final class TunBench implements Callable<Integer> {
         for (int m : mtus) {
             if (m < 576 || m > 65535) {
                 throw new Main.UsageError("--mtu: " + m + " is out of range; accepted: 576..65535", null);
+            }
+        }
+        dev.jtcp.sys.Sysctl sysctl = new dev.jtcp.sys.Sysctl();
+        for (String a : settings) {
+            try {
+                if (a.indexOf('=') <= 0) {
+                    throw new IllegalArgumentException("expected KEY=VALUE, got '" + a + "'");
+                }
+                sysctl.apply(a);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageError("--set " + e.getMessage(), null);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -82,7 +97,7 @@ final class TunBench implements Callable<Integer> {
                 IpTool.run(IpTool.ns(ns, "link", "set", "lo", "up"));
                 double k2j = 0;
                 double j2k = 0;
-                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu));
+                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu).withSysctl(sysctl));
                 try {
                     kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
                     for (int r = 0; r < runs; r++) {
@@ -94,6 +109,12 @@ final class TunBench implements Callable<Integer> {
                         err.printf("mtu %d: jtcp retransmitted %d segments (%d RTOs, %d loss probes, %d fast retransmits); device %s%n", mtu,
                                 c.getOrDefault("TcpRetransSegs", 0L), c.getOrDefault("TcpExtTCPTimeouts", 0L),
                                 c.getOrDefault("TcpExtTCPLossProbes", 0L), c.getOrDefault("TcpExtTCPFastRetrans", 0L), stack.deviceStats());
+                        String link = IpTool.run(IpTool.ns(ns, "-s", "link", "show", "dev", stack.deviceName()));
+                        String kstat = IpTool.run(List.of("ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTCPRcvQDrop",
+                                "TcpExtTCPOFOQueue", "TcpExtTCPLossProbes", "TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPZeroWindowDrop",
+                                "TcpExtTCPBacklogDrop", "TcpExtPruneCalled", "TcpExtTCPRcvCollapsed", "TcpExtTCPDSACKRecv"));
+                        err.println(link);
+                        err.println(kstat);
                         err.flush();
                     }
                 } finally {
