@@ -35,6 +35,8 @@ public enum SysctlKey {
             "receive buffer min, default, max (bytes)"),
     TCP_WMEM("net.ipv4.tcp_wmem", "4096 16384 4194304", 1, Integer.MAX_VALUE,
             "send buffer min, default, max (bytes)"),
+    TCP_MODERATE_RCVBUF("net.ipv4.tcp_moderate_rcvbuf", "1", 0, 1,
+            "receive-buffer auto-tuning (dynamic right-sizing) within tcp_rmem, unless SO_RCVBUF was set"),
     CORE_RMEM_MAX("net.core.rmem_max", "212992", 1, Integer.MAX_VALUE, "largest SO_RCVBUF (bytes)"),
     CORE_WMEM_MAX("net.core.wmem_max", "212992", 1, Integer.MAX_VALUE, "largest SO_SNDBUF (bytes)"),
     CORE_SOMAXCONN("net.core.somaxconn", "4096", 0, Integer.MAX_VALUE, "cap on a listen() backlog"),

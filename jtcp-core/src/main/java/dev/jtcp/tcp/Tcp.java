@@ -482,6 +482,7 @@ public final class Tcp {
         }
         sk.state = to;
         traceState(sk, from, to, why);
+        wake(sk);   // a blocked connect(), accept(), read() or write() may now return
     }
 
     /** tcp_done(): the connection is over; the socket lives on only if the application still holds it. */
@@ -522,6 +523,11 @@ public final class Tcp {
         done(sk, why);
     }
 
+    /**
+     * sk_wake_async() / the socket's wait queue: something a blocked caller may wait for changed (data,
+     * end of stream, buffer space, a connection to accept, a state, an error). Drivers that block callers
+     * re-check only the sockets woken.
+     */
     void wake(TcpSock sk) {
         host.wake(sk);
     }
@@ -1060,6 +1066,7 @@ public final class Tcp {
                     sk.finConsumed = true;
                 }
                 sk.recvBuf.consumeTo(sk.copiedPos);
+                input.rcvSpaceAdjust(sk);
                 input.cleanupRbuf(sk, copied);
             }
             return copied;

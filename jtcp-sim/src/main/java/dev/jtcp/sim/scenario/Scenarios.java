@@ -543,5 +543,6 @@ public final class Scenarios {
             return untilQuiet(sim);
         });
         ListenerScenarios.addAll(Scenarios::add);
+        SenderScenarios.addAll(Scenarios::add);
     }
 }
