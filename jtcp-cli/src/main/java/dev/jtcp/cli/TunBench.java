@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tun", mixinStandardHelpOptions = true,
         description = "TCP throughput over a TUN device, kernel->jtcp and jtcp->kernel, at each MTU, against the bare TUN "
-                + "read/write ceiling measured in the same run (needs root and /dev/net/tun).")
+                + "read/write ceiling and kernel-to-kernel TCP over a veth pair, measured in the same run (needs root and /dev/net/tun).")
 final class TunBench implements Callable<Integer> {
     @Option(names = "--bytes", paramLabel = "N", defaultValue = "268435456", description = "Bytes per transfer (default: ${DEFAULT-VALUE}).")
     long bytes;
@@ -44,6 +44,11 @@ final class TunBench implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A Linux setting for the jtcp stack, e.g. net.ipv4.tcp_rmem='4096 6291456 6291456' (repeatable).")
     List<String> settings = new ArrayList<>();
+
+    @Option(names = "--txqueuelen", paramLabel = "N", defaultValue = "4000",
+            description = "Packets the kernel queues for jtcp to read (default: ${DEFAULT-VALUE}; 0: the kernel's 500, which "
+                    + "auto-tuned windows overflow in bursts).")
+    int txQueueLen;
 
     @Option(names = "--verbose", description = "After each MTU, print jtcp's retransmission counters and the device's packet counts.")
     boolean verbose;
@@ -86,7 +91,8 @@ final class TunBench implements Callable<Integer> {
         String ns = "jtbench-" + pid;
         String dev = "jtb" + (pid % 100000);
         out.printf("%d bytes per transfer, best of %d; kernel %s in netns %s, jtcp %s on TUN %s%n", bytes, runs, KERNEL, ns, JTCP, dev);
-        out.printf("%-6s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "ratio k->j", "ratio j->k");
+        out.printf("%-6s %14s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "kernel veth",
+                "ratio k->j", "ratio j->k");
         double worstRatio = Double.MAX_VALUE;
         double worstJtcp = 0;
         double worstCeiling = 0;
@@ -97,7 +103,7 @@ final class TunBench implements Callable<Integer> {
                 IpTool.run(IpTool.ns(ns, "link", "set", "lo", "up"));
                 double k2j = 0;
                 double j2k = 0;
-                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu).withSysctl(sysctl));
+                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu).withSysctl(sysctl).withTxQueueLen(txQueueLen));
                 try {
                     kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
                     for (int r = 0; r < runs; r++) {
@@ -121,11 +127,21 @@ final class TunBench implements Callable<Integer> {
                     stack.shutdown(500);
                 }
                 double ceiling = TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds);
+                double veth;
+                String nsB = ns + "-b";
+                IpTool.run(List.of("ip", "netns", "add", nsB));
+                try {
+                    veth = kernelVeth(ns, nsB, mtu, bytes);
+                } finally {
+                    IpTool.run(List.of("ip", "netns", "del", nsB));
+                }
                 double rk = k2j / ceiling;
                 double rj = j2k / ceiling;
-                out.printf("%-6d %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %10.3f %10.3f%n", mtu, k2j / 1e9, j2k / 1e9, ceiling / 1e9, rk, rj);
+                out.printf("%-6d %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %10.3f %10.3f%n", mtu, k2j / 1e9, j2k / 1e9, ceiling / 1e9,
+                        veth / 1e9, rk, rj);
                 out.flush();
-                fields.append(String.format(" k2j_%d=%.3f j2k_%d=%.3f ceiling_%d=%.3f", mtu, k2j / 1e9, mtu, j2k / 1e9, mtu, ceiling / 1e9));
+                fields.append(String.format(" k2j_%d=%.3f j2k_%d=%.3f ceiling_%d=%.3f veth_%d=%.3f", mtu, k2j / 1e9, mtu, j2k / 1e9,
+                        mtu, ceiling / 1e9, mtu, veth / 1e9));
                 double worst = Math.min(rk, rj);
                 if (worst < worstRatio) {
                     worstRatio = worst;
@@ -219,6 +235,52 @@ final class TunBench implements Callable<Integer> {
         } finally {
             sink.waitFor();
         }
+    }
+
+    /** Kernel to kernel over a veth pair of this MTU between two namespaces: bits per second at the sink. */
+    private static double kernelVeth(String nsA, String nsB, int mtu, long n) throws IOException, InterruptedException {
+        String m = Integer.toString(mtu);
+        IpTool.run(IpTool.ns(nsA, "link", "add", "jtva", "type", "veth", "peer", "name", "jtvb", "netns", nsB));
+        IpTool.run(IpTool.ns(nsA, "addr", "add", "10.77.251.1/24", "dev", "jtva"));
+        IpTool.run(IpTool.ns(nsB, "addr", "add", "10.77.251.2/24", "dev", "jtvb"));
+        IpTool.run(IpTool.ns(nsA, "link", "set", "dev", "jtva", "mtu", m, "up"));
+        IpTool.run(IpTool.ns(nsB, "link", "set", "dev", "jtvb", "mtu", m, "up"));
+        Process sink = python(nsA, """
+                import socket, time
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('10.77.251.1', 0)); l.listen(1)
+                print('ready', l.getsockname()[1], flush=True)
+                c, _ = l.accept(); buf = bytearray(1 << 20); got = 0; t0 = 0
+                while True:
+                    k = c.recv_into(buf)
+                    if k == 0:
+                        break
+                    if got == 0:
+                        t0 = time.monotonic()
+                    got += k
+                print(got, time.monotonic() - t0, flush=True)
+                """);
+        BufferedReader r = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String ready = r.readLine();
+        if (ready == null || !ready.startsWith("ready ")) {
+            sink.destroyForcibly();
+            throw new IOException("the kernel sink did not start");
+        }
+        Process sender = python(nsB, """
+                import socket
+                s = socket.create_connection(('10.77.251.1', %s))
+                buf = bytes(1 << 20); left = %d
+                while left > 0:
+                    k = min(left, len(buf)); s.sendall(buf[:k] if k < len(buf) else buf); left -= k
+                s.close()
+                """.formatted(ready.substring(6).strip(), n));
+        sender.waitFor();
+        String[] res = r.readLine().strip().split(" ");
+        sink.waitFor();
+        if (Long.parseLong(res[0]) != n) {
+            throw new IOException("kernel->kernel transfer moved " + res[0] + " of " + n + " bytes");
+        }
+        return n * 8 / Double.parseDouble(res[1]);
     }
 
     private static Process python(String ns, String program) throws IOException {
