@@ -50,6 +50,10 @@ final class TunBench implements Callable<Integer> {
                     + "auto-tuned windows overflow in bursts).")
     int txQueueLen;
 
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "2000",
+            description = "Connections for the connection-rate measurement at the first MTU (default: ${DEFAULT-VALUE}; 0: skip).")
+    int connections;
+
     @Option(names = "--verbose", description = "After each MTU, print jtcp's retransmission counters and the device's packet counts.")
     boolean verbose;
 
@@ -93,6 +97,8 @@ final class TunBench implements Callable<Integer> {
         out.printf("%d bytes per transfer, best of %d; kernel %s in netns %s, jtcp %s on TUN %s%n", bytes, runs, KERNEL, ns, JTCP, dev);
         out.printf("%-6s %14s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "kernel veth",
                 "ratio k->j", "ratio j->k");
+        double connJtcp = 0;
+        double connKernel = 0;
         double worstRatio = Double.MAX_VALUE;
         double worstJtcp = 0;
         double worstCeiling = 0;
@@ -109,6 +115,9 @@ final class TunBench implements Callable<Integer> {
                     for (int r = 0; r < runs; r++) {
                         k2j = Math.max(k2j, kernelToJtcp(stack, ns, bytes));
                         j2k = Math.max(j2k, jtcpToKernel(stack, ns, bytes));
+                    }
+                    if (mtu == mtus.get(0) && connections > 0) {
+                        connJtcp = connectRateJtcp(stack, ns, connections);
                     }
                     if (verbose) {
                         var c = stack.nstat();
@@ -132,6 +141,9 @@ final class TunBench implements Callable<Integer> {
                 IpTool.run(List.of("ip", "netns", "add", nsB));
                 try {
                     veth = kernelVeth(ns, nsB, mtu, bytes);
+                    if (mtu == mtus.get(0) && connections > 0) {
+                        connKernel = connectRateKernel(ns, nsB, connections);
+                    }
                 } finally {
                     IpTool.run(List.of("ip", "netns", "del", nsB));
                 }
@@ -151,6 +163,11 @@ final class TunBench implements Callable<Integer> {
             } finally {
                 IpTool.run(List.of("ip", "netns", "del", ns));
             }
+        }
+        if (connections > 0) {
+            out.printf("connections/s from a kernel client (%d, one at a time, 1 byte each way), MTU %d: jtcp server over TUN %.0f, "
+                    + "kernel server over veth %.0f, ratio %.3f%n", connections, mtus.get(0), connJtcp, connKernel, connJtcp / connKernel);
+            fields.append(String.format(" conn_jtcp=%.0f conn_kernel=%.0f conn_ratio=%.3f", connJtcp, connKernel, connJtcp / connKernel));
         }
         out.printf("RESULT name=tun jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%s%n", worstJtcp / 1e9, worstCeiling / 1e9, worstRatio, fields);
         out.flush();
@@ -281,6 +298,60 @@ final class TunBench implements Callable<Integer> {
             throw new IOException("kernel->kernel transfer moved " + res[0] + " of " + n + " bytes");
         }
         return n * 8 / Double.parseDouble(res[1]);
+    }
+
+    private static final String CONNECT_CLIENT = """
+            import socket, time
+            n = %d; t0 = time.monotonic()
+            for i in range(n):
+                s = socket.create_connection(('%s', %s)); s.sendall(b'x'); s.recv(1); s.close()
+            print(n / (time.monotonic() - t0), flush=True)
+            """;
+
+    /** Connections per second from a kernel client to a jtcp server (accept, 1 byte back, close). */
+    private static double connectRateJtcp(TunStack stack, String ns, int n) throws IOException, InterruptedException {
+        dev.jtcp.tun.app.Server server = dev.jtcp.tun.app.Server.listen(stack, InetAddress.getByName(JTCP), 0, 4096, c -> {
+            byte[] b = new byte[1];
+            if (c.read(b, 0, 1) == 1) {
+                c.write(b, 0, 1);
+            }
+        });
+        Thread t = Thread.ofVirtual().start(server::run);
+        try {
+            Process client = python(ns, CONNECT_CLIENT.formatted(n, JTCP, server.listener().localAddress().getPort()));
+            String rate = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            client.waitFor();
+            return Double.parseDouble(rate);
+        } finally {
+            server.close();
+            t.join();
+        }
+    }
+
+    /** The same against a kernel server (Python, sequential accept loop) over the veth pair. */
+    private static double connectRateKernel(String nsA, String nsB, int n) throws IOException, InterruptedException {
+        Process server = python(nsA, """
+                import socket
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('10.77.251.1', 0)); l.listen(4096)
+                print('ready', l.getsockname()[1], flush=True)
+                while True:
+                    c, _ = l.accept(); d = c.recv(1); c.sendall(d); c.close()
+                """);
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+            String ready = r.readLine();
+            if (ready == null || !ready.startsWith("ready ")) {
+                throw new IOException("the kernel server did not start");
+            }
+            Process client = python(nsB, CONNECT_CLIENT.formatted(n, "10.77.251.1", ready.substring(6).strip()));
+            String rate = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            client.waitFor();
+            return Double.parseDouble(rate);
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
     }
 
     private static Process python(String ns, String program) throws IOException {
