@@ -30,7 +30,11 @@ public enum Mib {
     TcpExtTCPDelivered, TcpExtTCPToZeroWindowAdv, TcpExtTCPFromZeroWindowAdv, TcpExtTCPWantZeroWindowAdv,
     TcpExtTCPWinProbe, TcpExtTCPKeepAlive, TcpExtTCPSpuriousRTOs, TcpExtTCPRetransFail, TcpExtTCPRcvQDrop,
     TcpExtTCPZeroWindowDrop, TcpExtTCPSackShifted, TcpExtTCPRetransCollapsed, TcpExtEmbryonicRsts,
-    TcpExtOutOfWindowIcmps, TcpExtTCPSACKReneging, TcpExtTCPSackFailures, TcpExtTCPLossFailures;
+    TcpExtOutOfWindowIcmps, TcpExtTCPSACKReneging, TcpExtTCPSackFailures, TcpExtTCPLossFailures,
+    TcpExtTCPSACKDiscard, TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned,
+    TcpExtTCPFullUndo, TcpExtTCPPartialUndo, TcpExtTCPDSACKUndo, TcpExtTCPLossUndo, TcpExtTCPSACKReorder,
+    TcpExtTCPRenoReorder, TcpExtTCPTSReorder, TcpExtTCPRenoFailures, TcpExtTCPSackRecoveryFail,
+    TcpExtTCPRenoRecoveryFail, TcpExtTCPDSACKRecvSegs;
 
     /** True for counters that are levels, not event counts. */
     public boolean isGauge() {

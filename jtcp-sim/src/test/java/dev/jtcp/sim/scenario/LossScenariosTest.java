@@ -240,6 +240,34 @@ class LossScenariosTest {
     // ================================================================ data
 
     @Nested
+    class LossyTransfer {
+        final Ladder l = Ladder.run("lossy-transfer");
+
+        @Test
+        void everyByteArrivesOnceInOrder_throughAboutTwoPercentLoss() {
+            // The server application checks the 1 MiB it reads against what was written (it fails the run otherwise).
+            long read = l.calls(SERVER, "read").stream().filter(c -> c.result() > 0).mapToLong(c -> c.result()).sum();
+            assertThat(read).isEqualTo(1 << 20);
+            long sent = l.sent(CLIENT).size() + l.sent(SERVER).size();
+            long lost = l.networkDrops().size();
+            assertThat(l.networkDrops()).allSatisfy(d -> assertThat(d.why()).isEqualTo("random loss (p=0.02)"));
+            assertThat((double) lost / sent).isBetween(0.01, 0.03);
+            // Every lost data segment was sent again; the peer saw each byte exactly once (no wrong byte).
+            assertThat(l.mib(CLIENT, Mib.TcpRetransSegs)).isGreaterThanOrEqualTo(
+                    l.networkDrops().stream().filter(d -> d.host().equals(SERVER) && d.len() > 0).count());
+            assertThat(l.mib(CLIENT, Mib.TcpExtTCPSackRecovery) + l.mib(CLIENT, Mib.TcpExtTCPLossProbes)).isPositive();
+        }
+
+        @Test
+        void bothEndsCloseCleanly() {
+            assertThat(l.statePath(CLIENT)).isEqualTo("CLOSE SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE");
+            assertThat(l.finalState(SERVER, l.connection(SERVER))).isEqualTo("CLOSE");
+            assertThat(l.mib(CLIENT, Mib.TcpEstabResets) + l.mib(SERVER, Mib.TcpEstabResets)).isZero();
+            assertThat(l.callLines(CLIENT, "close")).singleElement().asString().endsWith("close=0");
+        }
+    }
+
+    @Nested
     class DataLost {
         final Ladder l = Ladder.run("data-lost");
 
@@ -301,9 +329,10 @@ class LossScenariosTest {
         }
 
         @Test
-        @Disabled("jtcp differs from Linux: proportional rate reduction (RFC 6937) is not modelled; after the fast "
-                + "retransmit jtcp sends no new data until later SACKs arrive at 0.150, Linux (item 16) sends 1, 0, 1, 1 "
-                + "new segments on dupacks 4-7, i.e. 23169:24617, 24617:26065, 26065:27513 at 0.100")
+        @Disabled("waits for CUBIC: PRR (RFC 6937) is modelled, but with Reno's ssthresh (6) it sends new data on "
+                + "dupacks 5 and 7 (23169:24617, 24617:26065); Linux 6.18 with cubic (ssthresh 8) sends 1, 0, 1, 1 new "
+                + "segments on dupacks 4-7, i.e. 23169:24617, 24617:26065, 26065:27513 at 0.100 (item 16), which jtcp's "
+                + "PRR gives too once ssthresh is cubic's")
         void prrSendsNewDataDuringRecovery() {
             List<Ladder.Seg> after = l.sent(CLIENT).stream()
                     .filter(s -> s.tNs() == ns("0.1") && s.seq() >= 23169 && s.len() > 0).toList();
