@@ -134,11 +134,18 @@ final class TunCommand implements Runnable {
             err.println("jtcp: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(() -> stack.shutdown(2000), "jtcp-tun-shutdown");
+        java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            signalled.set(true);
+            stack.shutdown(2000);
+        }, "jtcp-tun-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return body.run(stack);
         } catch (IOException e) {
+            if (signalled.get()) {
+                return 0;   // SIGINT/SIGTERM: the sockets were closed on purpose
+            }
             IOException f = stack.failure();
             err.println("jtcp: " + (f != null ? f.getMessage() : e.getMessage()));
             return 1;
