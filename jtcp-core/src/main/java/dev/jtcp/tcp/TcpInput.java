@@ -1535,17 +1535,15 @@ final class TcpInput {
                 if (!(sk.caState == TcpSock.CA_OPEN || (flag & FLAG_LOST_RETRANS) != 0)) {
                     return flag;
                 }
-                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
-                flag = r[0];
-                if (r[1] == 0) {
+                flag = openOrRecover(sk, flag, numDupack, eceAck);
+                if (!recoveryEntered) {
                     return flag;
                 }
                 fastRexmit = true;
             }
             default -> {
-                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
-                flag = r[0];
-                if (r[1] == 0) {
+                flag = openOrRecover(sk, flag, numDupack, eceAck);
+                if (!recoveryEntered) {
                     return flag;
                 }
                 fastRexmit = true;
@@ -1558,8 +1556,12 @@ final class TcpInput {
         return flag;
     }
 
-    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery. {flag, entered}. */
-    private int[] openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+    /** Set by openOrRecover(): fast recovery was entered. */
+    private boolean recoveryEntered;
+
+    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery (recoveryEntered). */
+    private int openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+        recoveryEntered = false;
         if (!sk.sackOk) {
             if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
                 sk.sackedOut = 0;   // tcp_reset_reno_sack()
@@ -1572,10 +1574,11 @@ final class TcpInput {
         flag = identifyPacketLoss(sk, flag);
         if (!timeToRecover(sk)) {
             tryToOpen(sk, flag);
-            return new int[] {flag, 0};
+            return flag;
         }
         enterRecovery(sk, eceAck);
-        return new int[] {flag, 1};
+        recoveryEntered = true;
+        return flag;
     }
 
     /** tcp_time_to_recover(): a loss is proven (RACK or NewReno marked one), or dupthresh without RACK. */
@@ -1982,14 +1985,18 @@ final class TcpInput {
         long reoTimeout = 0;
         long reoWnd = rackReoWndUs(sk);
         for (TxSegment seg : sk.rtxQueue) {
+            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
+                if (seg.retransCount == 0) {
+                    // Sent after RACK's segment and never resent: everything above it went later still.
+                    break;
+                }
+                continue;
+            }
             if (seg.has(TxSegment.SACKED_ACKED)) {
                 continue;
             }
             // Skip those marked lost but not yet retransmitted.
             if (seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS)) {
-                continue;
-            }
-            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
                 continue;
             }
             long remaining = rackSkbTimeoutUs(sk, seg, reoWnd);
