@@ -260,7 +260,7 @@ final class ScenarioCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static Map<String, String> addresses(Simulation sim) {
+    static Map<String, String> addresses(Simulation sim) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String h : sim.hostNames()) {
             m.put(h, Ipv4Addr.format(sim.stack(h).address()));

@@ -82,7 +82,13 @@ public enum SysctlKey {
     TCP_SHRINK_WINDOW("net.ipv4.tcp_shrink_window", "0", 0, 1, "allow the offered window to shrink"),
     IP_LOCAL_PORT_RANGE("net.ipv4.ip_local_port_range", "32768 60999", 1, 65535,
             "ephemeral ports for connect() and bind(0): low high"),
-    IP_DEFAULT_TTL("net.ipv4.ip_default_ttl", "64", 1, 255, "TTL of outgoing IPv4 packets");
+    IP_DEFAULT_TTL("net.ipv4.ip_default_ttl", "64", 1, 255, "TTL of outgoing IPv4 packets"),
+    ICMP_ECHO_IGNORE_ALL("net.ipv4.icmp_echo_ignore_all", "0", 0, 1, "1: echo requests (ping) get no reply"),
+    IP_NO_PMTU_DISC("net.ipv4.ip_no_pmtu_disc", "0", 0, 3,
+            "0: ICMP fragmentation-needed lowers the path MTU; 2: such messages are ignored"),
+    ROUTE_MIN_PMTU("net.ipv4.route.min_pmtu", "552", 68, 65535, "the lowest path MTU an ICMP message can set"),
+    ROUTE_MTU_EXPIRES("net.ipv4.route.mtu_expires", "600", 0, Integer.MAX_VALUE,
+            "seconds a learned path MTU is kept before the device MTU applies again");
 
     public final String linuxName;
     public final String defaultValue;

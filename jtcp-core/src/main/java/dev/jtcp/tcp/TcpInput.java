@@ -1138,26 +1138,55 @@ final class TcpInput {
         return true;
     }
 
+    /** snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK. */
+    private int sackUna;
+    /** The valid blocks of the ACK being tagged, sorted by start (tcp_sacktag_write_queue's sp[]). */
+    private final int[] sackStarts = new int[5];
+    private final int[] sackEnds = new int[5];
+    private final boolean[] sackDup = new boolean[5];
+
     /** tcp_sacktag_write_queue(): mark the segments the peer reports having (RFC 2018, RFC 2883). */
     private int sackTag(TcpSock sk, List<SackBlock> blocks, int ackSeq, int priorSndUna) {
         sackFlag = 0;
         sackReord = sk.sndNxt;
         boolean dsack = checkDsack(sk, blocks, ackSeq, priorSndUna);
-        for (int i = 0; i < blocks.size(); i++) {
+        int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
+        sackUna = una;
+        int used = 0;
+        for (int i = 0; i < blocks.size() && used < sackStarts.length; i++) {
             boolean dup = dsack && i == 0;
             SackBlock b = blocks.get(i);
-            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt)) {
+            // tcp_is_sackblock_valid(): not empty, within (snd_una, snd_nxt]; a D-SACK may lie below snd_una.
+            boolean valid = Seq.gt(b.end(), b.start()) && !Seq.gt(b.end(), sk.sndNxt)
+                    && (dup || Seq.gt(b.start(), una));
+            if (!valid) {
+                // An old block on a reordered (old) ACK is not counted.
+                if (!dup && !(ackSeq != una && !Seq.gt(b.end(), una))) {
+                    tcp.mib.inc(Mib.TcpExtTCPSACKDiscard);
+                }
                 continue;
             }
-            if (!dup && Seq.lt(b.start(), sk.sndUna)) {
-                continue;   // tcp_is_sacksblock_valid(): below snd_una and not a D-SACK
+            // Kept in order of start sequence, so the queue is walked in order (as the kernel sorts them).
+            int j = used++;
+            while (j > 0 && Seq.gt(sackStarts[j - 1], b.start())) {
+                sackStarts[j] = sackStarts[j - 1];
+                sackEnds[j] = sackEnds[j - 1];
+                sackDup[j] = sackDup[j - 1];
+                j--;
             }
+            sackStarts[j] = b.start();
+            sackEnds[j] = b.end();
+            sackDup[j] = dup;
+        }
+        for (int k = 0; k < used; k++) {
+            int start = sackStarts[k];
+            int end = sackEnds[k];
             for (TxSegment seg : sk.rtxQueue) {
-                if (Seq.ge(seg.start, b.end())) {
+                if (Seq.ge(seg.start, end)) {
                     break;
                 }
-                if (Seq.ge(seg.start, b.start()) && Seq.le(seg.end, b.end())) {
-                    sacktagOne(sk, seg, dup);
+                if (Seq.ge(seg.start, start) && Seq.le(seg.end, end)) {
+                    sacktagOne(sk, seg, sackDup[k]);
                 }
             }
         }
@@ -1180,8 +1209,8 @@ final class TcpInput {
                 sackReord = seg.start;
             }
         }
-        if (!Seq.gt(seg.end, sk.sndUna)) {
-            return;
+        if (!Seq.gt(seg.end, sackUna)) {
+            return;   // acknowledged by this very ACK
         }
         if ((sacked & TxSegment.SACKED_ACKED) == 0) {
             rackAdvance(sk, seg);
@@ -2292,6 +2321,12 @@ final class TcpInput {
 
     /** tcp_data_queue_ofo(): hold out-of-order data, merge overlaps, advertise it with SACK. */
     private void dataQueueOfo(TcpSock sk, Segment s) {
+        if (!tryRmemSchedule(sk, s.seq)) {
+            tcp.mib.inc(Mib.TcpExtTCPOFODrop);
+            traceDrop(s, "out-of-order segment dropped: receive memory above the receive buffer even after pruning"
+                    + " (tcp_try_rmem_schedule)");
+            return;
+        }
         tcp.mib.inc(Mib.TcpExtTCPOFOQueue);
         sk.ackPending |= TcpSock.ACK_SCHED;
         int seq = s.seq;
@@ -2362,6 +2397,89 @@ final class TcpInput {
         // The buffer must also hold the reordering span; not for orphans or sockets not yet accepted.
         if (!sk.orphan && sk.parent == null) {
             rcvbufGrow(sk);
+        }
+    }
+
+    /**
+     * sk_rmem_alloc as Linux counts it: every byte held for the application, in order or not, charged at
+     * twice its size (an skb's truesize; the charge {@link TcpOutput#space} uses too).
+     */
+    private static long rmemAlloc(TcpSock sk) {
+        return 2L * sk.rcvQueued();
+    }
+
+    /**
+     * tcp_try_rmem_schedule(): a segment is let in while the memory already held is within the receive
+     * buffer; above it, tcp_prune_queue() makes room or the segment is refused. This bounds what a peer
+     * can make us hold, whatever it sends (a flood of overlapping out-of-order segments, say).
+     */
+    private boolean tryRmemSchedule(TcpSock sk, int inSeq) {
+        if (rmemAlloc(sk) <= sk.rcvBuf) {
+            return true;
+        }
+        return pruneQueue(sk, inSeq);
+    }
+
+    /**
+     * tcp_prune_queue(): first tcp_clamp_window() lets an auto-tuned buffer grow to what is held (up to
+     * tcp_rmem[2]); collapsing queues saves nothing here (the truesize charge is fixed); then
+     * tcp_prune_ofo_queue(). False (RcvPruned) when the memory is still above the buffer.
+     */
+    private boolean pruneQueue(TcpSock sk, int inSeq) {
+        tcp.mib.inc(Mib.TcpExtPruneCalled);
+        long rmem = rmemAlloc(sk);
+        if (rmem >= sk.rcvBuf) {
+            // tcp_clamp_window()
+            sk.ackQuick = 0;
+            int rmem2 = tcp.sysctl.get(SysctlKey.TCP_RMEM, 2);
+            if (sk.rcvBuf < rmem2 && !sk.userRcvBuf) {
+                sk.rcvBuf = (int) Math.min(rmem, rmem2);
+            }
+            if (rmem > sk.rcvBuf) {
+                sk.rcvSsthresh = Math.min(sk.windowClamp, 2 * sk.advMss);
+            }
+        }
+        if (rmemAlloc(sk) <= sk.rcvBuf) {
+            return true;
+        }
+        pruneOfoQueue(sk, inSeq);
+        if (rmemAlloc(sk) <= sk.rcvBuf) {
+            return true;
+        }
+        tcp.mib.inc(Mib.TcpExtRcvPruned);
+        return false;
+    }
+
+    /**
+     * tcp_prune_ofo_queue(): drop out-of-order data from the highest sequence down, an eighth of the buffer
+     * at a time, until the memory fits, but never below the incoming segment (it would land last); then
+     * forget the SACK blocks (the peer's scoreboard must not trust them: RFC 2018 reneging).
+     */
+    private void pruneOfoQueue(TcpSock sk, int inSeq) {
+        boolean pruned = false;
+        long goal = sk.rcvBuf >> 3;
+        while (!sk.ofoQueue.isEmpty()) {
+            TcpSock.OfoSegment last = sk.ofoQueue.peekLast();
+            if (Seq.gt(inSeq, last.seq)) {
+                break;
+            }
+            sk.ofoQueue.pollLast();
+            pruned = true;
+            goal -= 2L * last.data.length;
+            if (sk.ofoQueue.isEmpty() || goal <= 0) {
+                if (rmemAlloc(sk) <= sk.rcvBuf) {
+                    break;
+                }
+                goal = sk.rcvBuf >> 3;
+            }
+        }
+        if (pruned) {
+            tcp.mib.inc(Mib.TcpExtOfoPruned);
+            if (sk.sackOk) {
+                // tcp_sack_reset()
+                sk.numSacks = 0;
+                sk.dsack = false;
+            }
         }
     }
 

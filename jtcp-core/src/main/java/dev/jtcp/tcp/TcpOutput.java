@@ -757,34 +757,47 @@ final class TcpOutput {
         if (sk.packetsOut == 0) {
             return;
         }
-        TxSegment head = sk.rtxQueue.peekFirst();
         boolean rearm = false;
         boolean loss = sk.caState == TcpSock.CA_LOSS;
-        for (TxSegment seg : sk.rtxQueue) {
-            if (sk.sndCwnd - sk.packetsInFlight() <= 0) {
-                break;
-            }
-            if (sk.retransOut >= sk.lostOut) {
-                break;
-            }
-            if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
-                continue;
-            }
-            String why = loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
-                    : seg == head && sk.sackOk ? "fast retransmit: " + sk.sackedOut
-                            + (sk.sackedOut == 1 ? " segment" : " segments")
-                            + " SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
-                    : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
-                    : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
-            if (!retransmit(sk, seg, true, why)) {
-                break;
-            }
-            tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
-            if (TcpInput.inCwndReduction(sk)) {
-                sk.prrOut++;
-            }
-            if (seg == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
-                rearm = true;
+        boolean walk = true;
+        walks:
+        while (walk) {
+            walk = false;
+            TxSegment head = sk.rtxQueue.peekFirst();
+            for (TxSegment seg : sk.rtxQueue) {
+                if (sk.sndCwnd - sk.packetsInFlight() <= 0) {
+                    break walks;
+                }
+                if (sk.retransOut >= sk.lostOut) {
+                    break walks;
+                }
+                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
+                    continue;
+                }
+                String why = loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
+                        : seg == head && sk.sackOk ? "fast retransmit: " + sk.sackedOut
+                                + (sk.sackedOut == 1 ? " segment" : " segments")
+                                + " SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
+                        : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
+                        : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
+                int segments = sk.packetsOut;
+                if (!retransmit(sk, seg, true, why)) {
+                    break walks;
+                }
+                tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
+                if (TcpInput.inCwndReduction(sk)) {
+                    sk.prrOut++;
+                }
+                if (seg == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
+                    rearm = true;
+                }
+                if (sk.packetsOut != segments) {
+                    // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
+                    // kernel goes on from the merged segment's successor; here the walk starts again, and
+                    // everything before it is either not lost or already retransmitted, so it is skipped.
+                    walk = true;
+                    break;
+                }
             }
         }
         if (rearm) {

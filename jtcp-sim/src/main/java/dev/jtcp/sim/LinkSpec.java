@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param reorder probability that a packet is held back by {@code reorderDelayNs} (so later ones pass it)
  * @param reorderDelayNs extra delay of a reordered packet
  * @param duplicate probability that a packet is delivered twice
- * @param corrupt probability that one random bit of a packet is flipped
+ * @param corrupt probability that one random bit of a packet is flipped (where a checksum catches it: the receiver drops the packet and counts IpExtInCsumErrors or TcpInCsumErrors)
  */
 public record LinkSpec(long delayNs, long rateBitsPerSecond, int queuePackets, int mtu, double loss, double reorder,
                        long reorderDelayNs, double duplicate, double corrupt) {

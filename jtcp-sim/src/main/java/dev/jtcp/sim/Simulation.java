@@ -54,12 +54,14 @@ public final class Simulation implements AutoCloseable {
     private long processSeq;
     private long nowNs;
     private boolean closed;
+    /** Packets that reached a host with a bit flipped by a link (each copy of a duplicate counts). */
+    private long corruptedArrivals;
 
     private sealed interface Action permits Arrival, StackTimer, Wake, Start, Observe {}
 
     private record Observe(Runnable action) implements Action {}
 
-    private record Arrival(Host host, byte[] packet) implements Action {}
+    private record Arrival(Host host, byte[] packet, boolean corrupted) implements Action {}
 
     private record StackTimer(Host host) implements Action {}
 
@@ -80,13 +82,18 @@ public final class Simulation implements AutoCloseable {
         this.faults = List.copyOf(b.faults);
         this.trace = b.traceEnabled ? new TraceLog() : null;
         this.tracer = b.traceEnabled ? trace : Tracer.NONE;
+        // Links that cannot corrupt a packet are like Linux's veth and loopback: checksums are offloaded
+        // (CHECKSUM_PARTIAL on send, trusted on receipt), so no one computes them. With tracing on they are
+        // computed anyway, so that captures and traces show real ones; with corruption they must be checked.
+        boolean offload = !b.traceEnabled
+                && b.links.stream().allMatch(l -> l.ab().corrupt() == 0 && l.ba().corrupt() == 0);
         for (Builder.HostSpec hs : b.hosts.values()) {
             Sysctl s = b.sysctl.copy();
             for (String a : b.hostSysctl.getOrDefault(hs.name, List.of())) {
                 s.apply(a);
             }
             NetStack.Builder nb = NetStack.builder(hs.name).seed(seed).sysctl(s).tracer(tracer)
-                    .hz(b.hz).timerWheel(b.timerWheel).sink(this::transmit);
+                    .hz(b.hz).timerWheel(b.timerWheel).checksumOffload(offload).sink(this::transmit);
             for (int addr : hs.addresses) {
                 nb.address(addr);
             }
@@ -261,6 +268,14 @@ public final class Simulation implements AutoCloseable {
         return seed;
     }
 
+    /**
+     * How many packets have reached a host with a bit flipped by a link's corruption fault (a duplicated
+     * corrupted packet counts twice). Each one must have been dropped by the receiver's checksum checks.
+     */
+    public long corruptedArrivals() {
+        return corruptedArrivals;
+    }
+
     // ================================================================ running
 
     /**
@@ -370,6 +385,9 @@ public final class Simulation implements AutoCloseable {
     private void handle(Action a) {
         switch (a) {
             case Arrival arr -> {
+                if (arr.corrupted) {
+                    corruptedArrivals++;
+                }
                 arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
                 arr.host.touch();
                 scheduleTimer(arr.host);
@@ -488,7 +506,7 @@ public final class Simulation implements AutoCloseable {
         Host src = hosts.get(from.name());
         Host to = (dst >>> 24) == 127 ? src : byAddress.get(dst);
         if (to == src) {
-            push(nowNs, new Arrival(to, packet));   // loopback: delivered at once, after this step
+            push(nowNs, new Arrival(to, packet, false));   // loopback: delivered at once, after this step
             return;
         }
         if (to == null) {
@@ -521,13 +539,31 @@ public final class Simulation implements AutoCloseable {
         byte[] delivered = packet;
         if (v.corruptBit() >= 0) {
             delivered = packet.clone();
-            delivered[v.corruptBit() >>> 3] ^= (byte) (1 << (v.corruptBit() & 7));
+            delivered[corruptibleByte(packet, v.corruptBit() >>> 3)] ^= (byte) (1 << (v.corruptBit() & 7));
         }
-        push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered));
+        boolean corrupted = v.corruptBit() >= 0;
+        push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered, corrupted));
         linkPackets++;
         if (v.duplicate()) {
-            push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone()));
+            push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone(), corrupted));
         }
+    }
+
+    /**
+     * Where a corruption flips its bit: anywhere a checksum covers, except the two fields a receiver
+     * reads before it checks any checksum (ip_rcv_core() rejects a bad IP version or header length, and
+     * tcp_v4_rcv() a data offset below 5 or past the segment, first), so that the checksum is what
+     * catches every corrupted packet: a flip there lands on the checksum field of the same header.
+     */
+    private static int corruptibleByte(byte[] packet, int i) {
+        int ihl = (packet[0] & 0x0f) * 4;
+        if (i == 0) {
+            return 10;   // the IP header checksum
+        }
+        if (i == ihl + 12 && packet.length >= ihl + 18) {
+            return ihl + 16;   // the TCP checksum
+        }
+        return i;
     }
 
     private void traceNetworkDrop(String from, String to, byte[] packet, String why) {

@@ -86,6 +86,20 @@ public record ScenarioParams(long seed, double rttMs, List<String> settings, int
         return b;
     }
 
+    /** The standard two-host world with the link shaped further (random loss, say) in both directions. */
+    public Simulation.Builder twoHosts(double defaultRttMs, java.util.function.UnaryOperator<LinkSpec> shape,
+                                       String... scenarioDefaults) {
+        Simulation.Builder b = Simulation.builder()
+                .seed(seed)
+                .hz(hz, timerWheel)
+                .host(CLIENT, CLIENT_ADDR)
+                .host(SERVER, SERVER_ADDR)
+                .link(CLIENT, SERVER, shape.apply(LinkSpec.rttMillis(rttOr(defaultRttMs))));
+        apply(b, List.of(scenarioDefaults));
+        apply(b, settings);
+        return b;
+    }
+
     private static void apply(Simulation.Builder b, List<String> assignments) {
         for (String s : assignments) {
             int eq = s.indexOf('=');

@@ -611,6 +611,25 @@ public final class Scenarios {
             });
             return untilQuiet(sim);
         });
+        add("lossy-transfer", "1 MiB through 2% random loss each way (the seed picks which packets): SACK recovery, tail-loss probes and RTOs repair every hole; the server reads every byte once, in order, and both ends close", p -> {
+            Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS, l -> l.withLoss(0.02)).build();
+            byte[] data = bulk(1 << 20);
+            sim.app(SERVER, pr -> {
+                SimSocket c = listenAndAccept(pr);
+                byte[] got = c.readToEnd(65536);
+                if (!java.util.Arrays.equals(got, data)) {
+                    throw new IllegalStateException("lossy-transfer: the server read " + got.length
+                            + " bytes that differ from the 1 MiB written");
+                }
+                c.close();
+            });
+            sim.app(CLIENT, pr -> {
+                SimSocket s = connect(pr);
+                s.write(data);
+                s.close();
+            });
+            return untilQuiet(sim);
+        });
         ListenerScenarios.addAll(Scenarios::add);
         SenderScenarios.addAll(Scenarios::add);
     }

@@ -58,11 +58,11 @@ class AllScenariosTest {
 
     /**
      * Scenarios whose timing legitimately depends on the seed: a cookie connection's first RTT sample is
-     * inflated by the low 6 bits of the timestamp clock (which the seed's boot offset sets), and the port
-     * connect() picks decides how many attempts self-connect needs.
+     * inflated by the low 6 bits of the timestamp clock (which the seed's boot offset sets), the port
+     * connect() picks decides how many attempts self-connect needs, and the seed picks lossy-transfer's losses.
      */
     static final List<String> SEED_SENSITIVE_TIMING = List.of("syn-flood-cookies", "syncookies-always", "ack-flood",
-            "self-connect", "server-restart");
+            "self-connect", "server-restart", "lossy-transfer");
 
     /** Scenarios whose first SYN comes from a port the script fixes (bound, or a hand-made SYN): the seed does not pick it. */
     static final List<String> BOUND_PORTS = List.of("old-duplicate-syn", "simultaneous-open", "synack-retries");
@@ -78,7 +78,8 @@ class AllScenariosTest {
                 "syn-lost", "synack-lost", "ack-lost", "ack-lost-data", "fin-lost", "fin-always-lost", "fin-ack-lost",
                 "fin-wait-2-close", "fin-wait-2-shutdown", "last-fin-lost", "last-fin-always-lost", "last-ack-lost",
                 "time-wait", "rst-closed-port", "rst-unread-data", "linger-zero", "data-to-closed", "urgent",
-                "bind-in-use", "ephemeral-port", "data-lost", "fast-retransmit", "sack-recovery", "rack-tlp", "retries-exhausted",
+                "bind-in-use", "ephemeral-port", "data-lost", "fast-retransmit", "sack-recovery", "rack-tlp",
+                "retries-exhausted", "lossy-transfer",
                 "accept-queue-overflow", "accept-queue-overflow-abort", "ack-overflow", "ack-overflow-abort",
                 "synack-retries", "syn-flood", "syn-flood-cookies", "syncookies-always", "ack-flood",
                 "old-duplicate-syn", "simultaneous-open", "self-connect", "server-restart",

@@ -240,6 +240,34 @@ class LossScenariosTest {
     // ================================================================ data
 
     @Nested
+    class LossyTransfer {
+        final Ladder l = Ladder.run("lossy-transfer");
+
+        @Test
+        void everyByteArrivesOnceInOrder_throughAboutTwoPercentLoss() {
+            // The server application checks the 1 MiB it reads against what was written (it fails the run otherwise).
+            long read = l.calls(SERVER, "read").stream().filter(c -> c.result() > 0).mapToLong(c -> c.result()).sum();
+            assertThat(read).isEqualTo(1 << 20);
+            long sent = l.sent(CLIENT).size() + l.sent(SERVER).size();
+            long lost = l.networkDrops().size();
+            assertThat(l.networkDrops()).allSatisfy(d -> assertThat(d.why()).isEqualTo("random loss (p=0.02)"));
+            assertThat((double) lost / sent).isBetween(0.01, 0.03);
+            // Every lost data segment was sent again; the peer saw each byte exactly once (no wrong byte).
+            assertThat(l.mib(CLIENT, Mib.TcpRetransSegs)).isGreaterThanOrEqualTo(
+                    l.networkDrops().stream().filter(d -> d.host().equals(SERVER) && d.len() > 0).count());
+            assertThat(l.mib(CLIENT, Mib.TcpExtTCPSackRecovery) + l.mib(CLIENT, Mib.TcpExtTCPLossProbes)).isPositive();
+        }
+
+        @Test
+        void bothEndsCloseCleanly() {
+            assertThat(l.statePath(CLIENT)).isEqualTo("CLOSE SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE");
+            assertThat(l.finalState(SERVER, l.connection(SERVER))).isEqualTo("CLOSE");
+            assertThat(l.mib(CLIENT, Mib.TcpEstabResets) + l.mib(SERVER, Mib.TcpEstabResets)).isZero();
+            assertThat(l.callLines(CLIENT, "close")).singleElement().asString().endsWith("close=0");
+        }
+    }
+
+    @Nested
     class DataLost {
         final Ladder l = Ladder.run("data-lost");
 
