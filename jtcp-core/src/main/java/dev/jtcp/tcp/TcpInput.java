@@ -425,6 +425,7 @@ final class TcpInput {
         sk.mdevMaxUs = 0;
         sk.rttvarUs = 0;
         sk.minRttUs = Long.MAX_VALUE;
+        sk.pacingRate = Long.MAX_VALUE;
         sk.backoff = 0;
         sk.retransmits = 0;
         sk.totalRetrans = 0;
@@ -812,6 +813,7 @@ final class TcpInput {
         } else if (mayRaiseCwnd(sk, flag)) {
             congControl(sk, ackSeq, delivered, flag);
         }
+        tcp.output.updatePacingRate(sk);   // the end of tcp_cong_control()
         xmitRecovery(sk, rexmit);
         return 1;
     }
@@ -851,6 +853,9 @@ final class TcpInput {
             sk.sndWl1 = s.seq;
             if (sk.sndWnd != nwin) {
                 sk.sndWnd = nwin;
+                if (sk.hasUnsent()) {
+                    slowStartAfterIdleCheck(sk);
+                }
                 if (Integer.compareUnsigned(nwin, sk.maxWindow) > 0) {
                     sk.maxWindow = nwin;
                     tcp.output.syncMss(sk);
@@ -955,6 +960,9 @@ final class TcpInput {
             if (sk.sndUnaPos < 0) {
                 sk.sndUnaPos = 0;
             }
+        }
+        if (sk.rtxQueue.isEmpty()) {
+            tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);
         }
         // Urgent mode ends once the urgent byte is acknowledged.
         if (Seq.between(priorSndUna, sk.sndUp, sk.sndUna)) {
@@ -1138,54 +1146,60 @@ final class TcpInput {
         return true;
     }
 
-    /** snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK. */
+    /** snd_una as tcp_sacktag_write_queue() sees it (tcp_sacktag_one skips what this ACK covers). */
     private int sackUna;
-    /** The valid blocks of the ACK being tagged, sorted by start (tcp_sacktag_write_queue's sp[]). */
-    private final int[] sackStarts = new int[5];
-    private final int[] sackEnds = new int[5];
-    private final boolean[] sackDup = new boolean[5];
+    /** At most four SACK blocks fit in 40 bytes of options (RFC 2018 3). */
+    private static final int MAX_SACK_BLOCKS = 4;
+    /** The SACK blocks of the ACK being processed, valid ones in sequence order (tcp_sacktag_write_queue's sp[]). */
+    private final int[] sackStarts = new int[MAX_SACK_BLOCKS];
+    private final int[] sackEnds = new int[MAX_SACK_BLOCKS];
+    private final boolean[] sackDup = new boolean[MAX_SACK_BLOCKS];
 
     /** tcp_sacktag_write_queue(): mark the segments the peer reports having (RFC 2018, RFC 2883). */
     private int sackTag(TcpSock sk, List<SackBlock> blocks, int ackSeq, int priorSndUna) {
         sackFlag = 0;
         sackReord = sk.sndNxt;
         boolean dsack = checkDsack(sk, blocks, ackSeq, priorSndUna);
+        // snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK.
         int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
         sackUna = una;
         int used = 0;
-        for (int i = 0; i < blocks.size() && used < sackStarts.length; i++) {
+        for (int i = 0; i < blocks.size() && i < MAX_SACK_BLOCKS; i++) {
             boolean dup = dsack && i == 0;
             SackBlock b = blocks.get(i);
-            // tcp_is_sackblock_valid(): not empty, within (snd_una, snd_nxt]; a D-SACK may lie below snd_una.
-            boolean valid = Seq.gt(b.end(), b.start()) && !Seq.gt(b.end(), sk.sndNxt)
-                    && (dup || Seq.gt(b.start(), una));
-            if (!valid) {
-                // An old block on a reordered (old) ACK is not counted.
-                if (!dup && !(ackSeq != una && !Seq.gt(b.end(), una))) {
+            if (!sackBlockValid(sk, dup, b.start(), b.end(), una)) {
+                if (!dup) {
+                    // An old block on a reordered (old) ACK is not counted.
+                    if (ackSeq != una && !Seq.gt(b.end(), una)) {
+                        continue;
+                    }
                     tcp.mib.inc(Mib.TcpExtTCPSACKDiscard);
                 }
                 continue;
             }
-            // Kept in order of start sequence, so the queue is walked in order (as the kernel sorts them).
-            int j = used++;
-            while (j > 0 && Seq.gt(sackStarts[j - 1], b.start())) {
-                sackStarts[j] = sackStarts[j - 1];
-                sackEnds[j] = sackEnds[j - 1];
-                sackDup[j] = sackDup[j - 1];
-                j--;
+            if (!Seq.gt(b.end(), priorSndUna)) {
+                continue;   // very old: ignored early (a D-SACK there was counted by checkDsack)
             }
-            sackStarts[j] = b.start();
-            sackEnds[j] = b.end();
-            sackDup[j] = dup;
+            // Keep the used blocks in sequence order, so that the queue is walked in order and a block
+            // listed after a higher one is not taken for reordering.
+            int at = used;
+            while (at > 0 && Seq.gt(sackStarts[at - 1], b.start())) {
+                sackStarts[at] = sackStarts[at - 1];
+                sackEnds[at] = sackEnds[at - 1];
+                sackDup[at] = sackDup[at - 1];
+                at--;
+            }
+            sackStarts[at] = b.start();
+            sackEnds[at] = b.end();
+            sackDup[at] = dup;
+            used++;
         }
         for (int k = 0; k < used; k++) {
-            int start = sackStarts[k];
-            int end = sackEnds[k];
             for (TxSegment seg : sk.rtxQueue) {
-                if (Seq.ge(seg.start, end)) {
+                if (Seq.ge(seg.start, sackEnds[k])) {
                     break;
                 }
-                if (Seq.ge(seg.start, start) && Seq.le(seg.end, end)) {
+                if (Seq.ge(seg.start, sackStarts[k]) && Seq.le(seg.end, sackEnds[k])) {
                     sacktagOne(sk, seg, sackDup[k]);
                 }
             }
@@ -1194,6 +1208,35 @@ final class TcpInput {
             checkSackReordering(sk, sackReord, false);
         }
         return sackFlag;
+    }
+
+    /**
+     * tcp_is_sackblock_valid(): a SACK block must lie in (snd_una, snd_nxt] and not be empty; a D-SACK may
+     * lie below snd_una, back to the undo marker (or one window before it when it straddles the marker).
+     */
+    private static boolean sackBlockValid(TcpSock sk, boolean dsack, int start, int end, int una) {
+        if (Seq.gt(end, sk.sndNxt) || !Seq.lt(start, end)) {
+            return false;
+        }
+        if (!Seq.lt(start, sk.sndNxt)) {
+            return false;
+        }
+        if (Seq.gt(start, una)) {
+            return true;
+        }
+        if (!dsack || !sk.undoMarkerSet) {
+            return false;
+        }
+        if (Seq.gt(end, una)) {
+            return false;
+        }
+        if (!Seq.lt(start, sk.undoMarker)) {
+            return true;
+        }
+        if (!Seq.gt(end, sk.undoMarker)) {
+            return false;
+        }
+        return !Seq.lt(start, end - sk.maxWindow);
     }
 
     /** tcp_sacktag_one(): one segment reported by a SACK (or D-SACK) block. */
@@ -1877,7 +1920,7 @@ final class TcpInput {
             return;
         }
         if (what == REXMIT_NEW) {
-            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), true, false,
+            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), TcpOutput.TCP_NAGLE_OFF, false,
                     "F-RTO (RFC 5682 3.1 step 2.b): new data after the RTO retransmission was acknowledged");
             if (Seq.gt(sk.sndNxt, sk.highSeq)) {
                 return;
@@ -2938,14 +2981,22 @@ final class TcpInput {
         }
     }
 
+    /**
+     * tcp_slow_start_after_idle_check(), run by tcp_skb_entail() when a write starts a new skb: with
+     * nothing in flight and no transmission for longer than the RTO, the window restarts.
+     */
+    void slowStartAfterIdleCheck(TcpSock sk) {
+        long nowNs = now();
+        if (sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0 && sk.packetsOut == 0
+                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
+            cwndRestart(sk, nowNs - sk.lsndtimeNs);
+        }
+    }
+
     /** tcp_event_data_sent(): a reply within the ATO of the last arrival counts towards ping-pong mode. */
     void dataSent(TcpSock sk) {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
-        if (sk.packetsInFlight() == 0 && sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0
-                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
-            cwndRestart(sk, nowNs - sk.lsndtimeNs);
-        }
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
                 && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
             if (sk.pingpong < 255) {

@@ -42,6 +42,12 @@ public final class TcpSock extends Sock {
     boolean noDelay;
     /** TCP_CORK. */
     boolean cork;
+    /** TCP_NAGLE_PUSH in tp->nonagle: set by TCP_NODELAY (and uncorking under it), cleared by the next new skb. */
+    boolean naglePush;
+    /** tp->recvmsg_inq (TCP_INQ): recvmsg() reports the bytes left to read (TCP_CM_INQ). */
+    boolean recvmsgInq;
+    /** tp->notsent_lowat (TCP_NOTSENT_LOWAT, unsigned); 0: net.ipv4.tcp_notsent_lowat applies. */
+    int notsentLowat;
     boolean oobInline;
     boolean lingerOn;
     int lingerSeconds;
@@ -159,6 +165,16 @@ public final class TcpSock extends Sock {
     long rttvarUs;
     int rttSeq;
     long minRttUs = Long.MAX_VALUE;
+    /** tcp_chrono: which limit the sender is under now (CHRONO_*), since when (jiffies), and the totals. */
+    int chronoType;
+    long chronoStartJ;
+    final long[] chronoStat = new long[3];
+    static final int CHRONO_UNSPEC = 0;
+    static final int CHRONO_BUSY = 1;
+    static final int CHRONO_RWND_LIMITED = 2;
+    static final int CHRONO_SNDBUF_LIMITED = 3;
+    /** sk_pacing_rate, bytes per second (~0UL, unlimited, until tcp_update_pacing_rate() first runs). */
+    long pacingRate = Long.MAX_VALUE;
     long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
     int backoff;
     /** icsk_retransmits: consecutive timeouts without progress. */
@@ -292,8 +308,8 @@ public final class TcpSock extends Sock {
     long sndUnaPos;
     /** Sent, unacknowledged segments in sequence order (Linux's tcp_rtx_queue). */
     final ArrayDeque<TxSegment> rtxQueue = new ArrayDeque<>(4);
-    /** Ends of application writes not yet sent (PSH marks), in order. */
-    final ArrayDeque<Integer> pushMarks = new ArrayDeque<>(2);
+    /** Data written but not sent yet, as Linux's write-queue skbs (the head starts at sndNxt). */
+    final ArrayDeque<WriteSkb> writeQueue = new ArrayDeque<>(2);
     /** A FIN is queued at writeSeq - 1. */
     boolean finQueued;
 

@@ -17,6 +17,7 @@ final class TxSegment {
     int start;
     int end;           // exclusive; includes SYN and FIN
     int tcpFlags;      // SYN, FIN, PSH as they were first sent
+    boolean eor;       // ends a send() with MSG_EOR: a retransmission never merges what follows into it
     int sacked;
     long firstTxNs;
     long lastTxNs;
