@@ -11,8 +11,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A Linux-faithful TCP/IP stack in pure Java: scenarios in a deterministic simulator, "
-                + "reports of their traces, benchmarks.",
-        subcommands = {ScenarioCommand.class, ReportCommand.class, BenchCommand.class, DrillCommand.class, CommandLine.HelpCommand.class})
+                + "reports of their traces, benchmarks, and real networks over a TUN device.",
+        subcommands = {ScenarioCommand.class, ReportCommand.class, BenchCommand.class, DrillCommand.class, TunCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

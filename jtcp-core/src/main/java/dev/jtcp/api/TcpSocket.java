@@ -150,6 +150,11 @@ public final class TcpSocket {
         return tcp().writable(sk);
     }
 
+    /** What poll() reports as POLLOUT: writable with at least half the queued amount free (Linux's wake-up rule). */
+    public boolean writeReady() {
+        return tcp().writeReady(sk);
+    }
+
     /** An urgent byte waits to be read with MSG_OOB. */
     public boolean urgentPending() {
         return tcp().urgentPending(sk);

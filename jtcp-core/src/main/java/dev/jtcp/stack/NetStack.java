@@ -53,6 +53,9 @@ public final class NetStack implements TcpHost {
     private final long isnEpochNs;
     private final long bootOffsetNs;
     private final Tcp tcp;
+    private final Icmp icmp;
+    /** Path MTUs learned from ICMP (the route's next-hop exceptions, fnhe): destination -> {mtu, expiry}. */
+    private final java.util.HashMap<Integer, long[]> pmtuExceptions = new java.util.HashMap<>();
     private final Jiffies jiffies;
     private final List<Route> routes = new ArrayList<>();
     private int defaultMtu = 1500;
@@ -88,6 +91,7 @@ public final class NetStack implements TcpHost {
         this.checksumOffload = b.checksumOffload;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
+        this.icmp = new Icmp(this, (int) secrets[2]);
     }
 
     public static Builder builder(String name) {
@@ -248,7 +252,7 @@ public final class NetStack implements TcpHost {
         if (ip.protocol() != Ipv4Header.PROTO_TCP) {
             if (ip.protocol() == Ipv4Header.PROTO_ICMP) {
                 mib.inc(Mib.IpInDelivers);
-                traceIpDrop(ip, "ICMP is not implemented yet: message ignored");
+                icmp.receive(ip, buf, off, len);
             } else {
                 mib.inc(Mib.IpInUnknownProtos);
                 traceIpDrop(ip, "no handler for IP protocol " + ip.protocol());
@@ -277,6 +281,17 @@ public final class NetStack implements TcpHost {
                 tcp.receive(ip.src(), ip.dst(), th, buf, ok.payloadOffset(), ok.payloadLength());
             }
         }
+    }
+
+    /** An ICMP message this host sends (built whole by {@link Icmp}). */
+    void icmpOutput(byte[] packet, String why) {
+        mib.inc(Mib.IpOutRequests);
+        sink.transmit(this, packet);
+    }
+
+    /** An ICMP message dropped, with the reason, in the trace. */
+    void traceIcmpDrop(Ipv4Header ip, String why) {
+        traceIpDrop(ip, why);
     }
 
     private static TcpHeader headerIgnoringChecksum(byte[] buf, int off, int len, Ipv4Header ip) {
@@ -402,12 +417,41 @@ public final class NetStack implements TcpHost {
         if (isLocalAddress(dstAddr)) {
             return LOOPBACK_MTU;   // the local table routes a host's own addresses through lo
         }
+        int routeMtu = defaultMtu;
         for (Route r : routes) {
             if (r.matches(dstAddr)) {
-                return r.mtu;
+                routeMtu = r.mtu;
+                break;
             }
         }
-        return defaultMtu;
+        long[] e = pmtuExceptions.isEmpty() ? null : pmtuExceptions.get(dstAddr);
+        if (e != null) {
+            if (nowNs < e[1]) {
+                return (int) Math.min(e[0], routeMtu);
+            }
+            pmtuExceptions.remove(dstAddr);   // expired (route.mtu_expires): the device MTU again
+        }
+        return routeMtu;
+    }
+
+    /**
+     * __ip_rt_update_pmtu(): a lower path MTU towards dst, learned from ICMP, kept for route.mtu_expires
+     * seconds; an MTU below route.min_pmtu is raised to it (and then locked, as Linux does). Returns the
+     * path MTU now in force.
+     */
+    @Override
+    public int updatePmtu(int dstAddr, int mtu) {
+        int old = mtuTo(dstAddr);
+        if (isLocalAddress(dstAddr) || old < mtu) {
+            return old;
+        }
+        int minPmtu = sysctl.get(SysctlKey.ROUTE_MIN_PMTU);
+        if (mtu < minPmtu) {
+            mtu = Math.min(old, minPmtu);
+        }
+        long expires = nowNs + sysctl.get(SysctlKey.ROUTE_MTU_EXPIRES) * 1_000_000_000L;
+        pmtuExceptions.put(dstAddr, new long[] {mtu, expires});
+        return mtu;
     }
 
     @Override

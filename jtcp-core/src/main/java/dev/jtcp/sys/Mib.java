@@ -8,6 +8,11 @@ public enum Mib {
     // IP (RFC 4293 IP-MIB; snmp.h IPSTATS_MIB_*)
     IpInReceives, IpInHdrErrors, IpInAddrErrors, IpInUnknownProtos, IpInDiscards, IpInDelivers,
     IpOutRequests, IpOutNoRoutes, IpReasmFails, IpExtInCsumErrors, IpExtInTruncatedPkts,
+    // ICMP (RFC 2011 ICMP-MIB; ICMP_MIB_* and the per-type ICMPMSG counters /proc/net/snmp derives them from)
+    IcmpInMsgs, IcmpInErrors, IcmpInCsumErrors, IcmpInDestUnreachs, IcmpInTimeExcds, IcmpInParmProbs,
+    IcmpInSrcQuenchs, IcmpInRedirects, IcmpInEchos, IcmpInEchoReps, IcmpOutMsgs, IcmpOutErrors, IcmpOutEchoReps,
+    IcmpMsgInType0, IcmpMsgInType3, IcmpMsgInType4, IcmpMsgInType5, IcmpMsgInType8, IcmpMsgInType11, IcmpMsgInType12,
+    IcmpMsgOutType0,
     // TCP (RFC 4022 TCP-MIB; TCP_MIB_*)
     TcpActiveOpens, TcpPassiveOpens, TcpAttemptFails, TcpEstabResets, TcpCurrEstab, TcpInSegs, TcpOutSegs,
     TcpRetransSegs, TcpInErrs, TcpOutRsts, TcpInCsumErrors,

@@ -35,6 +35,8 @@ public enum SysctlKey {
             "receive buffer min, default, max (bytes)"),
     TCP_WMEM("net.ipv4.tcp_wmem", "4096 16384 4194304", 1, Integer.MAX_VALUE,
             "send buffer min, default, max (bytes)"),
+    TCP_MODERATE_RCVBUF("net.ipv4.tcp_moderate_rcvbuf", "1", 0, 1,
+            "receive-buffer auto-tuning (dynamic right-sizing) within tcp_rmem, unless SO_RCVBUF was set"),
     CORE_RMEM_MAX("net.core.rmem_max", "212992", 1, Integer.MAX_VALUE, "largest SO_RCVBUF (bytes)"),
     CORE_WMEM_MAX("net.core.wmem_max", "212992", 1, Integer.MAX_VALUE, "largest SO_SNDBUF (bytes)"),
     CORE_SOMAXCONN("net.core.somaxconn", "4096", 0, Integer.MAX_VALUE, "cap on a listen() backlog"),
@@ -75,7 +77,13 @@ public enum SysctlKey {
     TCP_SHRINK_WINDOW("net.ipv4.tcp_shrink_window", "0", 0, 1, "allow the offered window to shrink"),
     IP_LOCAL_PORT_RANGE("net.ipv4.ip_local_port_range", "32768 60999", 1, 65535,
             "ephemeral ports for connect() and bind(0): low high"),
-    IP_DEFAULT_TTL("net.ipv4.ip_default_ttl", "64", 1, 255, "TTL of outgoing IPv4 packets");
+    IP_DEFAULT_TTL("net.ipv4.ip_default_ttl", "64", 1, 255, "TTL of outgoing IPv4 packets"),
+    ICMP_ECHO_IGNORE_ALL("net.ipv4.icmp_echo_ignore_all", "0", 0, 1, "1: echo requests (ping) get no reply"),
+    IP_NO_PMTU_DISC("net.ipv4.ip_no_pmtu_disc", "0", 0, 3,
+            "0: ICMP fragmentation-needed lowers the path MTU; 2: such messages are ignored"),
+    ROUTE_MIN_PMTU("net.ipv4.route.min_pmtu", "552", 68, 65535, "the lowest path MTU an ICMP message can set"),
+    ROUTE_MTU_EXPIRES("net.ipv4.route.mtu_expires", "600", 0, Integer.MAX_VALUE,
+            "seconds a learned path MTU is kept before the device MTU applies again");
 
     public final String linuxName;
     public final String defaultValue;

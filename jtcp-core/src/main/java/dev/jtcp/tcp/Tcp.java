@@ -41,6 +41,8 @@ public final class Tcp {
     final TcpInput input;
     final TcpTimers timers;
     final TcpMinisocks mini;
+    /** ICMP errors for TCP (tcp_v4_err). */
+    private final TcpIcmp icmp;
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
@@ -71,6 +73,7 @@ public final class Tcp {
         this.timers = new TcpTimers(this);
         this.input = new TcpInput(this);
         this.mini = new TcpMinisocks(this);
+        this.icmp = new TcpIcmp(this);
         long[] k = host.secrets();
         this.cookies = new SynCookies(SipHash.hash(k[0], k[3], 0x636f6f6b), SipHash.hash(k[1], k[2], 0x636f6f6b),
                 SipHash.hash(k[2], k[1], 0x636f6f6c), SipHash.hash(k[3], k[0], 0x636f6f6c));
@@ -495,6 +498,7 @@ public final class Tcp {
         }
         sk.state = to;
         traceState(sk, from, to, why);
+        wake(sk);   // a blocked connect(), accept(), read() or write() may now return
     }
 
     /** tcp_done(): the connection is over; the socket lives on only if the application still holds it. */
@@ -535,6 +539,11 @@ public final class Tcp {
         done(sk, why);
     }
 
+    /**
+     * sk_wake_async() / the socket's wait queue: something a blocked caller may wait for changed (data,
+     * end of stream, buffer space, a connection to accept, a state, an error). Drivers that block callers
+     * re-check only the sockets woken.
+     */
     void wake(TcpSock sk) {
         host.wake(sk);
     }
@@ -975,6 +984,23 @@ public final class Tcp {
         return sendSpace(sk) > 0;
     }
 
+    /**
+     * tcp_poll()'s EPOLLOUT and sk_stream_write_space()'s wake-up: writable, and for a connection that
+     * can send, free space of at least half what is queued (__sk_stream_is_writeable: wspace >= min_wspace),
+     * so that a blocked writer is woken for a worthwhile amount, not for every byte acknowledged.
+     */
+    public boolean writeReady(TcpSock sk) {
+        if (!writable(sk)) {
+            return false;
+        }
+        TcpState st = sk.state;
+        if (sk.err != 0 || (sk.shutdown & TcpSock.SEND_SHUTDOWN) != 0
+                || (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT)) {
+            return true;
+        }
+        return sendSpace(sk) >= (sk.sndQueued() >> 1);
+    }
+
     /** True when a blocking read would return at once (data, end of stream, an error). */
     public boolean readable(TcpSock sk) {
         if (sk.state == TcpState.LISTEN) {
@@ -1056,6 +1082,7 @@ public final class Tcp {
                     sk.finConsumed = true;
                 }
                 sk.recvBuf.consumeTo(sk.copiedPos);
+                input.rcvSpaceAdjust(sk);
                 input.cleanupRbuf(sk, copied);
             }
             return copied;
@@ -1427,6 +1454,17 @@ public final class Tcp {
     public void receive(int srcAddr, int dstAddr, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff, int payloadLen) {
         input.v4Rcv(srcAddr, dstAddr, th, buf, payloadOff, payloadLen);
         flushTrace();
+    }
+
+    /**
+     * tcp_v4_err(): an ICMP error (type, code, and for fragmentation-needed the MTU in info) quoting a
+     * segment this host sent from localAddr:localPort to remoteAddr:remotePort with sequence number seq.
+     * False when no connection matches.
+     */
+    public boolean icmpError(int type, int code, int info, int localAddr, int localPort, int remoteAddr, int remotePort, int seq) {
+        boolean found = icmp.v4Err(type, code, info, localAddr, localPort, remoteAddr, remotePort, seq);
+        flushTrace();
+        return found;
     }
 
     /** The listener for a request, and the accept-queue bookkeeping when a child is born. */

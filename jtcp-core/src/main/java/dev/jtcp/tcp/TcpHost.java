@@ -37,6 +37,14 @@ public interface TcpHost {
     /** Path MTU towards dst (the device MTU until PMTU discovery lowers it). */
     int mtuTo(int dstAddr);
 
+    /**
+     * ip_rt_update_pmtu(): an ICMP fragmentation-needed reported mtu towards dst; returns the path MTU
+     * the route now has. Hosts without PMTU discovery keep the device MTU.
+     */
+    default int updatePmtu(int dstAddr, int mtu) {
+        return mtuTo(dstAddr);
+    }
+
     /** The socket's readiness may have changed: wake whoever waits on it. */
     void wake(TcpSock sock);
 

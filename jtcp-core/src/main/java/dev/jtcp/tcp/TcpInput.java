@@ -401,6 +401,10 @@ final class TcpInput {
             sk.windowClamp = Math.max(2 * advmss, maxwin - advmss);
         }
         sk.rcvSsthresh = Math.min(sk.rcvSsthresh, sk.windowClamp);
+        // Dynamic right-sizing starts from the first window, at most TCP_INIT_CWND segments.
+        sk.rcvqSpaceTimeNs = now();
+        sk.rcvqSpaceSeq = sk.copiedSeq;
+        sk.rcvqSpace = Math.min(Math.min(sk.rcvSsthresh, sk.rcvWnd), TcpConstants.TCP_INIT_CWND * sk.advMss);
     }
 
     /** tcp_initialize_rcv_mss(): a conservative first guess of the peer's MSS. */
@@ -519,6 +523,9 @@ final class TcpInput {
                 traceDrop(s, "ACK " + Integer.toUnsignedString(th.ack()) + " acknowledges data never sent (RFC 9293 3.10.7.4)");
             }
             return false;
+        }
+        if (sk.state == TcpState.ESTABLISHED) {
+            rcvRttMeasureTs(sk, s);
         }
         switch (sk.state) {
             case SYN_RECV -> {
@@ -693,9 +700,13 @@ final class TcpInput {
      * below snd_una) ACK, -1 for an ACK of data never sent or far too old.
      */
     int ack(TcpSock sk, Segment s, int flag) {
+        int priorSndUna = sk.sndUna;
         int r = processAck(sk, s, flag);
         if (r >= 0) {
             tcp.traceInfo(sk, "ACK processed");
+        }
+        if (sk.sndUna != priorSndUna) {
+            tcp.wake(sk);   // tcp_check_space(): acknowledged data frees send-buffer space for a writer
         }
         return r;
     }
@@ -1503,8 +1514,16 @@ final class TcpInput {
         sk.ofoQueue.addAll(l);
         if (sk.sackOk) {
             sackNewOfo(sk, seq, endSeq);
+            // Without SACK the window is not grown, so that duplicate ACKs trigger fast retransmit.
+            if (s.len >= 128) {
+                growWindow(sk, s.len);
+            }
         }
         traceOfo(sk, s);
+        // The buffer must also hold the reordering span; not for orphans or sockets not yet accepted.
+        if (!sk.orphan && sk.parent == null) {
+            rcvbufGrow(sk);
+        }
     }
 
     /**
@@ -1726,6 +1745,7 @@ final class TcpInput {
     private void eventDataRecv(TcpSock sk, Segment s) {
         sk.ackPending |= TcpSock.ACK_SCHED;
         measureRcvMss(sk, s);
+        rcvRttMeasure(sk);
         long nowNs = now();
         // ATO arithmetic is in jiffies, as in the kernel.
         long atoMin = tcp.jiffies.at(TcpConstants.TCP_ATO_MIN_NS + tcp.jiffies.jiffyNs() - 1);
@@ -1756,14 +1776,110 @@ final class TcpInput {
         }
     }
 
-    /** tcp_grow_window(): raise rcv_ssthresh as data arrives (towards window_clamp). */
+    /**
+     * tcp_grow_window(): raise rcv_ssthresh as data arrives (towards window_clamp), and ACK the next
+     * segment at once so the sender sees the larger window. jtcp charges each payload byte twice (a
+     * truesize of 2 * len, see TcpOutput.space), so check #2 always passes: the increment is two
+     * advertised MSS, or twice the segment if larger.
+     */
     private void growWindow(TcpSock sk, int len) {
         int room = Math.min(sk.windowClamp, tcp.output.space(sk)) - sk.rcvSsthresh;
         if (room <= 0) {
             return;
         }
-        int incr = 2 * sk.advMss;
+        int incr = Math.max(2 * sk.advMss, 2 * len);
         sk.rcvSsthresh += Math.min(room, incr);
+        sk.ackQuick |= 1;   // icsk_ack.quick |= 1
+    }
+
+    // ================================================================ receive-buffer auto-tuning
+
+    /**
+     * tcp_rcv_rtt_update(): the receiver's RTT estimate, scaled by 8. A smaller sample always wins; a larger
+     * one is averaged in (7/8 old) only for timestamp samples and only while the receive queue is empty.
+     */
+    private static void rcvRttUpdate(TcpSock sk, long sampleUs, boolean windowBased) {
+        long m = sampleUs << 3;
+        long old = sk.rcvRttUs8;
+        if (old == 0 || m < old) {
+            sk.rcvRttUs8 = m;
+        } else if (!windowBased && sk.rcvNxt == sk.copiedSeq) {
+            sk.rcvRttUs8 = old - (old >> 3) + sampleUs;
+        }
+    }
+
+    /** tcp_rcv_rtt_measure(): without timestamps, the time to receive one window of data bounds the RTT. */
+    private void rcvRttMeasure(TcpSock sk) {
+        long nowNs = now();
+        if (sk.rcvRttTimeNs != 0) {
+            if (Seq.lt(sk.rcvNxt, sk.rcvRttSeq)) {
+                return;
+            }
+            rcvRttUpdate(sk, Math.max(1, (nowNs - sk.rcvRttTimeNs) / 1000), true);
+        }
+        sk.rcvRttSeq = sk.rcvNxt + sk.rcvWnd;
+        sk.rcvRttTimeNs = nowNs;
+    }
+
+    /**
+     * tcp_rcv_rtt_measure_ts(): a full-sized segment echoing a new timestamp gives an RTT sample (in
+     * milliseconds of TS clock; zero samples are ignored since Linux 6.16).
+     */
+    private void rcvRttMeasureTs(TcpSock sk, Segment s) {
+        if (!sk.sawTstamp || sk.rcvTsecr == sk.rcvRttLastTsecr) {
+            return;
+        }
+        sk.rcvRttLastTsecr = sk.rcvTsecr;
+        if (s.len >= sk.rcvMss) {
+            int delta = tcp.tsNow(sk.tsOffset) - sk.rcvTsecr;
+            if (delta > 0 && delta < Integer.MAX_VALUE / 1000) {
+                rcvRttUpdate(sk, delta * 1000L, false);
+            }
+        }
+    }
+
+    /**
+     * tcp_rcv_space_adjust(), after the application read: once per receiver RTT, if it read more than in
+     * the previous RTT (less what is still queued), the buffer grows so the sender may double its rate.
+     * Linux measures with tcp_mstamp, the time of the last packet processed; jtcp with the read's time.
+     */
+    void rcvSpaceAdjust(TcpSock sk) {
+        if (sk.rcvRttUs8 == 0) {
+            return;
+        }
+        long nowNs = now();
+        if ((nowNs - sk.rcvqSpaceTimeNs) / 1000 < (sk.rcvRttUs8 >> 3)) {
+            return;
+        }
+        int copied = sk.copiedSeq - sk.rcvqSpaceSeq;
+        copied -= sk.rcvNxt - sk.copiedSeq;   // bytes still in the receive queue (Linux 6.16+)
+        if (copied > sk.rcvqSpace) {
+            sk.rcvqSpace = copied;
+            rcvbufGrow(sk);
+        }
+        sk.rcvqSpaceSeq = sk.copiedSeq;
+        sk.rcvqSpaceTimeNs = nowNs;
+    }
+
+    /**
+     * tcp_rcvbuf_grow(): sk_rcvbuf for twice what was read in the last RTT (slow start: the sender may double
+     * its rate) plus the out-of-order span, within tcp_rmem[2]; window_clamp follows. Not after SO_RCVBUF
+     * (SOCK_RCVBUF_LOCK), nor with tcp_moderate_rcvbuf=0.
+     */
+    private void rcvbufGrow(TcpSock sk) {
+        if (sysctl(SysctlKey.TCP_MODERATE_RCVBUF) == 0 || sk.userRcvBuf) {
+            return;
+        }
+        long rcvwin = (long) sk.rcvqSpace << 1;
+        if (!sk.ofoQueue.isEmpty()) {
+            rcvwin += sk.ofoQueue.peekLast().end() - sk.rcvNxt;
+        }
+        long cap = tcp.sysctl.get(SysctlKey.TCP_RMEM, 2);
+        long rcvbuf = Math.min(TcpOutput.spaceFromWin(rcvwin), cap);
+        if (rcvbuf > sk.rcvBuf) {
+            sk.rcvBuf = (int) rcvbuf;
+            sk.windowClamp = TcpOutput.winFromSpace(sk.rcvBuf);
+        }
     }
 
     /** tcp_measure_rcv_mss(): estimate the peer's MSS, note pushed small segments. */

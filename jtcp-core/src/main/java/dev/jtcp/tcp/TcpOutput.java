@@ -85,6 +85,11 @@ final class TcpOutput {
         return space >> 1;
     }
 
+    /** tcp_space_from_win(): the buffer that offers this window (the inverse of {@link #winFromSpace}). */
+    static long spaceFromWin(long win) {
+        return win << 1;
+    }
+
     /** tcp_full_space(). */
     int fullSpace(TcpSock sk) {
         return winFromSpace(sk.rcvBuf);

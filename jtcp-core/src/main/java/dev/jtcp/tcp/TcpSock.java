@@ -110,6 +110,22 @@ public final class TcpSock extends Sock {
     int windowClamp;
     /** copied_seq: the next sequence number the application will read. */
     int copiedSeq;
+
+    // Receiver-side RTT and receive-buffer auto-tuning (struct tcp_sock's rcv_rtt_est and rcvq_space).
+    /** rcv_rtt_est.rtt_us: the receiver's RTT estimate in microseconds, scaled by 8; 0 until measured. */
+    long rcvRttUs8;
+    /** rcv_rtt_est.seq: the window-based measurement ends when rcv_nxt reaches this. */
+    int rcvRttSeq;
+    /** rcv_rtt_est.time: when the window-based measurement started (0: not started). */
+    long rcvRttTimeNs;
+    /** rcv_rtt_last_tsecr: the TS echo the last timestamp-based sample used. */
+    int rcvRttLastTsecr;
+    /** rcvq_space.space: bytes the application read in the last measured RTT (at least the first window). */
+    int rcvqSpace;
+    /** rcvq_space.seq: copied_seq at the start of the current measurement. */
+    int rcvqSpaceSeq;
+    /** rcvq_space.time: when the current measurement started. */
+    long rcvqSpaceTimeNs;
     /** urg_data (TCP_URG_VALID | byte, TCP_URG_NOTYET, TCP_URG_READ) and urg_seq. */
     int urgData;
     int urgSeq;

@@ -443,14 +443,18 @@ final class TcpTimers {
 
     /** tcp_write_err(): the connection times out (ETIMEDOUT, or the soft error seen meanwhile). */
     void writeErr(TcpSock sk) {
-        sk.err = sk.errSoft != 0 ? sk.errSoft : Errno.ETIMEDOUT.code;
-        tcp.output.writeQueuePurge(sk);
-        tcp.mib.inc(Mib.TcpExtTCPAbortOnTimeout);
-        String what = switch (sk.state) {
+        writeErr(sk, switch (sk.state) {
             case SYN_SENT -> "SYN retries exhausted (tcp_syn_retries + tcp_syn_linear_timeouts): connect() fails with ETIMEDOUT";
             default -> sk.orphan ? "orphan retries exhausted (tcp_orphan_retries): connection dropped"
                     : "retries exhausted (tcp_retries2): connection times out (ETIMEDOUT)";
-        };
+        });
+    }
+
+    /** tcp_write_err() with the reason the trace gives. */
+    private void writeErr(TcpSock sk, String what) {
+        sk.err = sk.errSoft != 0 ? sk.errSoft : Errno.ETIMEDOUT.code;
+        tcp.output.writeQueuePurge(sk);
+        tcp.mib.inc(Mib.TcpExtTCPAbortOnTimeout);
         tcp.done(sk, what);
     }
 
@@ -637,7 +641,9 @@ final class TcpTimers {
             if ((sk.userTimeoutMs != 0 && elapsed >= Nanos.ofMillis(sk.userTimeoutMs) && sk.probesOut > 0)
                     || (sk.userTimeoutMs == 0 && sk.probesOut >= keepCnt(sk))) {
                 tcp.output.sendActiveReset(sk, "keepalive: " + sk.probesOut + " probes unanswered, connection reset");
-                writeErr(sk);
+                writeErr(sk, sk.userTimeoutMs != 0
+                        ? "keepalive: unanswered for TCP_USER_TIMEOUT " + sk.userTimeoutMs + " ms: connection times out (ETIMEDOUT)"
+                        : "keepalive: tcp_keepalive_probes (" + keepCnt(sk) + ") unanswered: connection times out (ETIMEDOUT)");
                 return;
             }
             tcp.mib.inc(Mib.TcpExtTCPKeepAlive);

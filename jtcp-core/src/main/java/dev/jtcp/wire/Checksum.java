@@ -36,14 +36,25 @@ public final class Checksum {
      */
     public static int sum(byte[] buf, int off, int len, int initial) {
         Bytes.checkSlice(off, len, buf.length);
-        long acc = Integer.toUnsignedLong(initial);
         int end = off + len;
         int i = off;
-        // Eight bytes per load, summed as their four big-endian 16-bit words: the same accumulator as the
-        // word-by-word loop (RFC 1071 4.1), with one bounds check per eight bytes.
-        for (; i + 8 <= end; i += 8) {
+        // Sixteen bytes per step, as four big-endian 32-bit words in two 64-bit accumulators. Summing 32-bit
+        // words is the same one's complement sum as summing their 16-bit halves, because 2^16 = 1 modulo
+        // 0xFFFF (RFC 1071 2(B), "parallel summation"); each accumulator takes 2^32 words before it could
+        // overflow, far more than the 64 KB a packet has.
+        long a0 = Integer.toUnsignedLong(initial);
+        long a1 = 0;
+        for (; i + 16 <= end; i += 16) {
+            long w0 = (long) LONGS.get(buf, i);
+            long w1 = (long) LONGS.get(buf, i + 8);
+            a0 += (w0 >>> 32) + (w0 & LOW_32);
+            a1 += (w1 >>> 32) + (w1 & LOW_32);
+        }
+        long acc = a0 + a1;
+        if (i + 8 <= end) {
             long w = (long) LONGS.get(buf, i);
-            acc += (w >>> 48) + ((w >>> 32) & 0xFFFF) + ((w >>> 16) & 0xFFFF) + (w & 0xFFFF);
+            acc += (w >>> 32) + (w & LOW_32);
+            i += 8;
         }
         for (; i + 1 < end; i += 2) {
             acc += Bytes.u16(buf, i);

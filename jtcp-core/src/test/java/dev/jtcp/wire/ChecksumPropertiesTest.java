@@ -97,6 +97,28 @@ class ChecksumPropertiesTest {
         return r == 0 ? 0xFFFF : (int) r;
     }
 
+    /** RFC 1071's definition word by word: the reference {@link Checksum#sum} must agree with after folding. */
+    private static int referenceSum(byte[] buf, int off, int len, int initial) {
+        long acc = Integer.toUnsignedLong(initial);
+        for (int i = 0; i < len; i += 2) {
+            int hi = buf[off + i] & 0xff;
+            int lo = i + 1 < len ? buf[off + i + 1] & 0xff : 0;
+            acc += (hi << 8) | lo;
+        }
+        return (int) (acc % 0xFFFF);
+    }
+
+    @Property(tries = 3000)
+    void wideSumIsTheWordByWordSum(@ForAll @Size(max = 3000) byte[] data, @ForAll @IntRange(min = 0, max = 40) int start,
+            @ForAll @IntRange(min = 0, max = 3000) int length, @ForAll int initial) {
+        int off = Math.min(start, data.length);
+        int len = Math.min(length, data.length - off);
+        int fast = Checksum.sum(data, off, len, initial);
+        // Equal as one's complement numbers: the same residue modulo 0xFFFF (0 and 0xFFFF are both zero).
+        assertThat(Integer.toUnsignedLong(fast) % 0xFFFF).isEqualTo(Integer.toUnsignedLong(referenceSum(data, off, len, initial)));
+        assertThat(Checksum.fold(fast) % 0xFFFF).isEqualTo(Checksum.fold(referenceSum(data, off, len, initial)) % 0xFFFF);
+    }
+
     @Property(tries = 2000)
     void foldMatchesTheArithmeticDefinition(@ForAll int sum) {
         assertThat(Checksum.fold(sum)).isEqualTo(~referenceFolded(Integer.toUnsignedLong(sum)) & 0xFFFF);

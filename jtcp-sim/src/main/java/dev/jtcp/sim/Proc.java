@@ -72,6 +72,11 @@ public final class Proc {
         self().block(cond);
     }
 
+    /** Blocks the calling process until cond, which only a wake-up of sock can make true, holds. */
+    void await(dev.jtcp.api.TcpSocket sock, java.util.function.BooleanSupplier cond) {
+        self().block(cond, sock.sock(), false);
+    }
+
     /** The process calling (which may not be the one this Proc was made for). */
     private SimProcess self() {
         SimProcess cur = SimProcess.current();

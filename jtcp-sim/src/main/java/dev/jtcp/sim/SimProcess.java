@@ -21,6 +21,10 @@ final class SimProcess {
     final Host host;
     final String name;
     final long order;
+    /** Position in the host's process list. */
+    final int index;
+    /** The socket whose wake-up ends the current wait, or null. */
+    dev.jtcp.tcp.TcpSock waitSock;
     private final App body;
     private final Proc proc;
     private final Semaphore procTurn = new Semaphore(0);
@@ -38,6 +42,7 @@ final class SimProcess {
         this.host = host;
         this.name = name;
         this.order = order;
+        this.index = host.processes.size();
         this.body = body;
         this.proc = new Proc(sim, this);
     }
@@ -49,6 +54,7 @@ final class SimProcess {
             thread.start();
         }
         waitingFor = null;
+        host.unblocked(this);
         procTurn.release();
         simTurn.acquireUninterruptibly();
     }
@@ -89,12 +95,22 @@ final class SimProcess {
         }
     }
 
-    /** Process side: give control back until cond holds (checked by the simulator). */
+    /** Process side: give control back until cond holds (checked by the simulator whenever the host changes). */
     void block(BooleanSupplier cond) {
+        block(cond, null, false);
+    }
+
+    /**
+     * Process side: give control back until cond holds. With sock, the simulator checks cond only when the
+     * stack wakes sock; with selfWoken, only when the simulator itself wakes this process (a sleep's end).
+     */
+    void block(BooleanSupplier cond, dev.jtcp.tcp.TcpSock sock, boolean selfWoken) {
         if (cond.getAsBoolean()) {
             return;
         }
         waitingFor = cond;
+        waitSock = sock;
+        host.blocked(this, sock, selfWoken);
         simTurn.release();
         procTurn.acquireUninterruptibly();
         if (aborted) {

@@ -57,7 +57,14 @@ public final class SimSocket {
         this.nonBlocking = on;
     }
 
+    private boolean tracing() {
+        return proc.stack().tracer().enabled();
+    }
+
     private void trace(String call, String args, long result, String detail) {
+        if (!tracing()) {
+            return;
+        }
         String why = result >= 0 ? call + "() returned " + result : call + "() failed with " + Errno.describe(result);
         proc.stack().traceCall(s.fd(), call, args, result, detail, why);
     }
@@ -85,7 +92,7 @@ public final class SimSocket {
         int r = s.connect(new Endpoint(Ipv4Addr.parse(addr), port));
         String args = addr + ":" + port;
         if (r == Errno.EINPROGRESS.neg() && !nonBlocking) {
-            proc.await(s::connectDone);
+            proc.await(s, s::connectDone);
             r = s.connectResult();
         }
         trace("connect", args, r, r == 0 ? "local " + s.localEndpoint() : "");
@@ -100,7 +107,7 @@ public final class SimSocket {
         }
         TcpSocket c = s.accept();
         if (c == null && !nonBlocking) {
-            proc.await(() -> s.readable() || !s.isListening());
+            proc.await(s, () -> s.readable() || !s.isListening());
             c = s.accept();
         }
         if (c == null) {
@@ -137,13 +144,15 @@ public final class SimSocket {
                 continue;
             }
             if (r == Errno.EAGAIN.neg() && !nonBlocking) {
-                proc.await(s::writable);
+                proc.await(s, s::writable);
                 continue;
             }
             break;
         }
         int result = done > 0 ? done : (data.length == 0 ? 0 : r);
-        trace(call, data.length + " bytes" + (oob ? ", MSG_OOB" : ""), result, "");
+        if (tracing()) {
+            trace(call, data.length + " bytes" + (oob ? ", MSG_OOB" : ""), result, "");
+        }
         return result;
     }
 
@@ -158,16 +167,35 @@ public final class SimSocket {
         int r = s.recv(buf, 0, buf.length, flags);
         if (r == Errno.EAGAIN.neg() && !nonBlocking) {
             if ((flags & Tcp.MSG_OOB) != 0) {
-                proc.await(() -> s.urgentPending() || s.state() == TcpState.CLOSE);
+                proc.await(s, () -> s.urgentPending() || s.state() == TcpState.CLOSE);
             } else {
-                proc.await(s::readable);
+                proc.await(s, s::readable);
             }
             r = s.recv(buf, 0, buf.length, flags);
         }
         byte[] data = r > 0 ? Arrays.copyOf(buf, r) : new byte[0];
-        String args = max + ((flags & Tcp.MSG_OOB) != 0 ? ", MSG_OOB" : "") + ((flags & Tcp.MSG_PEEK) != 0 ? ", MSG_PEEK" : "");
-        trace((flags & ~Tcp.MSG_DONTWAIT) != 0 ? "recv" : "read", args, r, r > 0 ? quote(data) : (r == 0 ? "end of stream" : ""));
+        if (tracing()) {
+            String args = max + ((flags & Tcp.MSG_OOB) != 0 ? ", MSG_OOB" : "") + ((flags & Tcp.MSG_PEEK) != 0 ? ", MSG_PEEK" : "");
+            trace((flags & ~Tcp.MSG_DONTWAIT) != 0 ? "recv" : "read", args, r, r > 0 ? quote(data) : (r == 0 ? "end of stream" : ""));
+        }
         return new ReadResult(r, data);
+    }
+
+    /**
+     * read() into the caller's buffer, without copying or allocating: blocks until data, end of stream or
+     * an error; returns the count, 0 at end of stream, or -errno.
+     */
+    public int read(byte[] buf, int off, int len) {
+        int r = s.recv(buf, off, len, 0);
+        if (r == Errno.EAGAIN.neg() && !nonBlocking) {
+            proc.await(s, s::readable);
+            r = s.recv(buf, off, len, 0);
+        }
+        if (tracing()) {
+            trace("read", Integer.toString(len), r,
+                    r > 0 ? quote(Arrays.copyOfRange(buf, off, off + r)) : (r == 0 ? "end of stream" : ""));
+        }
+        return r;
     }
 
     /** Reads until end of stream or an error; returns everything read. */
@@ -190,7 +218,7 @@ public final class SimSocket {
             if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
                 sb.append((char) c);
             } else {
-                sb.append(String.format("\\x%02x", c));
+                sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
             }
         }
         if (data.length > n) {

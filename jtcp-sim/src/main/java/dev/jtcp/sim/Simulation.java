@@ -49,6 +49,8 @@ public final class Simulation implements AutoCloseable {
     /** Observers: read-only looks at the simulation at given virtual instants (ss snapshots, say). */
     private final PriorityQueue<Event> observers = new PriorityQueue<>();
     private long eventSeq;
+    /** Packets that entered a link and were scheduled to arrive (the simulator's unit of work). */
+    private long linkPackets;
     private long processSeq;
     private long nowNs;
     private boolean closed;
@@ -92,7 +94,7 @@ public final class Simulation implements AutoCloseable {
             }
             NetStack stack = nb.build();
             Host host = new Host(hs.name, stack);
-            stack.onWake(sk -> host.dirty = true);
+            stack.onWake(host::wake);
             hosts.put(hs.name, host);
             for (int addr : hs.addresses) {
                 if (byAddress.putIfAbsent(addr, host) != null) {
@@ -252,6 +254,11 @@ public final class Simulation implements AutoCloseable {
         return nowNs;
     }
 
+    /** Packets carried over links so far (loopback and packets lost on the way excluded). */
+    public long linkPackets() {
+        return linkPackets;
+    }
+
     public long seed() {
         return seed;
     }
@@ -377,7 +384,7 @@ public final class Simulation implements AutoCloseable {
                     corruptedArrivals++;
                 }
                 arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
-                arr.host.dirty = true;
+                arr.host.touch();
                 scheduleTimer(arr.host);
             }
             case StackTimer st -> {
@@ -385,11 +392,12 @@ public final class Simulation implements AutoCloseable {
                     st.host.timerScheduledNs = Deadline.NONE;
                 }
                 st.host.stack.advanceTo(nowNs);
-                st.host.dirty = true;
+                st.host.touch();
                 scheduleTimer(st.host);
             }
             case Wake w -> {
                 w.process.woken = true;
+                w.process.host.candidates.set(w.process.index);
                 w.process.host.dirty = true;
             }
             case Start s -> runProcess(s.process);
@@ -407,12 +415,36 @@ public final class Simulation implements AutoCloseable {
                     continue;
                 }
                 h.dirty = false;
-                for (int i = 0; i < h.processes.size(); i++) {
+                // The candidates in creation order, including those that become candidates during the pass.
+                for (int i = h.candidates.nextSetBit(0); i >= 0; i = h.candidates.nextSetBit(i + 1)) {
+                    h.candidates.clear(i);
                     SimProcess p = h.processes.get(i);
                     if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
                         runProcess(p);
                         progress = true;
                     }
+                }
+            }
+        }
+        if (VERIFY_WAKEUPS) {
+            verifyNoMissedWakeups();
+        }
+    }
+
+    /**
+     * Test aid (system property jtcp.sim.verifyWakeups=true): blocked processes are re-checked only when
+     * the stack wakes their socket, so a state change without a wake-up would leave one blocked forever.
+     * This checks every blocked process after each step and names the first whose wait is over.
+     */
+    private static final boolean VERIFY_WAKEUPS = Boolean.getBoolean("jtcp.sim.verifyWakeups");
+
+    private void verifyNoMissedWakeups() {
+        for (Host h : hosts.values()) {
+            for (SimProcess p : h.processes) {
+                if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
+                    throw new SimulationException("missed wake-up at " + dev.jtcp.time.Nanos.toSecondsString(nowNs)
+                            + " s: process " + p.name + " on " + h.name + " can continue (waiting on "
+                            + (p.waitSock != null ? p.waitSock : "a condition") + ") but was not woken", null);
                 }
             }
         }
@@ -427,7 +459,7 @@ public final class Simulation implements AutoCloseable {
             throw new SimulationException("application " + p.name + " on " + p.host.name + " failed at "
                     + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + t, t);
         }
-        p.host.dirty = true;
+        p.host.touch();
         for (Host h : hosts.values()) {
             scheduleTimer(h);
         }
@@ -448,14 +480,14 @@ public final class Simulation implements AutoCloseable {
 
     /** Process side: a raw packet went out; the host's timers may have moved (they have not, but stay uniform). */
     void afterRawSend(SimProcess p) {
-        p.host.dirty = true;
+        p.host.touch();
     }
 
     /** Process side: sleep until now + d. */
     void sleep(SimProcess p, long dNs) {
         p.woken = false;
         push(nowNs + Math.max(0, dNs), new Wake(p));
-        p.block(() -> p.woken);
+        p.block(() -> p.woken, null, true);
     }
 
     // ================================================================ the network
@@ -506,6 +538,7 @@ public final class Simulation implements AutoCloseable {
         }
         boolean corrupted = v.corruptBit() >= 0;
         push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered, corrupted));
+        linkPackets++;
         if (v.duplicate()) {
             push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone(), corrupted));
         }

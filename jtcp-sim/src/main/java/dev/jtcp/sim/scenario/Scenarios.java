@@ -562,5 +562,6 @@ public final class Scenarios {
             return untilQuiet(sim);
         });
         ListenerScenarios.addAll(Scenarios::add);
+        SenderScenarios.addAll(Scenarios::add);
     }
 }

@@ -1,0 +1,207 @@
+package dev.jtcp.cli;
+
+import dev.jtcp.tun.IpTool;
+import dev.jtcp.tun.TunCeiling;
+import dev.jtcp.tun.TunSocket;
+import dev.jtcp.tun.TunStack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * jtcp bench tun: bulk TCP throughput between jtcp on a TUN device and the kernel's TCP (kernel to jtcp
+ * and jtcp to kernel), at each MTU, against the bare TUN ceiling measured in the same run on the same
+ * kind of device ({@link TunCeiling}). Runs in a network namespace it creates and removes.
+ */
+@Command(name = "tun", mixinStandardHelpOptions = true,
+        description = "TCP throughput over a TUN device, kernel->jtcp and jtcp->kernel, at each MTU, against the bare TUN "
+                + "read/write ceiling measured in the same run (needs root and /dev/net/tun).")
+final class TunBench implements Callable<Integer> {
+    @Option(names = "--bytes", paramLabel = "N", defaultValue = "268435456", description = "Bytes per transfer (default: ${DEFAULT-VALUE}).")
+    long bytes;
+
+    @Option(names = "--mtu", paramLabel = "N", split = ",", defaultValue = "1500,9000", description = "MTUs to measure (default: ${DEFAULT-VALUE}).")
+    List<Integer> mtus;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "2", description = "Length of each ceiling measurement (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "2", description = "Runs of each transfer; the best is reported (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--verbose", description = "After each MTU, print jtcp's retransmission counters and the device's packet counts.")
+    boolean verbose;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private static final String KERNEL = "10.77.250.1";
+    private static final String JTCP = "10.77.250.2";
+    private static final String OTHER = "10.77.250.3";
+
+    @Override
+    public Integer call() throws Exception {
+        if (bytes < 1 || runs < 1 || seconds <= 0) {
+            throw new Main.UsageError("--bytes, --runs and --seconds must be positive", null);
+        }
+        for (int m : mtus) {
+            if (m < 576 || m > 65535) {
+                throw new Main.UsageError("--mtu: " + m + " is out of range; accepted: 576..65535", null);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.exists(Path.of("/dev/net/tun")) || !"root".equals(System.getProperty("user.name"))) {
+            err.println("jtcp: bench tun needs root (CAP_NET_ADMIN) and /dev/net/tun to create a TUN device and a namespace");
+            return 1;
+        }
+        long pid = ProcessHandle.current().pid();
+        String ns = "jtbench-" + pid;
+        String dev = "jtb" + (pid % 100000);
+        out.printf("%d bytes per transfer, best of %d; kernel %s in netns %s, jtcp %s on TUN %s%n", bytes, runs, KERNEL, ns, JTCP, dev);
+        out.printf("%-6s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "ratio k->j", "ratio j->k");
+        double worstRatio = Double.MAX_VALUE;
+        double worstJtcp = 0;
+        double worstCeiling = 0;
+        StringBuilder fields = new StringBuilder();
+        for (int mtu : mtus) {
+            IpTool.run(List.of("ip", "netns", "add", ns));
+            try {
+                IpTool.run(IpTool.ns(ns, "link", "set", "lo", "up"));
+                double k2j = 0;
+                double j2k = 0;
+                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu));
+                try {
+                    kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
+                    for (int r = 0; r < runs; r++) {
+                        k2j = Math.max(k2j, kernelToJtcp(stack, ns, bytes));
+                        j2k = Math.max(j2k, jtcpToKernel(stack, ns, bytes));
+                    }
+                    if (verbose) {
+                        var c = stack.nstat();
+                        err.printf("mtu %d: jtcp retransmitted %d segments (%d RTOs, %d loss probes, %d fast retransmits); device %s%n", mtu,
+                                c.getOrDefault("TcpRetransSegs", 0L), c.getOrDefault("TcpExtTCPTimeouts", 0L),
+                                c.getOrDefault("TcpExtTCPLossProbes", 0L), c.getOrDefault("TcpExtTCPFastRetrans", 0L), stack.deviceStats());
+                        err.flush();
+                    }
+                } finally {
+                    stack.shutdown(500);
+                }
+                double ceiling = TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds);
+                double rk = k2j / ceiling;
+                double rj = j2k / ceiling;
+                out.printf("%-6d %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %10.3f %10.3f%n", mtu, k2j / 1e9, j2k / 1e9, ceiling / 1e9, rk, rj);
+                out.flush();
+                fields.append(String.format(" k2j_%d=%.3f j2k_%d=%.3f ceiling_%d=%.3f", mtu, k2j / 1e9, mtu, j2k / 1e9, mtu, ceiling / 1e9));
+                double worst = Math.min(rk, rj);
+                if (worst < worstRatio) {
+                    worstRatio = worst;
+                    worstJtcp = Math.min(k2j, j2k);
+                    worstCeiling = ceiling;
+                }
+            } finally {
+                IpTool.run(List.of("ip", "netns", "del", ns));
+            }
+        }
+        out.printf("RESULT name=tun jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%s%n", worstJtcp / 1e9, worstCeiling / 1e9, worstRatio, fields);
+        out.flush();
+        return 0;
+    }
+
+    /** The kernel sends n bytes to a jtcp discard socket; bits per second at jtcp, first byte to FIN. */
+    private static double kernelToJtcp(TunStack stack, String ns, long n) throws IOException, InterruptedException {
+        TunSocket l = TunSocket.open(stack);
+        l.bind(InetAddress.getByName(JTCP), 0);
+        l.listen(1);
+        int port = l.localAddress().getPort();
+        Process sender = python(ns, """
+                import socket
+                s = socket.create_connection(('%s', %d))
+                buf = bytes(1 << 20); left = %d
+                while left > 0:
+                    k = min(left, len(buf)); s.sendall(buf[:k] if k < len(buf) else buf); left -= k
+                s.close()
+                """.formatted(JTCP, port, n));
+        try (TunSocket c = l.accept(60_000)) {
+            l.close();
+            byte[] buf = new byte[1 << 20];
+            long got = 0;
+            long start = 0;
+            int r;
+            while ((r = c.read(buf, 0, buf.length)) >= 0) {
+                if (got == 0) {
+                    start = System.nanoTime();
+                }
+                got += r;
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (got != n) {
+                throw new IOException("kernel->jtcp transfer moved " + got + " of " + n + " bytes");
+            }
+            return got * 8 / secs;
+        } finally {
+            sender.waitFor();
+        }
+    }
+
+    /** jtcp sends n bytes to a kernel sink; bits per second from connect to the sink's count coming back. */
+    private static double jtcpToKernel(TunStack stack, String ns, long n) throws IOException, InterruptedException {
+        Process sink = python(ns, """
+                import socket
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('%s', 0)); l.listen(1)
+                print('ready', l.getsockname()[1], flush=True)
+                c, _ = l.accept(); buf = bytearray(1 << 20); got = 0
+                while True:
+                    k = c.recv_into(buf)
+                    if k == 0:
+                        break
+                    got += k
+                c.sendall(str(got).encode()); c.close()
+                """.formatted(KERNEL));
+        BufferedReader r = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String ready = r.readLine();
+        if (ready == null || !ready.startsWith("ready ")) {
+            sink.destroyForcibly();
+            throw new IOException("the kernel sink did not start");
+        }
+        int port = Integer.parseInt(ready.substring(6).strip());
+        try (TunSocket s = TunSocket.open(stack)) {
+            long start = System.nanoTime();
+            s.connect(new InetSocketAddress(KERNEL, port), 10_000);
+            byte[] buf = new byte[1 << 18];
+            long left = n;
+            while (left > 0) {
+                int k = (int) Math.min(left, buf.length);
+                s.write(buf, 0, k);
+                left -= k;
+            }
+            s.shutdownOutput();
+            String count = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (!count.equals(Long.toString(n))) {
+                throw new IOException("jtcp->kernel transfer: the sink counted " + count + " of " + n + " bytes");
+            }
+            return n * 8 / secs;
+        } finally {
+            sink.waitFor();
+        }
+    }
+
+    private static Process python(String ns, String program) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "python3", "-u", "-c", program));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+}

@@ -1,0 +1,452 @@
+package dev.jtcp.tun;
+
+import dev.jtcp.stack.NetStack;
+import dev.jtcp.sys.Sysctl;
+import dev.jtcp.time.Deadline;
+import dev.jtcp.wire.Ipv4Addr;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * The real-time driver: one jtcp stack on one TUN device, run by one event-loop thread that reads the
+ * device, hands each packet to the sans-IO engine with the wall clock (monotonic nanoseconds since the
+ * stack started), writes what the engine transmits, and sleeps in poll() until the next packet or the
+ * engine's next deadline. Nothing in the engine knows about this.
+ *
+ * <p>The engine is single-threaded; application threads (virtual threads welcome) reach it through
+ * {@link #call}, which takes the stack's lock, brings the engine's clock to now, runs the call, and wakes
+ * the loop when the call moved the next deadline earlier. A thread that must wait (data, buffer space, a
+ * connection) waits on a condition of that lock; after every piece of work the driver signals the waiters
+ * whose condition now holds, as the simulator re-checks its blocked processes.
+ */
+public final class TunStack implements AutoCloseable {
+    /** What a stack on a TUN device needs. */
+    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap) {
+        public Config {
+            Objects.requireNonNull(dev, "dev");
+            Objects.requireNonNull(hostCidr, "hostCidr");
+            Objects.requireNonNull(addr, "addr");
+            sysctl = sysctl == null ? new Sysctl() : sysctl;
+        }
+
+        public static Config of(String dev, String hostCidr, String addr) {
+            return new Config(dev, null, hostCidr, addr, 1500, new Sysctl(), null);
+        }
+
+        public Config withNetns(String ns) {
+            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap);
+        }
+
+        public Config withMtu(int m) {
+            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap);
+        }
+
+        public Config withPcap(Path p) {
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p);
+        }
+
+        public Config withSysctl(Sysctl s) {
+            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap);
+        }
+    }
+
+    /** Packets read from the device per lock hold, before waiters are signalled. */
+    private static final int RX_BATCH = 64;
+
+    private final Config config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TunDevice dev;
+    private final Waker waker;
+    private final NetStack stack;
+    private final PcapngLive pcap;
+    private final long t0 = System.nanoTime();
+    private final Thread loop;
+    private final List<Waiter> waiting = new ArrayList<>();
+    private final List<TunSocket> sockets = new ArrayList<>();
+    /** The deadline the loop's current poll() ends at (guarded by lock). */
+    private long loopWakeNs = Deadline.NONE;
+    private volatile boolean running = true;
+    private volatile IOException failure;
+    private long rxPackets;
+    private long txPackets;
+    private long txDrops;
+
+    private record Waiter(Condition cond, BooleanSupplier ready) {
+    }
+
+    private TunStack(Config config, TunDevice dev, Waker waker, PcapngLive pcap) {
+        this.config = config;
+        this.dev = dev;
+        this.waker = waker;
+        this.pcap = pcap;
+        SecureRandom seeds = new SecureRandom();
+        this.stack = NetStack.builder(dev.name()).address(config.addr()).sysctl(config.sysctl()).mtu(config.mtu())
+                .seed(seeds.nextLong()).sink((from, packet) -> transmit(packet)).build();
+        this.loop = Thread.ofPlatform().name("jtcp-tun-" + dev.name()).daemon(true).unstarted(this::runLoop);
+    }
+
+    /**
+     * Opens (creating) the device, configures its kernel side with {@code ip} (address hostCidr, the
+     * MTU, up; moved into netns first when one is given), and starts the event loop.
+     */
+    public static TunStack start(Config config) throws IOException {
+        int slash = config.hostCidr().indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("host address '" + config.hostCidr() + "' needs a prefix length, e.g. 10.77.0.1/24");
+        }
+        Ipv4Addr.parse(config.hostCidr().substring(0, slash));
+        Ipv4Addr.parse(config.addr());
+        TunDevice dev = TunDevice.open(config.dev());
+        Waker waker = null;
+        PcapngLive pcap = null;
+        try {
+            waker = new Waker();
+            IpTool.configure(dev.name(), config.netns(), config.hostCidr(), config.mtu());
+            if (config.pcap() != null) {
+                pcap = PcapngLive.open(config.pcap(), dev.name());
+            }
+            TunStack s = new TunStack(config, dev, waker, pcap);
+            s.loop.start();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            dev.close();
+            if (waker != null) {
+                waker.close();
+            }
+            if (pcap != null) {
+                pcap.close();
+            }
+            throw e;
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The device's name (the kernel may have completed a pattern such as jt%d). */
+    public String deviceName() {
+        return dev.name();
+    }
+
+    /** jtcp's address on the device. */
+    public String address() {
+        return config.addr();
+    }
+
+    /** The engine clock: nanoseconds since this stack started. */
+    long nowNs() {
+        return System.nanoTime() - t0;
+    }
+
+    // ================================================================ the loop
+
+    private void runLoop() {
+        // Packets are read without the lock (application threads keep using the engine meanwhile), then
+        // handed to the engine in one lock hold.
+        byte[][] rx = new byte[RX_BATCH][TunDevice.MAX_PACKET];
+        int[] lens = new int[RX_BATCH];
+        try {
+            while (running) {
+                int timeoutMs;
+                lock.lock();
+                try {
+                    long now = nowNs();
+                    stack.advanceTo(now);
+                    signalReady();
+                    long d = stack.nextDeadlineNs();
+                    loopWakeNs = d;
+                    timeoutMs = d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
+                } finally {
+                    lock.unlock();
+                }
+                if (!running) {
+                    break;
+                }
+                if (!dev.await(waker, timeoutMs)) {
+                    continue;
+                }
+                while (true) {
+                    int k = 0;
+                    while (k < RX_BATCH) {
+                        int n = dev.read(rx[k]);
+                        if (n == 0) {
+                            break;
+                        }
+                        lens[k++] = n;
+                    }
+                    if (k == 0) {
+                        break;
+                    }
+                    lock.lock();
+                    try {
+                        for (int i = 0; i < k; i++) {
+                            rxPackets++;
+                            if (pcap != null) {
+                                pcap.write(rx[i], 0, lens[i], true);
+                            }
+                            stack.onPacket(nowNs(), rx[i], 0, lens[i]);
+                        }
+                        signalReady();
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (k < RX_BATCH) {
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            fail(e);
+        } catch (RuntimeException | Error e) {
+            fail(new IOException("jtcp stack on " + dev.name() + " stopped: " + e, e));
+        }
+    }
+
+    /** The sink: every packet the engine emits goes to the device (called with the lock held). */
+    private void transmit(byte[] packet) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            if (pcap != null) {
+                pcap.write(packet, 0, packet.length, false);
+            }
+            if (dev.write(packet, 0, packet.length)) {
+                txPackets++;
+            } else {
+                txDrops++;   // the kernel's queue is full: a lost packet, as on a busy link
+            }
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(IOException e) {
+        if (failure == null && running) {
+            failure = e;
+        }
+        running = false;
+        lock.lock();
+        try {
+            for (Waiter w : waiting) {
+                w.cond.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Signals every waiter whose condition now holds (lock held). */
+    private void signalReady() {
+        for (int i = 0; i < waiting.size(); i++) {
+            Waiter w = waiting.get(i);
+            if (w.ready.getAsBoolean()) {
+                w.cond.signal();
+            }
+        }
+    }
+
+    // ================================================================ application side
+
+    /**
+     * Runs fn on the engine under the stack's lock, at the current time. Wakes the loop when the call
+     * moved the engine's next deadline earlier than the loop's wait.
+     */
+    public <T> T call(Function<NetStack, T> fn) throws IOException {
+        lock.lock();
+        try {
+            checkAlive();
+            stack.advanceTo(nowNs());
+            T r = fn.apply(stack);
+            afterCall();
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held: re-arm the loop if needed and signal waiters whose condition the call changed. */
+    private void afterCall() {
+        long d = stack.nextDeadlineNs();
+        if (d < loopWakeNs) {
+            loopWakeNs = d;
+            waker.signal();
+        }
+        signalReady();
+    }
+
+    /**
+     * Waits (lock held) until ready holds, the deadline (System.nanoTime based; 0 = none) passes, or the
+     * stack fails. Returns false on timeout.
+     */
+    boolean await(BooleanSupplier ready, long deadlineNano) throws IOException {
+        if (ready.getAsBoolean()) {
+            return true;
+        }
+        Waiter w = new Waiter(lock.newCondition(), ready);
+        waiting.add(w);
+        try {
+            while (!ready.getAsBoolean()) {
+                checkAlive();
+                if (deadlineNano != 0) {
+                    long left = deadlineNano - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    w.cond.awaitNanos(left);
+                } else {
+                    w.cond.await();
+                }
+                stack.advanceTo(nowNs());
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting on the jtcp stack");
+        } finally {
+            waiting.remove(w);
+        }
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    NetStack engine() {
+        return stack;
+    }
+
+    /** Lock held: brings the engine clock to now. */
+    void tick() {
+        stack.advanceTo(nowNs());
+    }
+
+    /** Lock held: after an application call. */
+    void done() {
+        afterCall();
+    }
+
+    void checkAlive() throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw new SocketException("jtcp stack on " + dev.name() + " has failed: " + f.getMessage());
+        }
+        if (!running) {
+            throw new SocketException("jtcp stack on " + dev.name() + " is closed");
+        }
+    }
+
+    /** The reason the stack stopped on its own (device removed, ...), or null. */
+    public IOException failure() {
+        return failure;
+    }
+
+    void register(TunSocket s) {
+        sockets.add(s);
+    }
+
+    void unregister(TunSocket s) {
+        sockets.remove(s);
+    }
+
+    static SocketTimeoutException timeout(String what) {
+        return new SocketTimeoutException(what + " timed out");
+    }
+
+    /** Counters of the driver itself: packets read, written, dropped by a full kernel queue. */
+    public String deviceStats() {
+        lock.lock();
+        try {
+            return "rx " + rxPackets + " tx " + txPackets + " txdrop " + txDrops;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The engine's MIB counters that are not zero (nstat's view). */
+    public java.util.Map<String, Long> nstat() {
+        lock.lock();
+        try {
+            return stack.mib().nonZero();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops cleanly: closes every socket still open (a FIN, or a RST where unread data remains, as
+     * close() does), gives the connections up to graceMs to finish their closing handshakes, then stops
+     * the loop and closes the device (the kernel removes it).
+     */
+    public void shutdown(long graceMs) {
+        long end = System.nanoTime() + graceMs * 1_000_000L;
+        lock.lock();
+        try {
+            if (running) {
+                for (TunSocket s : List.copyOf(sockets)) {
+                    s.closeLocked();
+                }
+                afterCall();
+                try {
+                    await(this::quiet, end);
+                } catch (IOException e) {
+                    // the stack failed while closing: nothing more to wait for
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        close();
+    }
+
+    /** No connection is still exchanging packets (TIME_WAIT and listeners do not count). */
+    private boolean quiet() {
+        for (var e : stack.ss()) {
+            switch (e.state()) {
+                case "LISTEN", "TIME-WAIT", "CLOSE", "UNCONN" -> { }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Stops the loop at once and closes the device (sockets get an error). */
+    @Override
+    public void close() {
+        running = false;
+        waker.signal();
+        try {
+            loop.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            for (Waiter w : waiting) {
+                w.cond.signalAll();
+            }
+            dev.close();
+            if (pcap != null) {
+                pcap.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        waker.close();
+    }
+}
