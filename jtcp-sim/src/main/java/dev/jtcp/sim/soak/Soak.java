@@ -299,6 +299,13 @@ public final class Soak {
         long end;
         try {
             end = sim.run(TRANSFER_LIMIT.plus(LINGER));
+            if (client.done && server.done) {
+                // Applications that ended late still get their full LINGER for the last FIN and TIME_WAIT.
+                long lingerEnd = Math.max(client.doneNs, server.doneNs) + LINGER.toNanos();
+                if (lingerEnd > end) {
+                    end = sim.run(Duration.ofNanos(lingerEnd));
+                }
+            }
         } catch (SimulationException e) {
             // An exception escaping the stack (or the harness) is a failure of the run, reported with its seed.
             return new Result(plan, Outcome.STUCK, "exception: " + e.getMessage(), sim.nowNs(), -1, new long[4],
