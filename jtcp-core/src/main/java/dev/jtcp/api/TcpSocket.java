@@ -109,6 +109,14 @@ public final class TcpSocket {
         return done(tcp().send(sk, data, off, len, false));
     }
 
+    /**
+     * send() with flags: {@link Tcp#MSG_OOB} (the last byte becomes urgent data), {@link Tcp#MSG_MORE} (more
+     * follows: no PSH, a partial segment waits), {@link Tcp#MSG_EOR} (a record ends: nothing joins it).
+     */
+    public int send(byte[] data, int off, int len, int flags) {
+        return done(tcp().send(sk, data, off, len, flags));
+    }
+
     /** send(MSG_OOB): the last byte becomes urgent data. */
     public int writeUrgent(byte[] data, int off, int len) {
         return done(tcp().send(sk, data, off, len, true));
@@ -138,6 +146,16 @@ public final class TcpSocket {
 
     public int getOption(SockOpt opt) {
         return tcp().getOption(sk, opt);
+    }
+
+    /** ioctl(SIOCINQ): in-order bytes not read yet (a received FIN not counted), or -EINVAL on a listener. */
+    public int inq() {
+        return tcp().inq(sk);
+    }
+
+    /** After a read under TCP_INQ: the TCP_CM_INQ value recvmsg() reports, or -1 when TCP_INQ is off. */
+    public int inqHint() {
+        return tcp().inqHint(sk);
     }
 
     /** A blocking read would return at once. */

@@ -31,7 +31,10 @@ public enum Mib {
     TcpExtTCPWinProbe, TcpExtTCPKeepAlive, TcpExtTCPSpuriousRTOs, TcpExtTCPRetransFail, TcpExtTCPRcvQDrop,
     TcpExtTCPZeroWindowDrop, TcpExtTCPSackShifted, TcpExtTCPRetransCollapsed, TcpExtEmbryonicRsts,
     TcpExtOutOfWindowIcmps, TcpExtTCPSACKReneging, TcpExtTCPSackFailures, TcpExtTCPLossFailures,
-    TcpExtTCPSACKDiscard, TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned;
+    TcpExtTCPSACKDiscard, TcpExtPruneCalled, TcpExtRcvPruned, TcpExtOfoPruned,
+    TcpExtTCPFullUndo, TcpExtTCPPartialUndo, TcpExtTCPDSACKUndo, TcpExtTCPLossUndo, TcpExtTCPSACKReorder,
+    TcpExtTCPRenoReorder, TcpExtTCPTSReorder, TcpExtTCPRenoFailures, TcpExtTCPSackRecoveryFail,
+    TcpExtTCPRenoRecoveryFail, TcpExtTCPDSACKRecvSegs;
 
     /** True for counters that are levels, not event counts. */
     public boolean isGauge() {

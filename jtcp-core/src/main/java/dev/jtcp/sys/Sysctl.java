@@ -26,7 +26,7 @@ public final class Sysctl {
         return s;
     }
 
-    /** The value of a single-integer setting. */
+    /** The value of a single-integer setting (an unsigned one, such as tcp_notsent_lowat, as its bits). */
     public int get(SysctlKey key) {
         return values[key.ordinal()][0];
     }
@@ -36,11 +36,11 @@ public final class Sysctl {
         return values[key.ordinal()][i];
     }
 
-    /** The /proc text form: "6", "4096 131072 33554432". */
+    /** The /proc text form: "6", "4096 131072 33554432" (unsigned settings read back unsigned). */
     public String text(SysctlKey key) {
         StringJoiner j = new StringJoiner(" ");
         for (int v : values[key.ordinal()]) {
-            j.add(Integer.toString(v));
+            j.add(key.max > Integer.MAX_VALUE ? Integer.toUnsignedString(v) : Integer.toString(v));
         }
         return j.toString();
     }

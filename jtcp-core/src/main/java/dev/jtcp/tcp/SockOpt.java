@@ -21,7 +21,9 @@ public enum SockOpt {
     TCP_SYNCNT("IPPROTO_TCP", 7),
     TCP_LINGER2("IPPROTO_TCP", 8),
     TCP_QUICKACK("IPPROTO_TCP", 12),
-    TCP_USER_TIMEOUT("IPPROTO_TCP", 18);
+    TCP_USER_TIMEOUT("IPPROTO_TCP", 18),
+    TCP_NOTSENT_LOWAT("IPPROTO_TCP", 25),
+    TCP_INQ("IPPROTO_TCP", 36);
 
     public final String level;
     public final int linuxNumber;

@@ -33,6 +33,10 @@ public final class Tcp {
     public static final int MSG_OOB = 1;
     public static final int MSG_PEEK = 2;
     public static final int MSG_DONTWAIT = 0x40;
+    /** send(): the write ends a record; later writes never join its last segment (tcp_skb_can_collapse_to). */
+    public static final int MSG_EOR = 0x80;
+    /** send(): more data follows at once; no PSH, and a partial segment waits (as TCP_CORK, for this call). */
+    public static final int MSG_MORE = 0x8000;
 
     final TcpHost host;
     final Sysctl sysctl;
@@ -418,7 +422,8 @@ public final class Tcp {
                 long ms = 0;
                 int retrans = 0;
                 // inet_diag: the retransmit-class timer first, then sk_timer (keepalive or FIN_WAIT2).
-                if (sk.xmitTimer == TcpSock.XMIT_RETRANS || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE) {
+                if (sk.xmitTimer == TcpSock.XMIT_RETRANS || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE
+                        || sk.xmitTimer == TcpSock.XMIT_REO_TIMEOUT) {
                     timer = "on";
                     ms = msUntil(sk.xmitTimeoutNs);
                     retrans = sk.retransmits;
@@ -929,6 +934,14 @@ public final class Tcp {
      * buffer is full, or -EPIPE / -ECONNRESET / ... Blocking callers retry when {@link #writable} says so.
      */
     public int send(TcpSock sk, byte[] data, int off, int len, boolean oob) {
+        return send(sk, data, off, len, oob ? MSG_OOB : 0);
+    }
+
+    /**
+     * tcp_sendmsg() with flags ({@link #MSG_OOB}, {@link #MSG_MORE}, {@link #MSG_EOR}); they apply to the
+     * end of the message, so a partial copy (the buffer filled up) is pushed as without them.
+     */
+    public int send(TcpSock sk, byte[] data, int off, int len, int flags) {
         TcpState st = sk.state;
         if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
             // sk_stream_wait_connect()
@@ -951,8 +964,8 @@ public final class Tcp {
             return Errno.EAGAIN.neg();
         }
         int n = Math.min(space, len);
-        output.queueData(sk, data, off, n, oob && n == len);
-        return n;
+        int copied = output.queueData(sk, data, off, n, n == len ? flags : 0);
+        return copied > 0 ? copied : Errno.EAGAIN.neg();
     }
 
     /** sk_stream_error(): EPIPE becomes the pending error if there is one. */
@@ -981,7 +994,8 @@ public final class Tcp {
         if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
             return true;
         }
-        return sendSpace(sk) > 0;
+        // sk_stream_is_writeable() with tcp_stream_memory_free(wake = 1): unsent bytes under half the low mark
+        return sendSpace(sk) > 0 && output.streamMemoryFree(sk, 1);
     }
 
     /**
@@ -1339,12 +1353,16 @@ public final class Tcp {
             case TCP_NODELAY -> {
                 sk.noDelay = val != 0;
                 if (sk.noDelay) {
+                    sk.naglePush = true;   // __tcp_sock_set_nodelay(): TCP_NAGLE_OFF | TCP_NAGLE_PUSH
                     output.pushPendingFrames(sk, "TCP_NODELAY set: pending data pushed");
                 }
             }
             case TCP_CORK -> {
                 sk.cork = val != 0;
                 if (!sk.cork) {
+                    if (sk.noDelay) {
+                        sk.naglePush = true;   // __tcp_sock_set_cork()
+                    }
                     output.pushPendingFrames(sk, "TCP_CORK cleared: pending data pushed");
                 }
             }
@@ -1385,6 +1403,16 @@ public final class Tcp {
                     return Errno.EINVAL.neg();
                 }
                 sk.userTimeoutMs = val;
+            }
+            case TCP_INQ -> {
+                if (val < 0 || val > 1) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.recvmsgInq = val == 1;
+            }
+            case TCP_NOTSENT_LOWAT -> {
+                sk.notsentLowat = val;
+                wake(sk);   // sk->sk_write_space(): writers may go on now
             }
             case TCP_QUICKACK -> {
                 if (val != 0) {
@@ -1427,7 +1455,39 @@ public final class Tcp {
             case TCP_LINGER2 -> sk.linger2 < 0 ? -1 : (sk.linger2 != 0 ? sk.linger2 : sysctl.get(SysctlKey.TCP_FIN_TIMEOUT));
             case TCP_QUICKACK -> (sk.ackQuick > 0 && !sk.inPingpong(sysctl.get(SysctlKey.TCP_PINGPONG_THRESH))) ? 1 : 0;
             case TCP_USER_TIMEOUT -> sk.userTimeoutMs;
+            case TCP_INQ -> sk.recvmsgInq ? 1 : 0;
+            case TCP_NOTSENT_LOWAT -> sk.notsentLowat;
         };
+    }
+
+    /**
+     * tcp_inq() (ioctl SIOCINQ / FIONREAD): in-order bytes not read yet, stopping at pending urgent data;
+     * a received FIN is not counted. -EINVAL on a listener.
+     */
+    public int inq(TcpSock sk) {
+        if (sk.state == TcpState.LISTEN) {
+            return Errno.EINVAL.neg();
+        }
+        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            return 0;
+        }
+        if (sk.oobInline || sk.urgData == 0 || Seq.lt(sk.urgSeq, sk.copiedSeq) || !Seq.lt(sk.urgSeq, sk.rcvNxt)) {
+            int answ = sk.rcvNxt - sk.copiedSeq;
+            return answ != 0 && sk.done ? answ - 1 : answ;
+        }
+        return sk.urgSeq - sk.copiedSeq;
+    }
+
+    /**
+     * tcp_inq_hint(): what recvmsg() reports under TCP_INQ (TCP_CM_INQ), or -1 when TCP_INQ is off: the
+     * bytes between copied_seq and rcv_nxt, and 1 at the end of the stream so that the reader reads on.
+     */
+    public int inqHint(TcpSock sk) {
+        if (!sk.recvmsgInq) {
+            return -1;
+        }
+        int inq = sk.rcvNxt - sk.copiedSeq;
+        return inq == 0 && sk.done ? 1 : inq;
     }
 
     /** A snapshot of a socket's protocol state, named as Linux's struct tcp_info. */

@@ -47,6 +47,14 @@ public final class TcpConstants {
     public static final int TCPOLEN_TSTAMP_ALIGNED = 12;
     /** IPv4 header without options. */
     public static final int IPV4_HEADER_LEN = 20;
+    /** GSO_LEGACY_MAX_SIZE: the largest GSO/TSO packet of a device that does not raise it (tun, most NICs). */
+    public static final int GSO_LEGACY_MAX_SIZE = 65536;
+    /** GSO_MAX_SEGS: segments per GSO packet a device accepts by default. */
+    public static final int GSO_MAX_SEGS = 65535;
+    /** MAX_TCP_HEADER on x86-64 (L1_CACHE_ALIGN(128 + MAX_HEADER)): headroom sk_dst_gso_max_size() takes off. */
+    public static final int MAX_TCP_HEADER = 320;
+    /** SK_DEFAULT_PACING_SHIFT: TSO autosizing aims at one packet per 2^-10 s of the pacing rate. */
+    public static final int SK_DEFAULT_PACING_SHIFT = 10;
     /** MAX_TCP_KEEPIDLE etc. are sysctl ranges. TCP_KEEPALIVE resource retry: */
     public static final int TCP_URG_VALID = 0x100;
     public static final int TCP_URG_NOTYET = 0x200;

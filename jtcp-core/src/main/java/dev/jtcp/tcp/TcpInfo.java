@@ -17,7 +17,9 @@ public record TcpInfo(
         int reordering, int totalRetrans, long bytesAcked, long bytesReceived, long bytesSent, long bytesRetrans,
         int segsOut, int segsIn, int dataSegsOut, int dataSegsIn, int notsentBytes, long minRttUs,
         long delivered, int sndWnd, int rcvWnd, int quickAcks, boolean pingpong,
-        long timerDueNs, String timerName) {
+        long timerDueNs, String timerName,
+        long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
+        long busyTimeUs, long rwndLimitedUs) {
 
     static TcpInfo of(Tcp tcp, TcpSock sk) {
         String timerName = "";
@@ -33,6 +35,10 @@ public record TcpInfo(
             due = sk.delackAtNs;
         }
         int notsent = sk.hasUnsent() ? sk.dataEnd() - sk.sndNxt : 0;
+        // tcp_get_info(): ages of the last data sent, data received and ACK received, in whole jiffies as ms.
+        long nowJ = tcp.jiffies.at(tcp.now());
+        long jiffyMs = 1000 / tcp.jiffies.hz();
+        long[] chrono = tcp.output.chronoStatsUs(sk);
         return new TcpInfo(
                 sk.state.name(), sk.caState, sk.retransmits, sk.probesOut, sk.backoff,
                 sk.tstampOk, sk.sackOk, sk.wscaleOk,
@@ -46,6 +52,9 @@ public record TcpInfo(
                 sk.minRttUs == Long.MAX_VALUE ? 0 : sk.minRttUs,
                 sk.deliveredSegs, sk.sndWnd, sk.rcvWnd, sk.ackQuick,
                 sk.inPingpong(tcp.sysctl.get(SysctlKey.TCP_PINGPONG_THRESH)),
-                due, timerName);
+                due, timerName,
+                (nowJ - tcp.jiffies.at(sk.lsndtimeNs)) * jiffyMs, (nowJ - tcp.jiffies.at(sk.lrcvtimeNs)) * jiffyMs,
+                (nowJ - tcp.jiffies.at(sk.rcvTstampNs)) * jiffyMs,
+                chrono[0] + chrono[1] + chrono[2], chrono[1]);
     }
 }

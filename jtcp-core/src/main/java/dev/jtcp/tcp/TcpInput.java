@@ -44,6 +44,8 @@ final class TcpInput {
     static final int FLAG_SACK_RENEGING = 0x2000;
     static final int FLAG_UPDATE_TS_RECENT = 0x4000;
     static final int FLAG_NO_CHALLENGE_ACK = 0x8000;
+    /** FLAG_DSACK_TLP: the D-SACK covers exactly the tail loss probe. */
+    static final int FLAG_DSACK_TLP = 0x10000;
     static final int FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
     static final int FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
     static final int FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE | FLAG_DSACKING_ACK;
@@ -423,6 +425,7 @@ final class TcpInput {
         sk.mdevMaxUs = 0;
         sk.rttvarUs = 0;
         sk.minRttUs = Long.MAX_VALUE;
+        sk.pacingRate = Long.MAX_VALUE;
         sk.backoff = 0;
         sk.retransmits = 0;
         sk.totalRetrans = 0;
@@ -727,8 +730,13 @@ final class TcpInput {
             // An old ACK: SACK information in it still counts.
             if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
                 newlyDelivered = 0;
-                sackTag(sk, th.options().sackBlocks(), ackSeq);
+                rsPriorDelivered = 0;
+                rexmit = REXMIT_NONE;
+                int f = sackTag(sk, th.options().sackBlocks(), ackSeq, priorSndUna);
+                // tcp_ack() old_ack: SACKed data may show losses; D-SACK may allow an undo.
+                fastRetransAlert(sk, priorSndUna, 0, f);
                 countDelivered(sk);
+                xmitRecovery(sk, rexmit);
             }
             return 0;
         }
@@ -741,6 +749,11 @@ final class TcpInput {
             }
             return -1;
         }
+        int priorFack = highestSackSeq(sk);
+        long priorDeliveredTotal = sk.deliveredSegs;
+        long priorLost = sk.lost;
+        rexmit = REXMIT_NONE;
+        rsPriorDelivered = 0;
         if (Seq.gt(ackSeq, priorSndUna)) {
             flag |= FLAG_SND_UNA_ADVANCED;
             sk.retransmits = 0;
@@ -759,44 +772,63 @@ final class TcpInput {
         flag |= updateWindow(sk, s, ackSeq);
         newlyDelivered = 0;
         if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
-            flag |= sackTag(sk, th.options().sackBlocks(), ackSeq);
+            flag |= sackTag(sk, th.options().sackBlocks(), ackSeq, priorSndUna);
         }
         sk.errSoft = 0;
         sk.probesOut = 0;
         sk.rcvTstampNs = now();
         if (priorPackets == 0) {
-            // no_queue: a probe ACK that opens the window ends the persist backoff.
+            // no_queue: if data was D-SACKed, see whether a reduction can be undone.
+            if ((flag & FLAG_DSACKING_ACK) != 0) {
+                flag = fastRetransAlert(sk, priorSndUna, 0, flag);
+            }
             countDelivered(sk);
+            // A probe ACK that opens the window ends the persist backoff.
             ackProbe(sk);
             if (sk.tlpPending) {
                 processTlpAck(sk, ackSeq, flag);
             }
             return 1;
         }
-        flag |= cleanRtxQueue(sk, priorSndUna, ackSeq);
-        int ackedPkts = ackedThisCall;
+        flag |= cleanRtxQueue(sk, priorSndUna, priorFack, ackSeq);
         countDelivered(sk);
+        rackUpdateReoWnd(sk, rsPriorDelivered);
         if (sk.tlpPending) {
             processTlpAck(sk, ackSeq, flag);
         }
+        // tcp_ack_is_dubious()
         boolean dubious = (flag & FLAG_NOT_DUP) == 0 || (flag & FLAG_CA_ALERT) != 0 || sk.caState != TcpSock.CA_OPEN;
         if (dubious) {
-            boolean dupAck = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP)) == 0;
-            fastRetransAlert(sk, priorSndUna, dupAck, flag);
+            int numDupack = (flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) == 0 ? 1 : 0;
+            flag = fastRetransAlert(sk, priorSndUna, numDupack, flag);
+            countDelivered(sk);
         }
         if ((flag & FLAG_SET_XMIT_TIMER) != 0) {
             tcp.timers.setXmitTimer(sk);
         }
-        congControl(sk, ackSeq, ackedPkts, flag);
-        if (sk.caState == TcpSock.CA_RECOVERY || sk.caState == TcpSock.CA_LOSS) {
-            tcp.output.xmitRetransmitQueue(sk, sk.caState == TcpSock.CA_LOSS
-                    ? "RTO recovery: retransmit segments marked lost (slow start)"
-                    : "SACK recovery (RFC 6675): retransmit the next lost segment");
+        // tcp_cong_control(): PRR while reducing, else the congestion avoidance of the algorithm.
+        int delivered = (int) (sk.deliveredSegs - priorDeliveredTotal);
+        if (inCwndReduction(sk)) {
+            cwndReduction(sk, delivered, (int) (sk.lost - priorLost), flag);
+        } else if (mayRaiseCwnd(sk, flag)) {
+            congControl(sk, ackSeq, delivered, flag);
         }
+        tcp.output.updatePacingRate(sk);   // the end of tcp_cong_control()
+        xmitRecovery(sk, rexmit);
         return 1;
     }
 
-    private int ackedThisCall;
+    /** rs.prior_delivered: tp->delivered when the most recently sent segment (s)acked by this ACK left. */
+    private long rsPriorDelivered;
+    private long rsPriorMstampNs;
+
+    private void rateSkbDelivered(TxSegment seg) {
+        if (rsPriorDelivered == 0 || seg.lastTxNs >= rsPriorMstampNs) {
+            rsPriorDelivered = seg.txDelivered;
+            rsPriorMstampNs = seg.lastTxNs;
+        }
+    }
+
     /** Segments newly delivered by this ACK (acknowledged without having been SACKed, or newly SACKed). */
     private int newlyDelivered;
 
@@ -821,6 +853,9 @@ final class TcpInput {
             sk.sndWl1 = s.seq;
             if (sk.sndWnd != nwin) {
                 sk.sndWnd = nwin;
+                if (sk.hasUnsent()) {
+                    slowStartAfterIdleCheck(sk);
+                }
                 if (Integer.compareUnsigned(nwin, sk.maxWindow) > 0) {
                     sk.maxWindow = nwin;
                     tcp.output.syncMss(sk);
@@ -855,14 +890,15 @@ final class TcpInput {
 
     /**
      * tcp_clean_rtx_queue(): drop fully acknowledged segments, take an RTT sample (Karn: never from a
-     * retransmitted one), and keep the urgent pointer and retransmission stamp up to date.
+     * retransmitted one), advance RACK, detect reordering, and keep the urgent pointer up to date.
      */
-    private int cleanRtxQueue(TcpSock sk, int priorSndUna, int ackSeq) {
+    private int cleanRtxQueue(TcpSock sk, int priorSndUna, int priorFack, int ackSeq) {
         int flag = 0;
         long nowNs = now();
         long firstAcktNs = -1;
         long lastAcktNs = -1;
-        ackedThisCall = 0;
+        int pktsAcked = 0;
+        int reord = sk.sndNxt;
         Iterator<TxSegment> it = sk.rtxQueue.iterator();
         while (it.hasNext()) {
             TxSegment seg = it.next();
@@ -880,17 +916,29 @@ final class TcpInput {
                 if (firstAcktNs < 0) {
                     firstAcktNs = seg.lastTxNs;
                 }
+                if (Seq.lt(seg.start, reord)) {
+                    reord = seg.start;
+                }
+                if (!Seq.gt(seg.end, sk.highSeq)) {
+                    flag |= FLAG_ORIG_SACK_ACKED;
+                }
             }
             if ((sacked & TxSegment.SACKED_ACKED) != 0) {
                 sk.sackedOut--;
-            } else {
+            } else if (sk.sackOk) {
                 newlyDelivered++;
+                rateSkbDelivered(seg);
+                if (!spuriousRetrans(sk, seg)) {
+                    rackAdvance(sk, seg);
+                }
+            } else {
+                rateSkbDelivered(seg);
             }
             if ((sacked & TxSegment.LOST) != 0) {
                 sk.lostOut--;
             }
             sk.packetsOut--;
-            ackedThisCall++;
+            pktsAcked++;
             if ((seg.tcpFlags & TcpFlags.SYN) == 0) {
                 flag |= FLAG_DATA_ACKED;
             } else {
@@ -913,6 +961,9 @@ final class TcpInput {
                 sk.sndUnaPos = 0;
             }
         }
+        if (sk.rtxQueue.isEmpty()) {
+            tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);
+        }
         // Urgent mode ends once the urgent byte is acknowledged.
         if (Seq.between(priorSndUna, sk.sndUp, sk.sndUna)) {
             sk.sndUp = sk.sndUna;
@@ -929,12 +980,28 @@ final class TcpInput {
         ackUpdateRtt(sk, flag, seqRttUs, caRttUs);
         if ((flag & FLAG_ACKED) != 0) {
             flag |= FLAG_SET_XMIT_TIMER;
+            if (!sk.sackOk) {
+                removeRenoSacks(sk, pktsAcked);
+                // Without SACK marks, progress cannot be credited to an original transmission.
+                if ((flag & FLAG_RETRANS_DATA_ACKED) != 0) {
+                    flag &= ~FLAG_ORIG_SACK_ACKED;
+                }
+            } else if (Seq.lt(reord, priorFack)) {
+                // A never-retransmitted hole below the highest SACK got filled: reordering.
+                checkSackReordering(sk, reord, false);
+            }
         }
-        if (sk.retransStampSet && !anyRetransOutstanding(sk) && sk.state != TcpState.SYN_SENT) {
+        if (sk.retransStampSet && sk.caState == TcpSock.CA_OPEN && !anyRetransOutstanding(sk)
+                && sk.state != TcpState.SYN_SENT) {
             // tcp_try_to_open(): nothing retransmitted is outstanding any more.
             sk.retransStampSet = false;
         }
         return flag;
+    }
+
+    /** tcp_skb_spurious_retrans(): a retransmitted segment whose ACK echoes a time before it was resent. */
+    private boolean spuriousRetrans(TcpSock sk, TxSegment seg) {
+        return seg.has(TxSegment.SACKED_RETRANS | TxSegment.EVER_RETRANS) && tsEcrBefore(sk, seg.lastTxNs);
     }
 
     private static boolean anyRetransOutstanding(TcpSock sk) {
@@ -1013,12 +1080,15 @@ final class TcpInput {
 
     // ================================================================ SACK scoreboard (sender side)
 
-    /** tcp_check_dsack() (RFC 2883): is the first block a duplicate report? */
+    /** Flags gathered while tagging (tcp_sacktag_state.flag) and the lowest reordered sequence (reord). */
+    private int sackFlag;
+    private int sackReord;
+
     /**
      * tcp_dsack_seen(): how many duplicate segments a D-SACK block reports, 0 when it is dubious (empty,
      * wider than any window we were offered, or more duplicates than we ever retransmitted).
      */
-    private static int dsackSeen(TcpSock sk, int start, int end) {
+    private int dsackSeen(TcpSock sk, int start, int end) {
         if (!Seq.lt(start, end)) {
             return 0;
         }
@@ -1026,235 +1096,1072 @@ final class TcpInput {
         if (Integer.compareUnsigned(len, sk.maxWindow) > 0) {
             return 0;
         }
-        int dupSegs = len > sk.mssCache && sk.mssCache > 0 ? (len + sk.mssCache - 1) / sk.mssCache : 1;
+        int dupSegs = 1;
+        if (len > sk.mssCache && sk.mssCache > 0) {
+            dupSegs = (len + sk.mssCache - 1) / sk.mssCache;
+        } else if (sk.tlpPending && sk.tlpHighSeq == end) {
+            sackFlag |= FLAG_DSACK_TLP;
+        }
         sk.dsackDups += dupSegs;
         if (sk.dsackDups > sk.totalRetrans) {
             return 0;
         }
+        // RACK widens its reordering window after D-SACKs, unless no reordering was seen or the
+        // duplicate was a tail loss probe (timer-driven, not RACK's doing).
+        if (sk.reordSeen > 0 && (sackFlag & FLAG_DSACK_TLP) == 0) {
+            sk.rackDsackSeen = true;
+        }
+        sackFlag |= FLAG_DSACKING_ACK;
+        newlyDelivered += dupSegs;   // a spurious retransmission was delivered
         return dupSegs;
     }
 
-    private boolean checkDsack(TcpSock sk, List<SackBlock> blocks, int ackSeq) {
+    /** tcp_check_dsack() (RFC 2883): is the first block a duplicate report? */
+    private boolean checkDsack(TcpSock sk, List<SackBlock> blocks, int ackSeq, int priorSndUna) {
         SackBlock b0 = blocks.get(0);
         if (Seq.lt(b0.start(), ackSeq)) {
             tcp.mib.inc(Mib.TcpExtTCPDSACKRecv);
-            if (dsackSeen(sk, b0.start(), b0.end()) == 0) {
-                // A D-SACK for something we never retransmitted (the duplicate SYN of a simultaneous
-                // open, say) is dubious and ignored.
-                tcp.mib.inc(Mib.TcpExtTCPDSACKIgnoredDubious);
-                return false;
-            }
-            return true;
-        }
-        if (blocks.size() > 1) {
+        } else if (blocks.size() > 1) {
             SackBlock b1 = blocks.get(1);
             if (Seq.gt(b0.end(), b1.end()) || Seq.lt(b0.start(), b1.start())) {
                 return false;
             }
             tcp.mib.inc(Mib.TcpExtTCPDSACKOfoRecv);
-            return true;
+        } else {
+            return false;
         }
-        return false;
+        int dupSegs = dsackSeen(sk, b0.start(), b0.end());
+        if (dupSegs == 0) {
+            // A D-SACK for something we never retransmitted (the duplicate SYN of a simultaneous
+            // open, say) is dubious and ignored.
+            tcp.mib.inc(Mib.TcpExtTCPDSACKIgnoredDubious);
+            return false;
+        }
+        tcp.mib.add(Mib.TcpExtTCPDSACKRecvSegs, dupSegs);
+        // A D-SACK for data already acknowledged: count it against the retransmissions to undo.
+        if (sk.undoMarkerSet && sk.undoRetrans > 0 && !Seq.gt(b0.end(), priorSndUna)
+                && Seq.gt(b0.end(), sk.undoMarker)) {
+            sk.undoRetrans = Math.max(0, sk.undoRetrans - dupSegs);
+        }
+        return true;
     }
 
-    /** tcp_sacktag_write_queue(), simplified: mark segments the peer reports having. */
-    private int sackTag(TcpSock sk, List<SackBlock> blocks, int ackSeq) {
-        int flag = 0;
-        boolean dsack = checkDsack(sk, blocks, ackSeq);
-        if (dsack) {
-            flag |= FLAG_DSACKING_ACK;
-        }
+    /** At most four SACK blocks fit in 40 bytes of options (RFC 2018 3). */
+    private static final int MAX_SACK_BLOCKS = 4;
+    /** The SACK blocks of the ACK being processed, valid ones in sequence order (tcp_sacktag_write_queue's sp[]). */
+    private final int[] sackStarts = new int[MAX_SACK_BLOCKS];
+    private final int[] sackEnds = new int[MAX_SACK_BLOCKS];
+    private final boolean[] sackDup = new boolean[MAX_SACK_BLOCKS];
+
+    /** tcp_sacktag_write_queue(): mark the segments the peer reports having (RFC 2018, RFC 2883). */
+    private int sackTag(TcpSock sk, List<SackBlock> blocks, int ackSeq, int priorSndUna) {
+        sackFlag = 0;
+        sackReord = sk.sndNxt;
+        boolean dsack = checkDsack(sk, blocks, ackSeq, priorSndUna);
         // snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK.
         int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
-        for (int i = dsack ? 1 : 0; i < blocks.size(); i++) {
+        int used = 0;
+        for (int i = 0; i < blocks.size() && i < MAX_SACK_BLOCKS; i++) {
+            boolean dup = dsack && i == 0;
             SackBlock b = blocks.get(i);
-            // tcp_is_sackblock_valid(): within (snd_una, snd_nxt] and not empty.
-            if (!Seq.gt(b.end(), b.start()) || Seq.gt(b.end(), sk.sndNxt) || !Seq.gt(b.start(), una)) {
-                // An old block on a reordered (old) ACK is not counted.
-                if (ackSeq != una && !Seq.gt(b.end(), una)) {
-                    continue;
+            if (!sackBlockValid(sk, dup, b.start(), b.end(), una)) {
+                if (!dup) {
+                    // An old block on a reordered (old) ACK is not counted.
+                    if (ackSeq != una && !Seq.gt(b.end(), una)) {
+                        continue;
+                    }
+                    tcp.mib.inc(Mib.TcpExtTCPSACKDiscard);
                 }
-                tcp.mib.inc(Mib.TcpExtTCPSACKDiscard);
                 continue;
             }
+            if (!Seq.gt(b.end(), priorSndUna)) {
+                continue;   // very old: ignored early (a D-SACK there was counted by checkDsack)
+            }
+            // Keep the used blocks in sequence order, so that the queue is walked in order and a block
+            // listed after a higher one is not taken for reordering.
+            int at = used;
+            while (at > 0 && Seq.gt(sackStarts[at - 1], b.start())) {
+                sackStarts[at] = sackStarts[at - 1];
+                sackEnds[at] = sackEnds[at - 1];
+                sackDup[at] = sackDup[at - 1];
+                at--;
+            }
+            sackStarts[at] = b.start();
+            sackEnds[at] = b.end();
+            sackDup[at] = dup;
+            used++;
+        }
+        for (int k = 0; k < used; k++) {
             for (TxSegment seg : sk.rtxQueue) {
-                if (Seq.ge(seg.start, b.end())) {
+                if (Seq.ge(seg.start, sackEnds[k])) {
                     break;
                 }
-                if (Seq.ge(seg.start, b.start()) && Seq.le(seg.end, b.end()) && !seg.has(TxSegment.SACKED_ACKED)) {
-                    if (seg.has(TxSegment.SACKED_RETRANS)) {
-                        seg.sacked &= ~TxSegment.SACKED_RETRANS;
-                        sk.retransOut--;
+                if (Seq.ge(seg.start, sackStarts[k]) && Seq.le(seg.end, sackEnds[k])) {
+                    sacktagOne(sk, seg, sackDup[k]);
+                }
+            }
+        }
+        if (sk.caState != TcpSock.CA_LOSS || sk.undoMarkerSet) {
+            checkSackReordering(sk, sackReord, false);
+        }
+        return sackFlag;
+    }
+
+    /**
+     * tcp_is_sackblock_valid(): a SACK block must lie in (snd_una, snd_nxt] and not be empty; a D-SACK may
+     * lie below snd_una, back to the undo marker (or one window before it when it straddles the marker).
+     */
+    private static boolean sackBlockValid(TcpSock sk, boolean dsack, int start, int end, int una) {
+        if (Seq.gt(end, sk.sndNxt) || !Seq.lt(start, end)) {
+            return false;
+        }
+        if (!Seq.lt(start, sk.sndNxt)) {
+            return false;
+        }
+        if (Seq.gt(start, una)) {
+            return true;
+        }
+        if (!dsack || !sk.undoMarkerSet) {
+            return false;
+        }
+        if (Seq.gt(end, una)) {
+            return false;
+        }
+        if (!Seq.lt(start, sk.undoMarker)) {
+            return true;
+        }
+        if (!Seq.gt(end, sk.undoMarker)) {
+            return false;
+        }
+        return !Seq.lt(start, end - sk.maxWindow);
+    }
+
+    /** tcp_sacktag_one(): one segment reported by a SACK (or D-SACK) block. */
+    private void sacktagOne(TcpSock sk, TxSegment seg, boolean dupSack) {
+        int sacked = seg.sacked;
+        boolean everRetrans = (sacked & (TxSegment.SACKED_RETRANS | TxSegment.EVER_RETRANS)) != 0;
+        // D-SACK of a retransmitted segment: one retransmission fewer to account for before undoing.
+        if (dupSack && everRetrans) {
+            if (sk.undoMarkerSet && sk.undoRetrans > 0 && Seq.gt(seg.end, sk.undoMarker)) {
+                sk.undoRetrans = Math.max(0, sk.undoRetrans - 1);
+            }
+            if ((sacked & TxSegment.SACKED_ACKED) != 0 && Seq.lt(seg.start, sackReord)) {
+                sackReord = seg.start;
+            }
+        }
+        if (!Seq.gt(seg.end, sk.sndUna)) {
+            return;
+        }
+        if ((sacked & TxSegment.SACKED_ACKED) == 0) {
+            rackAdvance(sk, seg);
+            if ((sacked & TxSegment.SACKED_RETRANS) != 0) {
+                // Not marked lost: the retransmission is believed still in flight; keep it counted.
+                if ((sacked & TxSegment.LOST) != 0) {
+                    sacked &= ~(TxSegment.LOST | TxSegment.SACKED_RETRANS);
+                    sk.lostOut--;
+                    sk.retransOut--;
+                }
+            } else {
+                if (!everRetrans) {
+                    // A new SACK of a never-retransmitted segment below the highest SACK: reordering.
+                    if (Seq.lt(seg.start, highestSackSeq(sk)) && Seq.lt(seg.start, sackReord)) {
+                        sackReord = seg.start;
                     }
-                    if (seg.has(TxSegment.LOST)) {
-                        seg.sacked &= ~TxSegment.LOST;
-                        sk.lostOut--;
-                    }
-                    seg.sacked |= TxSegment.SACKED_ACKED;
-                    sk.sackedOut++;
-                    newlyDelivered++;
-                    flag |= FLAG_DATA_SACKED;
-                    if (!seg.has(TxSegment.EVER_RETRANS)) {
-                        flag |= FLAG_ORIG_SACK_ACKED;
+                    if (!Seq.gt(seg.end, sk.highSeq)) {
+                        sackFlag |= FLAG_ORIG_SACK_ACKED;
                     }
                 }
+                if ((sacked & TxSegment.LOST) != 0) {
+                    sacked &= ~TxSegment.LOST;
+                    sk.lostOut--;
+                }
+            }
+            sacked |= TxSegment.SACKED_ACKED;
+            sackFlag |= FLAG_DATA_SACKED;
+            if (!Seq.lt(seg.start, highestSackSeq(sk))) {
+                sk.highestSackEnd = seg.end;
+            }
+            sk.sackedOut++;
+            newlyDelivered++;
+            rateSkbDelivered(seg);
+        }
+        // D-SACK: a retransmission reported as duplicate is no longer in flight.
+        if (dupSack && (sacked & TxSegment.SACKED_RETRANS) != 0) {
+            sacked &= ~TxSegment.SACKED_RETRANS;
+            sk.retransOut--;
+        }
+        seg.sacked = sacked;
+    }
+
+    // ================================================================ loss detection and recovery
+
+    /** REXMIT_NONE / REXMIT_LOST / REXMIT_NEW: what tcp_xmit_recovery() sends after this ACK. */
+    static final int REXMIT_NONE = 0;
+    static final int REXMIT_LOST = 1;
+    static final int REXMIT_NEW = 2;
+    /** Set by fastRetransAlert() for tcp_xmit_recovery(). */
+    private int rexmit;
+
+    /** TCP_RACK_LOSS_DETECTION, TCP_RACK_STATIC_REO_WND, TCP_RACK_NO_DUPTHRESH: tcp_recovery bits. */
+    static final int TCP_RACK_LOSS_DETECTION = 1;
+    static final int TCP_RACK_STATIC_REO_WND = 2;
+    static final int TCP_RACK_NO_DUPTHRESH = 4;
+    /** TCP_RACK_RECOVERY_THRESH: recoveries a widened reordering window persists for. */
+    static final int TCP_RACK_RECOVERY_THRESH = 16;
+
+    /** tcp_is_rack(): RACK loss detection on (net.ipv4.tcp_recovery bit 1, the default). */
+    private boolean isRack() {
+        return (sysctl(SysctlKey.TCP_RECOVERY) & TCP_RACK_LOSS_DETECTION) != 0;
+    }
+
+    /** tcp_in_cwnd_reduction(): CWR or Recovery, where PRR sets cwnd. */
+    static boolean inCwndReduction(TcpSock sk) {
+        return sk.caState == TcpSock.CA_CWR || sk.caState == TcpSock.CA_RECOVERY;
+    }
+
+    /** tcp_highest_sack_seq(): end of the highest SACKed segment, snd_una when nothing is SACKed. */
+    static int highestSackSeq(TcpSock sk) {
+        if (sk.sackedOut == 0 || !sk.sackOk) {
+            return sk.sndUna;
+        }
+        return sk.highestSackEnd;
+    }
+
+    /** tcp_any_retrans_done(): anything retransmitted still unacknowledged? */
+    private static boolean anyRetransDone(TcpSock sk) {
+        if (sk.retransOut > 0) {
+            return true;
+        }
+        TxSegment head = sk.rtxQueue.peekFirst();
+        return head != null && head.has(TxSegment.EVER_RETRANS);
+    }
+
+    /** tcp_tsopt_ecr_before(): the ACK echoes a timestamp older than the instant when. */
+    private boolean tsEcrBefore(TcpSock sk, long whenNs) {
+        return sk.sawTstamp && sk.rcvTsecr != 0 && Seq.lt(sk.rcvTsecr, tcp.tsAt(whenNs, sk.tsOffset));
+    }
+
+    /** tcp_packet_delayed(): the echoed timestamp predates the first retransmission (Eifel, RFC 3522). */
+    private boolean packetDelayed(TcpSock sk) {
+        return sk.retransStampSet && tsEcrBefore(sk, sk.retransStampNs);
+    }
+
+    /** tcp_may_undo(): no retransmission was needed, by D-SACK count or by timestamps. */
+    private boolean mayUndo(TcpSock sk) {
+        return sk.undoMarkerSet && (sk.undoRetrans == 0 || packetDelayed(sk));
+    }
+
+    /** tcp_init_undo(): remember where the reduction began and the retransmissions D-SACK must account for. */
+    private static void initUndo(TcpSock sk) {
+        sk.undoMarker = sk.sndUna;
+        sk.undoMarkerSet = true;
+        sk.undoRetrans = sk.retransOut;
+        if (sk.tlpPending && sk.tlpRetrans) {
+            sk.undoRetrans++;
+        }
+        if (sk.undoRetrans == 0) {
+            sk.undoRetrans = -1;   // 0 would mean "may undo now"
+        }
+    }
+
+    /** tcp_current_ssthresh(): ssthresh, or 3/4 of cwnd outside a reduction if that is larger. */
+    private static int currentSsthresh(TcpSock sk) {
+        if (inCwndReduction(sk)) {
+            return sk.sndSsthresh;
+        }
+        return Math.max(sk.sndSsthresh, (sk.sndCwnd >> 1) + (sk.sndCwnd >> 2));
+    }
+
+    /** ca_ops->ssthresh(): Reno halves the window (tcp_reno_ssthresh). */
+    private static int caSsthresh(TcpSock sk) {
+        return Math.max(sk.sndCwnd >> 1, 2);
+    }
+
+    /** ca_ops->undo_cwnd(): tcp_reno_undo_cwnd, the larger of cwnd and the cwnd before the reduction. */
+    private static int caUndoCwnd(TcpSock sk) {
+        return Math.max(sk.sndCwnd, sk.priorCwnd);
+    }
+
+    /** tcp_init_cwnd_reduction(): start PRR (RFC 6937) from the current window. */
+    private void initCwndReduction(TcpSock sk) {
+        sk.highSeq = sk.sndNxt;
+        sk.tlpPending = false;
+        sk.sndCwndCnt = 0;
+        sk.priorCwnd = sk.sndCwnd;
+        sk.prrDelivered = 0;
+        sk.prrOut = 0;
+        sk.sndSsthresh = caSsthresh(sk);
+    }
+
+    /**
+     * tcp_cwnd_reduction(): proportional rate reduction (RFC 6937). While more is in flight than ssthresh,
+     * send ssthresh/prior_cwnd of what is delivered; below it, grow back towards ssthresh no faster than
+     * slow start (the SS reduction bound), one extra segment when snd_una advanced without new losses.
+     */
+    void cwndReduction(TcpSock sk, int newlyAckedSacked, int newlyLost, int flag) {
+        if (newlyAckedSacked <= 0 || sk.priorCwnd == 0) {
+            return;
+        }
+        int inFlight = sk.packetsInFlight();
+        int delta = sk.sndSsthresh - inFlight;
+        int sndcnt;
+        sk.prrDelivered += newlyAckedSacked;
+        if (delta < 0) {
+            long dividend = (long) sk.sndSsthresh * sk.prrDelivered + sk.priorCwnd - 1;
+            sndcnt = (int) (dividend / sk.priorCwnd) - sk.prrOut;
+        } else {
+            sndcnt = Math.max(sk.prrDelivered - sk.prrOut, newlyAckedSacked);
+            if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && newlyLost == 0) {
+                sndcnt++;
+            }
+            sndcnt = Math.min(delta, sndcnt);
+        }
+        // Force a fast retransmit upon entering fast recovery.
+        sndcnt = Math.max(sndcnt, sk.prrOut != 0 ? 0 : 1);
+        sk.sndCwnd = inFlight + sndcnt;
+    }
+
+    /** tcp_end_cwnd_reduction(): cwnd settles at ssthresh (unless the reduction was undone). */
+    private void endCwndReduction(TcpSock sk) {
+        if (sk.sndSsthresh < Integer.MAX_VALUE && (sk.caState == TcpSock.CA_CWR || sk.undoMarkerSet)) {
+            sk.sndCwnd = sk.sndSsthresh;
+            sk.sndCwndStampNs = now();
+        }
+    }
+
+    /** tcp_enter_cwr(): reduce the window once without retransmitting (ECN, a repaired tail loss). */
+    void enterCwr(TcpSock sk) {
+        sk.priorSsthresh = 0;
+        if (sk.caState < TcpSock.CA_CWR) {
+            sk.undoMarkerSet = false;
+            sk.undoMarker = 0;
+            initCwndReduction(sk);
+            sk.caState = TcpSock.CA_CWR;
+        }
+    }
+
+    /** tcp_enter_recovery(): fast recovery begins (RFC 6675 5 / RFC 6582), counted by kind of peer. */
+    void enterRecovery(TcpSock sk, boolean eceAck) {
+        tcp.mib.inc(sk.sackOk ? Mib.TcpExtTCPSackRecovery : Mib.TcpExtTCPRenoRecovery);
+        sk.priorSsthresh = 0;
+        initUndo(sk);
+        if (!inCwndReduction(sk)) {
+            if (!eceAck) {
+                sk.priorSsthresh = currentSsthresh(sk);
+            }
+            initCwndReduction(sk);
+        }
+        sk.caState = TcpSock.CA_RECOVERY;
+    }
+
+    /**
+     * tcp_enter_loss(): an RTO. Everything outstanding is presumed lost (except segments sent too recently
+     * for RACK to judge), ssthresh is reduced once per window, cwnd restarts from what is in flight + 1,
+     * and F-RTO (RFC 5682, tcp_frto) starts unless a recovery was already under way.
+     */
+    void enterLoss(TcpSock sk) {
+        boolean newRecovery = sk.caState < TcpSock.CA_RECOVERY;
+        timeoutMarkLost(sk);
+        if (sk.caState <= TcpSock.CA_DISORDER || !Seq.gt(sk.highSeq, sk.sndUna)
+                || (sk.caState == TcpSock.CA_LOSS && sk.retransmits == 0)) {
+            sk.priorSsthresh = currentSsthresh(sk);
+            sk.priorCwnd = sk.sndCwnd;
+            sk.sndSsthresh = caSsthresh(sk);
+            initUndo(sk);
+        }
+        sk.sndCwnd = sk.packetsInFlight() + 1;
+        sk.sndCwndCnt = 0;
+        sk.sndCwndStampNs = now();
+        // A timeout in Disorder after many duplicate ACKs: the reordering degree was overestimated.
+        int reordering = sysctl(SysctlKey.TCP_REORDERING);
+        if (sk.caState <= TcpSock.CA_DISORDER && sk.sackedOut >= reordering) {
+            sk.reordering = Math.min(sk.reordering, reordering);
+        }
+        sk.caState = TcpSock.CA_LOSS;
+        sk.highSeq = sk.sndNxt;
+        sk.tlpPending = false;
+        sk.frto = sysctl(SysctlKey.TCP_FRTO) != 0 && (newRecovery || sk.retransmits > 0);
+    }
+
+    /** tcp_timeout_mark_lost(): mark the queue lost after an RTO; clear SACK marks if the peer reneged. */
+    private void timeoutMarkLost(TcpSock sk) {
+        TxSegment head = sk.rtxQueue.peekFirst();
+        boolean isReneg = head != null && head.has(TxSegment.SACKED_ACKED);
+        if (isReneg) {
+            tcp.mib.inc(Mib.TcpExtTCPSACKReneging);
+            sk.sackedOut = 0;
+            sk.isSackReneg = true;
+        } else if (!sk.sackOk) {
+            sk.sackedOut = 0;   // tcp_reset_reno_sack()
+        }
+        for (TxSegment seg : sk.rtxQueue) {
+            if (isReneg) {
+                seg.sacked &= ~TxSegment.SACKED_ACKED;
+            } else if (seg != head && rackSkbTimeoutUs(sk, seg, 0) > 0) {
+                continue;   // sent too recently to be judged lost yet
+            }
+            markSkbLost(sk, seg);
+        }
+    }
+
+    /** tcp_mark_skb_lost(): mark a segment lost; a lost retransmission is counted (TCPLostRetransmit). */
+    void markSkbLost(TcpSock sk, TxSegment seg) {
+        if (seg.has(TxSegment.SACKED_ACKED)) {
+            return;
+        }
+        if (seg.has(TxSegment.LOST)) {
+            if (seg.has(TxSegment.SACKED_RETRANS)) {
+                seg.sacked &= ~TxSegment.SACKED_RETRANS;
+                sk.retransOut--;
+                tcp.mib.inc(Mib.TcpExtTCPLostRetransmit);
+                sk.lost++;
+            }
+        } else {
+            sk.lostOut++;
+            seg.sacked |= TxSegment.LOST;
+            sk.lost++;
+        }
+    }
+
+    /**
+     * tcp_fastretrans_alert(): the recovery state machine, run for every dubious ACK (one that is a
+     * duplicate, carries SACK or D-SACK, or arrives outside CA_Open). Returns the updated ACK flags.
+     */
+    private int fastRetransAlert(TcpSock sk, int priorSndUna, int numDupack, int flag) {
+        boolean eceAck = (flag & FLAG_ECE) != 0;
+        boolean doLost = numDupack > 0 || ((flag & FLAG_DATA_SACKED) != 0 && forceFastRetransmit(sk));
+        boolean fastRexmit = false;
+        if (sk.packetsOut == 0 && sk.sackedOut > 0) {
+            sk.sackedOut = 0;
+        }
+        // A. ECE: the reduction is required, never undone.
+        if (eceAck) {
+            sk.priorSsthresh = 0;
+        }
+        // B. SACK reneging.
+        if ((flag & FLAG_SACK_RENEGING) != 0 && (flag & FLAG_SND_UNA_ADVANCED) != 0) {
+            // tcp_check_sack_reneging(): wait a little (srtt/2, at least 10 ms) for the ACK that proves it.
+            long delayNs = Math.max(tcp.usToJiffyNs(sk.srttUs >> 4), tcp.timerJiffies(Nanos.ofMillis(10))
+                    * tcp.jiffies.jiffyNs());
+            tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_RETRANS, delayNs,
+                    "SACK reneging: the RTO comes early (tcp_check_sack_reneging)");
+            return flag & ~FLAG_SET_XMIT_TIMER;
+        }
+        // D. State exit: high_seq acknowledged.
+        if (sk.caState == TcpSock.CA_OPEN) {
+            sk.retransStampSet = false;
+        } else if (!Seq.lt(sk.sndUna, sk.highSeq)) {
+            switch (sk.caState) {
+                case TcpSock.CA_CWR -> {
+                    // CWR holds until something above high_seq is acknowledged.
+                    if (sk.sndUna != sk.highSeq) {
+                        endCwndReduction(sk);
+                        sk.caState = TcpSock.CA_OPEN;
+                    }
+                }
+                case TcpSock.CA_RECOVERY -> {
+                    if (!sk.sackOk) {
+                        sk.sackedOut = 0;   // tcp_reset_reno_sack()
+                    }
+                    if (tryUndoRecovery(sk)) {
+                        return flag;
+                    }
+                    endCwndReduction(sk);
+                }
+                default -> { }
+            }
+        }
+        // E. Process the state.
+        switch (sk.caState) {
+            case TcpSock.CA_RECOVERY -> {
+                if ((flag & FLAG_SND_UNA_ADVANCED) == 0) {
+                    if (!sk.sackOk) {
+                        addRenoSack(sk, numDupack);
+                    }
+                } else {
+                    int r = tryUndoPartial(sk, priorSndUna);
+                    if (r < 0) {
+                        return flag;
+                    }
+                    doLost = r > 0;
+                }
+                if (tryUndoDsack(sk)) {
+                    tryToOpen(sk, flag);
+                }
+                flag = identifyPacketLoss(sk, flag);
+                if (sk.caState != TcpSock.CA_RECOVERY) {
+                    if (!timeToRecover(sk)) {
+                        return flag;
+                    }
+                    // Undo reverted the state but loss is evident (reordering, then loss).
+                    enterRecovery(sk, eceAck);
+                }
+            }
+            case TcpSock.CA_LOSS -> {
+                processLoss(sk, flag, numDupack);
+                flag = identifyPacketLoss(sk, flag);
+                // Change state if cwnd is undone or retransmissions are lost.
+                if (!(sk.caState == TcpSock.CA_OPEN || (flag & FLAG_LOST_RETRANS) != 0)) {
+                    return flag;
+                }
+                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
+                flag = r[0];
+                if (r[1] == 0) {
+                    return flag;
+                }
+                fastRexmit = true;
+            }
+            default -> {
+                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
+                flag = r[0];
+                if (r[1] == 0) {
+                    return flag;
+                }
+                fastRexmit = true;
+            }
+        }
+        if (!isRack() && doLost) {
+            updateScoreboard(sk, fastRexmit);
+        }
+        rexmit = REXMIT_LOST;
+        return flag;
+    }
+
+    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery. {flag, entered}. */
+    private int[] openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+        if (!sk.sackOk) {
+            if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
+                sk.sackedOut = 0;   // tcp_reset_reno_sack()
+            }
+            addRenoSack(sk, numDupack);
+        }
+        if (sk.caState <= TcpSock.CA_DISORDER) {
+            tryUndoDsack(sk);
+        }
+        flag = identifyPacketLoss(sk, flag);
+        if (!timeToRecover(sk)) {
+            tryToOpen(sk, flag);
+            return new int[] {flag, 0};
+        }
+        enterRecovery(sk, eceAck);
+        return new int[] {flag, 1};
+    }
+
+    /** tcp_time_to_recover(): a loss is proven (RACK or NewReno marked one), or dupthresh without RACK. */
+    private boolean timeToRecover(TcpSock sk) {
+        if (sk.lostOut > 0) {
+            return true;
+        }
+        // tcp_dupack_heuristics(): sacked_out + 1 > reordering.
+        return !isRack() && sk.sackedOut + 1 > sk.reordering;
+    }
+
+    /** tcp_force_fast_retransmit(): SACKed data lies more than reordering segments above snd_una. */
+    private static boolean forceFastRetransmit(TcpSock sk) {
+        return Seq.gt(highestSackSeq(sk), sk.sndUna + sk.reordering * sk.mssCache);
+    }
+
+    /** tcp_identify_packet_loss(): NewReno marking for peers without SACK, RACK for the others. */
+    private int identifyPacketLoss(TcpSock sk, int flag) {
+        if (sk.rtxQueue.isEmpty()) {
+            return flag;
+        }
+        if (!sk.sackOk) {
+            newrenoMarkLost(sk, (flag & FLAG_SND_UNA_ADVANCED) != 0);
+        } else if (isRack()) {
+            int priorRetrans = sk.retransOut;
+            if (rackMarkLost(sk)) {
+                flag &= ~FLAG_SET_XMIT_TIMER;
+            }
+            if (priorRetrans > sk.retransOut) {
+                flag |= FLAG_LOST_RETRANS;
             }
         }
         return flag;
     }
 
-    // ================================================================ loss detection and recovery
-
     /**
-     * tcp_fastretrans_alert(), reduced to the Linux behaviours the core needs: fast retransmit once
-     * tcp_reordering segments are SACKed (or duplicate ACKs arrive, without SACK), RFC 6675 recovery with
-     * partial ACKs, and the end of recovery at high_seq.
+     * tcp_newreno_mark_lost() (RFC 6582): without SACK, the head is lost after dupthresh duplicate ACKs,
+     * and again after each partial ACK in recovery.
      */
-    private void fastRetransAlert(TcpSock sk, int priorSndUna, boolean dupAck, int flag) {
-        if (!sk.sackOk && dupAck && sk.packetsOut > 0) {
-            sk.dupAcks++;
-        }
-        switch (sk.caState) {
-            case TcpSock.CA_RECOVERY -> {
-                if (!Seq.lt(sk.sndUna, sk.highSeq)) {
-                    endCwndReduction(sk);
-                    sk.caState = TcpSock.CA_OPEN;
-                    sk.dupAcks = 0;
-                    return;
-                }
-                if (!sk.sackOk && (flag & FLAG_SND_UNA_ADVANCED) != 0) {
-                    // NewReno partial ACK (RFC 6582): the next hole is lost too.
-                    markHeadLost(sk);
-                }
-                markLostFromSack(sk);
+    private void newrenoMarkLost(TcpSock sk, boolean sndUnaAdvanced) {
+        int state = sk.caState;
+        if ((state < TcpSock.CA_RECOVERY && sk.sackedOut >= sk.reordering)
+                || (state == TcpSock.CA_RECOVERY && sndUnaAdvanced)) {
+            TxSegment head = sk.rtxQueue.peekFirst();
+            if (head.has(TxSegment.LOST)) {
                 return;
             }
-            case TcpSock.CA_LOSS -> {
-                if (!Seq.lt(sk.sndUna, sk.highSeq)) {
-                    sk.caState = TcpSock.CA_OPEN;
-                    sk.dupAcks = 0;
-                }
-                return;
-            }
-            default -> { }
+            markSkbLost(sk, head);
         }
-        if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && sk.sackedOut == 0) {
-            sk.dupAcks = 0;
-        }
-        int threshold = sk.reordering > 0 ? sk.reordering : sysctl(SysctlKey.TCP_REORDERING);
-        boolean enter = sk.sackOk ? sk.sackedOut >= threshold || lostBySack(sk, threshold) : sk.dupAcks >= threshold;
-        if (!enter) {
-            if (sk.sackedOut > 0 || sk.dupAcks > 0) {
-                sk.caState = TcpSock.CA_DISORDER;
-            } else if (sk.caState == TcpSock.CA_DISORDER) {
-                sk.caState = TcpSock.CA_OPEN;
-            }
-            return;
-        }
-        // Enter fast recovery (RFC 5681 3.2 / RFC 6675 5).
-        tcp.mib.inc(sk.sackOk ? Mib.TcpExtTCPSackRecovery : Mib.TcpExtTCPRenoRecovery);
-        sk.priorSsthresh = sk.sndSsthresh;
-        sk.priorCwnd = sk.sndCwnd;
-        sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);
-        sk.highSeq = sk.sndNxt;
-        sk.caState = TcpSock.CA_RECOVERY;
-        markHeadLost(sk);
-        markLostFromSack(sk);
-        // Proportional rate reduction is not modelled yet: cwnd drops to ssthresh, one retransmission goes.
-        sk.sndCwnd = Math.max(sk.sndSsthresh, sk.packetsInFlight() + 1);
-        tcp.mib.inc(Mib.TcpExtTCPFastRetrans);
-        TxSegment head = sk.rtxQueue.peekFirst();
-        if (head != null && !head.has(TxSegment.SACKED_RETRANS) && !head.has(TxSegment.SACKED_ACKED)) {
-            tcp.output.retransmit(sk, head, true, sk.sackOk
-                    ? "fast retransmit: " + sk.sackedOut + " segments SACKed above the first hole (RFC 6675 5)"
-                    : "fast retransmit: " + sk.dupAcks + " duplicate ACKs (RFC 5681 3.2)");
-            tcp.timers.rearmRto(sk);
-        }
-        sk.sndCwnd = sk.sndSsthresh;
     }
 
-    /** RFC 6675 IsLost(): a hole with at least DupThresh segments SACKed above it. */
-    private static boolean lostBySack(TcpSock sk, int threshold) {
-        int above = 0;
-        TxSegment[] arr = sk.rtxQueue.toArray(new TxSegment[0]);
-        for (int i = arr.length - 1; i >= 0; i--) {
-            if (arr[i].has(TxSegment.SACKED_ACKED)) {
-                above++;
-            } else if (above >= threshold) {
-                return true;
+    /**
+     * tcp_update_scoreboard() with tcp_recovery=0 (RFC 6675 without RACK): mark lost the holes below
+     * the point where more than reordering segments are SACKed above; the head on a fast retransmit.
+     */
+    private void updateScoreboard(TcpSock sk, boolean fastRexmit) {
+        if (!sk.sackOk) {
+            return;
+        }
+        int sackedUpto = sk.sackedOut - sk.reordering;
+        if (sackedUpto >= 0) {
+            markHeadLost(sk, sackedUpto, false);
+        } else if (fastRexmit) {
+            markHeadLost(sk, 1, true);
+        }
+    }
+
+    /** tcp_mark_head_lost(): from the head up to high_seq, until more than packets SACKed are passed. */
+    private void markHeadLost(TcpSock sk, int packets, boolean markHead) {
+        int cnt = 0;
+        for (TxSegment seg : sk.rtxQueue) {
+            if (Seq.gt(seg.end, sk.highSeq)) {
+                break;
             }
+            if (seg.has(TxSegment.SACKED_ACKED)) {
+                cnt++;
+            }
+            if (cnt > packets) {
+                break;
+            }
+            if (!seg.has(TxSegment.LOST)) {
+                markSkbLost(sk, seg);
+            }
+            if (markHead) {
+                break;
+            }
+        }
+    }
+
+    /** tcp_try_keep_open(): Disorder while anything is SACKed, lost or retransmitted, else Open. */
+    private static void tryKeepOpen(TcpSock sk) {
+        int state = TcpSock.CA_OPEN;
+        if (sk.sackedOut + sk.lostOut > 0 || anyRetransDone(sk)) {
+            state = TcpSock.CA_DISORDER;
+        }
+        if (sk.caState != state) {
+            sk.caState = state;
+            sk.highSeq = sk.sndNxt;
+        }
+    }
+
+    /** tcp_try_to_open(). */
+    private void tryToOpen(TcpSock sk, int flag) {
+        if (!anyRetransDone(sk)) {
+            sk.retransStampSet = false;
+        }
+        if ((flag & FLAG_ECE) != 0) {
+            enterCwr(sk);
+        }
+        if (sk.caState != TcpSock.CA_CWR) {
+            tryKeepOpen(sk);
+        }
+    }
+
+    /**
+     * tcp_undo_cwnd_reduction(): the reduction was needless: restore cwnd and ssthresh, optionally
+     * forget the loss marks, and let RACK look at the queue again.
+     */
+    private void undoCwndReduction(TcpSock sk, boolean unmarkLoss) {
+        if (unmarkLoss) {
+            for (TxSegment seg : sk.rtxQueue) {
+                seg.sacked &= ~TxSegment.LOST;
+            }
+            sk.lostOut = 0;
+        }
+        if (sk.priorSsthresh != 0) {
+            sk.sndCwnd = caUndoCwnd(sk);
+            if (sk.priorSsthresh > sk.sndSsthresh) {
+                sk.sndSsthresh = sk.priorSsthresh;
+            }
+        }
+        sk.sndCwndStampNs = now();
+        sk.undoMarkerSet = false;
+        sk.undoMarker = 0;
+        sk.rackAdvanced = true;
+    }
+
+    /** tcp_is_non_sack_preventing_reopen(): without SACK, hold the state until data above high_seq is ACKed. */
+    private static boolean nonSackPreventingReopen(TcpSock sk) {
+        if (sk.sndUna == sk.highSeq && !sk.sackOk) {
+            if (!anyRetransDone(sk)) {
+                sk.retransStampSet = false;
+            }
+            return true;
         }
         return false;
     }
 
-    private void markHeadLost(TcpSock sk) {
+    /** tcp_try_undo_recovery(): at the end of recovery, undo if nothing needed retransmitting. */
+    private boolean tryUndoRecovery(TcpSock sk) {
+        if (mayUndo(sk)) {
+            undoCwndReduction(sk, false);
+            tcp.mib.inc(sk.caState == TcpSock.CA_LOSS ? Mib.TcpExtTCPLossUndo : Mib.TcpExtTCPFullUndo);
+        } else if (sk.rackReoWndPersist > 0) {
+            sk.rackReoWndPersist--;
+        }
+        if (nonSackPreventingReopen(sk)) {
+            return true;
+        }
+        sk.caState = TcpSock.CA_OPEN;
+        sk.isSackReneg = false;
+        return false;
+    }
+
+    /** tcp_try_undo_dsack(): D-SACKs have accounted for every retransmission: undo. */
+    private boolean tryUndoDsack(TcpSock sk) {
+        if (sk.undoMarkerSet && sk.undoRetrans == 0) {
+            sk.rackReoWndPersist = Math.min(TCP_RACK_RECOVERY_THRESH, sk.rackReoWndPersist + 1);
+            undoCwndReduction(sk, false);
+            tcp.mib.inc(Mib.TcpExtTCPDSACKUndo);
+            return true;
+        }
+        return false;
+    }
+
+    /** tcp_try_undo_loss(): in CA_Loss, undo after a partial ACK proves the RTO spurious, or by F-RTO. */
+    private boolean tryUndoLoss(TcpSock sk, boolean frtoUndo) {
+        if (frtoUndo || mayUndo(sk)) {
+            undoCwndReduction(sk, true);
+            tcp.mib.inc(Mib.TcpExtTCPLossUndo);
+            if (frtoUndo) {
+                tcp.mib.inc(Mib.TcpExtTCPSpuriousRTOs);
+            }
+            sk.retransmits = 0;
+            if (nonSackPreventingReopen(sk)) {
+                return true;
+            }
+            if (frtoUndo || sk.sackOk) {
+                sk.caState = TcpSock.CA_OPEN;
+                sk.isSackReneg = false;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * tcp_try_undo_partial(): a partial ACK in recovery. If the hole was filled by the original (the
+     * timestamp predates the retransmission), it was reordering: undo once no retransmission is in
+     * flight. Returns -1 to stop processing, 1 to force marking losses, 0 otherwise.
+     */
+    private int tryUndoPartial(TcpSock sk, int priorSndUna) {
+        if (sk.undoMarkerSet && packetDelayed(sk)) {
+            checkSackReordering(sk, priorSndUna, true);
+            if (sk.retransOut > 0) {
+                return -1;
+            }
+            if (!anyRetransDone(sk)) {
+                sk.retransStampSet = false;
+            }
+            undoCwndReduction(sk, true);
+            tcp.mib.inc(Mib.TcpExtTCPPartialUndo);
+            tryKeepOpen(sk);
+            return 0;
+        }
+        return forceFastRetransmit(sk) ? 1 : 0;
+    }
+
+    /**
+     * tcp_process_loss(): an ACK in CA_Loss (after an RTO). Undo if the RTO proves spurious (timestamps,
+     * or F-RTO: never-retransmitted data acknowledged); with F-RTO send new data after the first ACK
+     * that advances, and fall back to retransmitting when SACK or duplicate ACKs show the loss was real.
+     */
+    private void processLoss(TcpSock sk, int flag, int numDupack) {
+        boolean recovered = !Seq.lt(sk.sndUna, sk.highSeq);
+        if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && tryUndoLoss(sk, false)) {
+            return;
+        }
+        if (sk.frto) {
+            // RFC 5682 3.1 step 3.b: not everything was lost: never-retransmitted data was (S)ACKed.
+            if ((flag & FLAG_ORIG_SACK_ACKED) != 0 && tryUndoLoss(sk, true)) {
+                return;
+            }
+            if (Seq.gt(sk.sndNxt, sk.highSeq)) {
+                if ((flag & FLAG_DATA_SACKED) != 0 || numDupack > 0) {
+                    sk.frto = false;   // step 3.a: the loss was real
+                }
+            } else if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && !recovered) {
+                sk.highSeq = sk.sndNxt;
+                // Step 2.b: send new data (after tcp_ack() updates cwnd), else conventional recovery.
+                if (sk.hasUnsent() && Seq.gt(sk.wndEnd(), sk.sndNxt)) {
+                    rexmit = REXMIT_NEW;
+                    return;
+                }
+                sk.frto = false;
+            }
+        }
+        if (recovered) {
+            // Step 2.a and the first part of 3.a.
+            tryUndoRecovery(sk);
+            return;
+        }
+        if (!sk.sackOk) {
+            // A Reno duplicate ACK means the new data of step 2.b arrived: lower in-flight.
+            if (Seq.gt(sk.sndNxt, sk.highSeq) && numDupack > 0) {
+                addRenoSack(sk, numDupack);
+            } else if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
+                sk.sackedOut = 0;
+            }
+        }
+        rexmit = REXMIT_LOST;
+    }
+
+    /** tcp_xmit_recovery(): after the window is set, send what recovery calls for. */
+    private void xmitRecovery(TcpSock sk, int what) {
+        if (what == REXMIT_NONE || sk.state == TcpState.SYN_SENT) {
+            return;
+        }
+        if (what == REXMIT_NEW) {
+            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), TcpOutput.TCP_NAGLE_OFF, false,
+                    "F-RTO (RFC 5682 3.1 step 2.b): new data after the RTO retransmission was acknowledged");
+            if (Seq.gt(sk.sndNxt, sk.highSeq)) {
+                return;
+            }
+            sk.frto = false;
+        }
+        tcp.output.xmitRetransmitQueue(sk);
+    }
+
+    // ---------------------------------------------------------------- duplicate ACKs of peers without SACK
+
+    /** tcp_add_reno_sack(): a duplicate ACK from a peer without SACK counts as one segment delivered. */
+    private void addRenoSack(TcpSock sk, int numDupack) {
+        if (numDupack > 0) {
+            int priorSacked = sk.sackedOut;
+            sk.sackedOut += numDupack;
+            checkRenoReordering(sk, 0);
+            int delivered = sk.sackedOut - priorSacked;
+            if (delivered > 0) {
+                newlyDelivered += delivered;
+            }
+        }
+    }
+
+    /** tcp_remove_reno_sacks(): a cumulative ACK fills the hole; the rest of it eats duplicate ACKs. */
+    private void removeRenoSacks(TcpSock sk, int acked) {
+        if (acked > 0) {
+            newlyDelivered += Math.max(acked - sk.sackedOut, 1);
+            if (acked - 1 >= sk.sackedOut) {
+                sk.sackedOut = 0;
+            } else {
+                sk.sackedOut -= acked - 1;
+            }
+        }
+        checkRenoReordering(sk, acked);
+    }
+
+    /**
+     * tcp_check_reno_reordering(): more duplicate ACKs than holes can explain means reordering
+     * (tcp_limit_reno_sacked); the reordering degree grows to what was in flight.
+     */
+    private void checkRenoReordering(TcpSock sk, int addend) {
+        int holes = Math.min(Math.max(sk.lostOut, 1), sk.packetsOut);
+        if (sk.sackedOut + holes <= sk.packetsOut) {
+            return;
+        }
+        sk.sackedOut = sk.packetsOut - holes;
+        sk.reordering = Math.min(sk.packetsOut + addend, sysctl(SysctlKey.TCP_MAX_REORDERING));
+        sk.reordSeen++;
+        tcp.mib.inc(Mib.TcpExtTCPRenoReorder);
+    }
+
+    /**
+     * tcp_check_sack_reordering(): a hole below the highest SACK was filled by original data: the path
+     * reorders by at least that distance, and the reordering degree grows to match.
+     */
+    private void checkSackReordering(TcpSock sk, int lowSeq, boolean ts) {
+        int mss = sk.mssCache;
+        int fack = highestSackSeq(sk);
+        if (!Seq.lt(lowSeq, fack)) {
+            return;
+        }
+        long metric = Integer.toUnsignedLong(fack - lowSeq);
+        if (mss > 0 && metric > (long) sk.reordering * mss) {
+            sk.reordering = (int) Math.min((metric + mss - 1) / mss, sysctl(SysctlKey.TCP_MAX_REORDERING));
+        }
+        sk.reordSeen++;
+        tcp.mib.inc(ts ? Mib.TcpExtTCPTSReorder : Mib.TcpExtTCPSACKReorder);
+    }
+
+    // ---------------------------------------------------------------- RACK (RFC 8985, tcp_recovery.c)
+
+    /**
+     * tcp_skb_sent_after(): sent later, or at the same time and later in the send queue. Linux breaks ties
+     * by end sequence, which is the send order of a burst; in virtual time a retransmission can share its
+     * instant with new data sent before it, so the transmission order breaks ties here.
+     */
+    private static boolean sentAfter(long t1, long t2, long order1, long order2) {
+        return t1 > t2 || (t1 == t2 && order1 > order2);
+    }
+
+    private static long usOf(long ns) {
+        return Math.floorDiv(ns, 1000L);
+    }
+
+    /**
+     * tcp_rack_advance(): remember the most recently sent segment that was delivered and its RTT. A
+     * retransmission acknowledged sooner than min_rtt is ambiguous (the original may have arrived) and ignored.
+     */
+    private void rackAdvance(TcpSock sk, TxSegment seg) {
+        int sacked = seg.sacked;
+        int endSeq = seg.end;
+        long xmitNs = seg.lastTxNs;
+        long rttUs = usOf(now()) - usOf(xmitNs);
+        if ((sacked & (TxSegment.SACKED_RETRANS | TxSegment.EVER_RETRANS)) != 0 && rttUs < sk.minRttUs) {
+            return;
+        }
+        sk.rackAdvanced = true;
+        sk.rackRttUs = rttUs;
+        if (sentAfter(xmitNs, sk.rackMstampNs, seg.txOrder, sk.rackTxOrder)) {
+            sk.rackMstampNs = xmitNs;
+            sk.rackTxOrder = seg.txOrder;
+            sk.rackEndSeq = endSeq;
+        }
+    }
+
+    /**
+     * tcp_rack_reo_wnd(): the reordering window. Zero before any reordering has been seen once in
+     * recovery or past dupthresh SACKs; else min_rtt/4 per step (steps grow with D-SACKs), at most SRTT.
+     */
+    private long rackReoWndUs(TcpSock sk) {
+        if (sk.reordSeen == 0) {
+            if (sk.caState >= TcpSock.CA_RECOVERY) {
+                return 0;
+            }
+            if (sk.sackedOut >= sk.reordering && (sysctl(SysctlKey.TCP_RECOVERY) & TCP_RACK_NO_DUPTHRESH) == 0) {
+                return 0;
+            }
+        }
+        long minRtt = sk.minRttUs == Long.MAX_VALUE ? 0xffffffffL : sk.minRttUs;
+        return Math.min((minRtt >> 2) * sk.rackReoWndSteps, sk.srttUs >> 3);
+    }
+
+    /** tcp_rack_skb_timeout(): time left before RACK deems this segment lost (negative: overdue). */
+    private long rackSkbTimeoutUs(TcpSock sk, TxSegment seg, long reoWndUs) {
+        return sk.rackRttUs + reoWndUs - (usOf(now()) - usOf(seg.lastTxNs));
+    }
+
+    /**
+     * tcp_rack_detect_loss() (RFC 8985 6.2): a segment sent before the latest delivered one is lost once
+     * RACK.rtt + reo_wnd has passed since it was sent. Returns the longest wait left (0 when none).
+     */
+    private long rackDetectLoss(TcpSock sk) {
+        long reoTimeout = 0;
+        long reoWnd = rackReoWndUs(sk);
         for (TxSegment seg : sk.rtxQueue) {
             if (seg.has(TxSegment.SACKED_ACKED)) {
                 continue;
             }
-            if (!seg.has(TxSegment.LOST)) {
-                seg.sacked |= TxSegment.LOST;
-                sk.lostOut++;
+            // Skip those marked lost but not yet retransmitted.
+            if (seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS)) {
+                continue;
             }
-            return;
-        }
-    }
-
-    /** Mark every unSACKed segment below the highest SACKed one with DupThresh SACKed above it. */
-    private void markLostFromSack(TcpSock sk) {
-        if (!sk.sackOk) {
-            return;
-        }
-        int threshold = Math.max(1, sk.reordering);
-        TxSegment[] arr = sk.rtxQueue.toArray(new TxSegment[0]);
-        int above = 0;
-        for (int i = arr.length - 1; i >= 0; i--) {
-            TxSegment seg = arr[i];
-            if (seg.has(TxSegment.SACKED_ACKED)) {
-                above++;
-            } else if (above >= threshold && !seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS)) {
-                seg.sacked |= TxSegment.LOST;
-                sk.lostOut++;
+            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
+                continue;
+            }
+            long remaining = rackSkbTimeoutUs(sk, seg, reoWnd);
+            if (remaining <= 0) {
+                markSkbLost(sk, seg);
+            } else {
+                reoTimeout = Math.max(reoTimeout, remaining);
             }
         }
+        return reoTimeout;
     }
 
-    private void endCwndReduction(TcpSock sk) {
-        if (sk.sndSsthresh < Integer.MAX_VALUE) {
-            sk.sndCwnd = Math.max(2, sk.sndSsthresh);
+    /** tcp_rack_mark_lost(): run RACK after an ACK that advanced it; arm the reordering timer if needed. */
+    boolean rackMarkLost(TcpSock sk) {
+        if (!sk.rackAdvanced) {
+            return false;
         }
-        sk.sndCwndStampNs = now();
+        sk.rackAdvanced = false;
+        long timeoutUs = rackDetectLoss(sk);
+        if (timeoutUs > 0) {
+            long whenNs = tcp.usToJiffyNs(timeoutUs + TcpConstants.TCP_TIMEOUT_MIN_US);
+            tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_REO_TIMEOUT, Math.min(whenNs, sk.rtoNs),
+                    tcp.tracing() ? "RACK reordering window (RFC 8985 6.2): wait " + timeoutUs + " us before deeming"
+                            + " earlier segments lost" : null);
+        }
+        return timeoutUs > 0;
     }
 
-    /** tcp_process_tlp_ack() (RFC 8985 7.4). */
+    /** tcp_rack_reo_timeout(): the reordering window has passed: mark the overdue segments lost, recover. */
+    void rackReoTimeout(TcpSock sk) {
+        int priorInflight = sk.packetsInFlight();
+        long priorLost = sk.lost;
+        rackDetectLoss(sk);
+        if (priorInflight != sk.packetsInFlight()) {
+            if (sk.caState != TcpSock.CA_RECOVERY) {
+                enterRecovery(sk, false);
+                cwndReduction(sk, 1, (int) (sk.lost - priorLost), 0);
+            }
+            tcp.output.xmitRetransmitQueue(sk);
+        }
+        if (sk.xmitTimer != TcpSock.XMIT_RETRANS) {
+            tcp.timers.rearmRto(sk);
+        }
+    }
+
+    /**
+     * tcp_rack_update_reo_wnd(): widen the reordering window by one step per round trip in which a D-SACK
+     * showed a needless retransmission; it falls back to one step after TCP_RACK_RECOVERY_THRESH recoveries.
+     */
+    private void rackUpdateReoWnd(TcpSock sk, long priorDelivered) {
+        if ((sysctl(SysctlKey.TCP_RECOVERY) & TCP_RACK_STATIC_REO_WND) != 0 || priorDelivered == 0) {
+            return;
+        }
+        if (priorDelivered < sk.rackLastDelivered) {
+            sk.rackDsackSeen = false;   // within a round trip of the last adjustment
+        }
+        if (sk.rackDsackSeen) {
+            sk.rackReoWndSteps = Math.min(0xff, sk.rackReoWndSteps + 1);
+            sk.rackDsackSeen = false;
+            sk.rackLastDelivered = sk.deliveredSegs;
+            sk.rackReoWndPersist = TCP_RACK_RECOVERY_THRESH;
+        } else if (sk.rackReoWndPersist == 0) {
+            sk.rackReoWndSteps = 1;
+        }
+    }
+
+    // ---------------------------------------------------------------- tail loss probe
+
+    /** tcp_process_tlp_ack() (RFC 8985 7.4): did the probe repair a loss? */
     private void processTlpAck(TcpSock sk, int ackSeq, int flag) {
         if (Seq.lt(ackSeq, sk.tlpHighSeq)) {
             return;
         }
-        if ((flag & FLAG_DSACKING_ACK) != 0) {
-            sk.tlpPending = false;   // the probe and the original both arrived: no loss
+        if (!sk.tlpRetrans) {
+            sk.tlpPending = false;   // a probe of new data was acknowledged
+        } else if ((flag & FLAG_DSACK_TLP) != 0) {
+            sk.tlpPending = false;   // the D-SACK says the original and the probe both arrived: no loss
         } else if (Seq.gt(ackSeq, sk.tlpHighSeq)) {
-            // The probe repaired a loss: reduce cwnd once (CWR).
-            sk.tlpPending = false;
-            sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);
-            sk.sndCwnd = sk.sndSsthresh;
+            // The ACK advances past the probe: there was a loss, repaired by the probe: reduce cwnd once.
+            initCwndReduction(sk);
+            sk.caState = TcpSock.CA_CWR;
+            endCwndReduction(sk);
+            tryKeepOpen(sk);
             tcp.mib.inc(Mib.TcpExtTCPLossProbeRecovery);
         } else if ((flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DATA_SACKED)) == 0) {
-            sk.tlpPending = false;
-        } else {
-            sk.tlpPending = false;
+            sk.tlpPending = false;   // a pure duplicate ACK: original and probe arrived, no loss
         }
+    }
+
+    /**
+     * tcp_may_raise_cwnd(): grow cwnd on forward progress when reordering is high, else only when data is
+     * cumulatively acknowledged.
+     */
+    private boolean mayRaiseCwnd(TcpSock sk, int flag) {
+        if (sk.reordering > sysctl(SysctlKey.TCP_REORDERING)) {
+            return (flag & FLAG_FORWARD_PROGRESS) != 0;
+        }
+        return (flag & FLAG_DATA_ACKED) != 0;
     }
 
     /** tcp_cong_control() with Reno (tcp_reno_cong_avoid): slow start, then one segment per window. */
     private void congControl(TcpSock sk, int ackSeq, int acked, int flag) {
-        if (sk.caState != TcpSock.CA_OPEN && sk.caState != TcpSock.CA_DISORDER) {
-            if (sk.caState == TcpSock.CA_LOSS && (flag & FLAG_DATA_ACKED) != 0) {
-                sk.sndCwnd = Math.min(sk.sndCwnd + acked, Math.max(sk.sndSsthresh, 2) * 2);   // slow start in loss
-            }
-            return;
-        }
-        if ((flag & FLAG_DATA_ACKED) == 0 || acked <= 0) {
+        if (acked <= 0) {
             return;
         }
         if (!cwndLimited(sk)) {
@@ -2064,14 +2971,22 @@ final class TcpInput {
         }
     }
 
+    /**
+     * tcp_slow_start_after_idle_check(), run by tcp_skb_entail() when a write starts a new skb: with
+     * nothing in flight and no transmission for longer than the RTO, the window restarts.
+     */
+    void slowStartAfterIdleCheck(TcpSock sk) {
+        long nowNs = now();
+        if (sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0 && sk.packetsOut == 0
+                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
+            cwndRestart(sk, nowNs - sk.lsndtimeNs);
+        }
+    }
+
     /** tcp_event_data_sent(): a reply within the ATO of the last arrival counts towards ping-pong mode. */
     void dataSent(TcpSock sk) {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
-        if (sk.packetsInFlight() == 0 && sysctl(SysctlKey.TCP_SLOW_START_AFTER_IDLE) != 0
-                && sk.state.synchronizedState() && nowNs - sk.lsndtimeNs > sk.rtoNs && sk.lsndtimeNs != 0) {
-            cwndRestart(sk, nowNs - sk.lsndtimeNs);
-        }
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
                 && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
             if (sk.pingpong < 255) {

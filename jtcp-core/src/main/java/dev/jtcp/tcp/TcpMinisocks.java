@@ -603,13 +603,16 @@ final class TcpMinisocks {
         tcp.bindChildPort(c);
         tcp.mib.inc(Mib.TcpPassiveOpens);
         // tcp_synack_rtt_meas(): the RTT of the SYN-ACK if it was not retransmitted, else the timestamp echo.
+        // tcp_ack_update_rtt() then also feeds the windowed min RTT (tcp_update_rtt_min()).
         if (req.numRetrans == 0 && req.synackSent) {
             long rttUs = Math.max(1, Nanos.toMicros(now() - req.sntSynackNs));
+            c.minRttUs = Math.min(c.minRttUs, rttUs);   // tcp_ack_update_rtt() -> tcp_update_rtt_min()
             tcp.input.rttEstimator(c, rttUs);
             tcp.input.setRto(c);
         } else if (c.tstampOk && s.th.options().hasTimestamps() && s.th.options().tsEcr() != 0) {
             int delta = tcp.tsNow(c.tsOffset) - s.th.options().tsEcr();
             if (delta >= 0) {
+                c.minRttUs = Math.min(c.minRttUs, Math.max(1, delta) * 1000L);
                 tcp.input.rttEstimator(c, Math.max(1, delta) * 1000L);
                 tcp.input.setRto(c);
             }
@@ -626,6 +629,7 @@ final class TcpMinisocks {
                 && s.th.options().tsEcr() == req.sntTsvalFirst) {
             c.sndCwnd = TcpConstants.TCP_INIT_CWND;
         }
+        tcp.output.updatePacingRate(c);
         c.lsndtimeNs = now();
         tcp.input.initializeRcvMss(c);
         if (c.keepAliveOn) {

@@ -337,56 +337,223 @@ final class TcpOutput {
     // ================================================================ application data
 
     /**
-     * tcp_sendmsg_locked() after the checks: copy into the send queue, mark PSH where the write ends
-     * (and every half window: forced_push()), urgent data, then tcp_push().
+     * tcp_sendmsg_locked() after the checks: copy into write-queue skbs of at most the size goal, clear
+     * PSH on a tail skb the write appends to, mark PSH every half of the largest window (forced_push())
+     * and send full skbs at once (tcp_push_one()); then tcp_push() marks the tail and sends. A new skb is
+     * only started while tcp_stream_memory_free() (TCP_NOTSENT_LOWAT); else the write stops there
+     * (wait_for_space: push what was copied, with PSH). Returns the bytes copied.
      */
-    void queueData(TcpSock sk, byte[] data, int off, int n, boolean oob) {
+    int queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
+        boolean oob = (flags & Tcp.MSG_OOB) != 0;
+        boolean more = (flags & Tcp.MSG_MORE) != 0;
         int mss = Math.max(1, currentMss(sk));
+        int sizeGoal = xmitSizeGoal(sk, mss, !oob);
         int done = 0;
+        WriteSkb skb = null;
         while (done < n) {
-            int chunk = Math.min(mss, n - done);
-            sk.sendBuf.append(data, off + done, chunk);
-            sk.writeSeq += chunk;
-            done += chunk;
-            if (Seq.gt(sk.writeSeq, sk.pushedSeq + (sk.maxWindow >>> 1)) && done < n) {
-                // forced_push(): PSH at least every half of the largest window, and push now.
-                markPush(sk);
-                writeXmit(sk, mss, true, false, "forced push: half the peer's window written since the last PSH");
+            skb = sk.writeQueue.peekLast();
+            int copy = skb != null ? sizeGoal - skb.len() : 0;
+            if (copy <= 0 || skb.eor) {   // tcp_skb_can_collapse_to(): nothing joins a record's end
+                if (!streamMemoryFree(sk, 0)) {
+                    break;
+                }
+                skb = new WriteSkb(sk.writeSeq);   // tcp_skb_entail()
+                if (!sk.hasUnsent()) {
+                    chronoStart(sk, TcpSock.CHRONO_BUSY);   // tcp_add_write_queue_tail(): the queue was empty
+                }
+                sk.writeQueue.addLast(skb);
+                sk.naglePush = false;
+                tcp.input.slowStartAfterIdleCheck(sk);
+                copy = sizeGoal;
             }
+            copy = Math.min(copy, n - done);
+            if (done == 0) {
+                skb.psh = false;   // the write goes on where the previous one was marked
+            }
+            sk.sendBuf.append(data, off + done, copy);
+            sk.writeSeq += copy;
+            skb.end = sk.writeSeq;
+            done += copy;
+            if (done == n && (flags & Tcp.MSG_EOR) != 0) {
+                skb.eor = true;
+            }
+            if (done == n || skb.len() < sizeGoal || oob) {
+                continue;
+            }
+            if (forcedPush(sk)) {
+                markPush(sk, skb);
+                writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "forced push: half the peer's window written since the last PSH");
+            } else if (skb == sk.writeQueue.peekFirst()) {
+                writeXmit(sk, mss, TCP_NAGLE_PUSH, true, "tcp_push_one: a full skb heads the write queue");
+            }
+        }
+        if (done == 0) {
+            return 0;
+        }
+        WriteSkb tail = sk.writeQueue.peekLast();
+        if (done < n) {
+            // wait_for_space: tcp_push() of what was copied, without MSG_MORE and past Nagle.
+            markPush(sk, tail);
+            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
+                tcp.timers.checkProbeTimer(sk);
+            }
+            return done;
         }
         if (oob) {
             // tcp_mark_urg(): the urgent pointer points just past the last byte of this write.
             sk.sndUp = sk.writeSeq;
         }
-        markPush(sk);
-        push(sk, oob, "application write");
+        // tcp_push(): PSH on the tail unless MSG_MORE says more follows (forced_push() still applies);
+        // MSG_MORE also corks this push: a partial last segment waits.
+        if (tail != null && (!more || forcedPush(sk))) {
+            markPush(sk, tail);
+        }
+        push(sk, more, more ? "application write (MSG_MORE: a partial segment waits)" : "application write");
+        return done;
+    }
+
+    /**
+     * tcp_stream_memory_free(): fewer unsent bytes than the low mark (TCP_NOTSENT_LOWAT, else the sysctl
+     * tcp_notsent_lowat; both unsigned, "no limit" by default). wake = 1 halves the mark, as poll() and
+     * the wakeup of a blocked writer use it.
+     */
+    boolean streamMemoryFree(TcpSock sk, int wake) {
+        long lowat = Integer.toUnsignedLong(sk.notsentLowat != 0 ? sk.notsentLowat : sysctl(SysctlKey.TCP_NOTSENT_LOWAT));
+        long notsent = Integer.toUnsignedLong(sk.writeSeq - sk.sndNxt);
+        return (notsent << wake) < lowat;
+    }
+
+    /** forced_push(): more than half the largest window seen was written since the last PSH. */
+    private static boolean forcedPush(TcpSock sk) {
+        return Seq.gt(sk.writeSeq, sk.pushedSeq + (sk.maxWindow >>> 1));
+    }
+
+    // ================================================================ tcp_chrono: busy and limited time
+
+    /** tcp_chrono_set(): account the time of the current state and enter a new one. */
+    private void chronoSet(TcpSock sk, int type) {
+        long now = tcp.jiffies.at(tcp.now());
+        if (sk.chronoType > TcpSock.CHRONO_UNSPEC) {
+            sk.chronoStat[sk.chronoType - 1] += now - sk.chronoStartJ;
+        }
+        sk.chronoStartJ = now;
+        sk.chronoType = type;
+    }
+
+    /** tcp_chrono_start(): a more interesting state (higher number) replaces the current one. */
+    void chronoStart(TcpSock sk, int type) {
+        if (type > sk.chronoType) {
+            chronoSet(sk, type);
+        }
+    }
+
+    /** tcp_chrono_stop(): nothing queued ends the clock; the end of the current limit falls back to busy. */
+    void chronoStop(TcpSock sk, int type) {
+        if (sk.rtxQueue.isEmpty() && !sk.hasUnsent()) {
+            chronoSet(sk, TcpSock.CHRONO_UNSPEC);
+        } else if (type == sk.chronoType) {
+            chronoSet(sk, TcpSock.CHRONO_BUSY);
+        }
+    }
+
+    /**
+     * tcp_get_info_chrono_stats(): busy, rwnd-limited and sndbuf-limited time in microseconds. (jtcp does
+     * not track SOCK_NOSPACE yet, so the sndbuf-limited clock never runs.)
+     */
+    long[] chronoStatsUs(TcpSock sk) {
+        long[] us = new long[3];
+        long now = tcp.jiffies.at(tcp.now());
+        long perJiffyUs = dev.jtcp.time.Nanos.toMicros(tcp.jiffies.jiffyNs());
+        for (int i = 0; i < 3; i++) {
+            long j = sk.chronoStat[i] + (sk.chronoType == i + 1 ? now - sk.chronoStartJ : 0);
+            us[i] = j * perJiffyUs;
+        }
+        return us;
     }
 
     /** tcp_mark_push(). */
-    private void markPush(TcpSock sk) {
-        if (sk.pushMarks.isEmpty() || sk.pushMarks.peekLast() != sk.dataEnd()) {
-            sk.pushMarks.addLast(sk.dataEnd());
-        }
+    private static void markPush(TcpSock sk, WriteSkb skb) {
+        skb.psh = true;
         sk.pushedSeq = sk.writeSeq;
     }
 
-    /** tcp_push(): send what the windows and Nagle allow; urgent data goes without Nagle. */
-    private void push(TcpSock sk, boolean urgent, String why) {
+    // ================================================================ TSO sizing
+
+    /** sk_dst_gso_max_size(): the largest TSO packet, the device's GSO size less the header room. */
+    private static final int GSO_MAX_SIZE = TcpConstants.GSO_LEGACY_MAX_SIZE - (TcpConstants.MAX_TCP_HEADER + 1);
+
+    /**
+     * tcp_xmit_size_goal(): how much one write-queue skb holds, the GSO size bounded to half the largest
+     * window, in whole segments. Urgent data (MSG_OOB) goes in skbs of one MSS.
+     */
+    int xmitSizeGoal(TcpSock sk, int mssNow, boolean largeAllowed) {
+        if (!largeAllowed) {
+            return mssNow;
+        }
+        int goal = boundToHalfWnd(sk, GSO_MAX_SIZE);
+        int gsoSegs = Math.min(goal / mssNow, TcpConstants.GSO_MAX_SEGS);
+        return Math.max(gsoSegs * mssNow, mssNow);
+    }
+
+    /**
+     * tcp_update_pacing_rate(): sk_pacing_rate is 200% of cwnd * mss / srtt in slow start (below half of
+     * ssthresh), 120% after (tcp_pacing_ss_ratio, tcp_pacing_ca_ratio). jtcp does not pace; the rate
+     * sizes TSO packets (tcp_tso_autosize()).
+     */
+    void updatePacingRate(TcpSock sk) {
+        long rate = (long) sk.mssCache * ((1_000_000 / 100) << 3);
+        rate *= sk.sndCwnd < sk.sndSsthresh / 2 ? sysctl(SysctlKey.TCP_PACING_SS_RATIO)
+                : sysctl(SysctlKey.TCP_PACING_CA_RATIO);
+        rate *= Math.max(sk.sndCwnd, sk.packetsOut);
+        if (sk.srttUs != 0) {
+            rate /= sk.srttUs;   // srtt is kept << 3, as the factor 8 above
+        }
+        sk.pacingRate = rate;
+    }
+
+    /**
+     * tcp_tso_segs() / tcp_tso_autosize(): segments per TSO packet, so that one packet leaves about every
+     * 2^-10 s at the pacing rate, plus gso_max_size >> (min_rtt >> tcp_tso_rtt_log) on short paths; at
+     * least tcp_min_tso_segs.
+     */
+    int tsoSegs(TcpSock sk, int mssNow) {
+        long bytes = sk.pacingRate >> TcpConstants.SK_DEFAULT_PACING_SHIFT;
+        long minRtt = sk.minRttUs == Long.MAX_VALUE ? 0xffffffffL : sk.minRttUs;   // tcp_min_rtt(): ~0U before a sample
+        long r = minRtt >> sysctl(SysctlKey.TCP_TSO_RTT_LOG);
+        if (r < 32) {
+            bytes += GSO_MAX_SIZE >> r;
+        }
+        bytes = Math.min(bytes, GSO_MAX_SIZE);
+        long segs = Math.max(bytes / mssNow, sysctl(SysctlKey.TCP_MIN_TSO_SEGS));
+        return (int) Math.min(segs, TcpConstants.GSO_MAX_SEGS);
+    }
+
+    // tp->nonagle bits: TCP_NODELAY, TCP_CORK, and a one-time push that overrides both.
+    static final int TCP_NAGLE_OFF = 1;
+    static final int TCP_NAGLE_CORK = 2;
+    static final int TCP_NAGLE_PUSH = 4;
+
+    /** tp->nonagle: TCP_NAGLE_PUSH stays set from TCP_NODELAY (or uncorking under it) until the next skb. */
+    private static int nonagle(TcpSock sk) {
+        return (sk.noDelay ? TCP_NAGLE_OFF : 0) | (sk.cork ? TCP_NAGLE_CORK : 0) | (sk.naglePush ? TCP_NAGLE_PUSH : 0);
+    }
+
+    /** tcp_push(): send what the windows and Nagle allow; MSG_MORE sends as if corked. */
+    private void push(TcpSock sk, boolean more, String why) {
         if (!sk.hasUnsent()) {
             return;
         }
-        boolean nagleOff = urgent || sk.noDelay;
-        if (writeXmit(sk, currentMss(sk), nagleOff, false, why)) {
+        if (writeXmit(sk, currentMss(sk), more ? TCP_NAGLE_CORK : nonagle(sk), false, why)) {
             tcp.timers.checkProbeTimer(sk);
         }
     }
 
-    /** __tcp_push_pending_frames() with the socket's Nagle setting. */
+    /** tcp_push_pending_frames(): __tcp_push_pending_frames() with the socket's Nagle setting. */
     void pushPendingFrames(TcpSock sk, String why) {
         if (!sk.hasUnsent()) {
             return;
         }
-        if (writeXmit(sk, currentMss(sk), sk.noDelay, false, why)) {
+        if (writeXmit(sk, currentMss(sk), nonagle(sk), false, why)) {
             tcp.timers.checkProbeTimer(sk);
         }
     }
@@ -398,85 +565,203 @@ final class TcpOutput {
     }
 
     /**
-     * tcp_write_xmit(): send new segments while the congestion window, the peer's window and Nagle allow.
-     * Returns true when nothing is in flight yet data waits (the caller arms the persist timer).
+     * tcp_write_xmit(): send the write queue while the congestion window, the peer's window and Nagle
+     * allow, one TSO packet at a time: at most min(cwnd quota, tcp_tso_segs()) segments, split off the
+     * head skb where needed (tcp_mss_split_point(), tso_fragment()). Returns true when nothing is in
+     * flight yet data waits (the caller arms the persist timer).
      */
-    boolean writeXmit(TcpSock sk, int mssNow, boolean nagleOff, boolean pushOne, String why) {
+    boolean writeXmit(TcpSock sk, int mssNow, int nonagle, boolean pushOne, String why) {
+        return writeXmit(sk, mssNow, nonagle, pushOne ? 1 : 0, why);
+    }
+
+    /** tcp_write_xmit() with push_one: 0 as much as allowed, 1 one packet, 2 one packet as a loss probe. */
+    boolean writeXmit(TcpSock sk, int mssNow, int nonagle, int pushOne, String why) {
         if (!canSendData(sk.state)) {
             return false;
         }
         int sent = 0;
         boolean cwndLimited = false;
+        boolean rwndLimited = false;
+        int maxSegs = tsoSegs(sk, mssNow);
         while (sk.hasUnsent()) {
+            // tcp_cwnd_test(): at most half the window in one packet, so that two are in flight.
             int cwndQuota = sk.sndCwnd - sk.packetsInFlight();
             if (cwndQuota <= 0) {
-                cwndLimited = true;
+                if (pushOne != 2) {
+                    cwndLimited = true;
+                    break;
+                }
+                cwndQuota = 1;   // a loss probe goes out even when the window is full
+            }
+            cwndQuota = Math.min(Math.min(cwndQuota, Math.max(sk.sndCwnd >> 1, 1)), maxSegs);
+            WriteSkb skb = sk.writeQueue.peekFirst();   // null: only a FIN waits
+            if (skb == null && !sk.finQueued) {
                 break;
+            }
+            if (skb != null) {
+                growSkb(sk, skb, cwndQuota * mssNow - skb.len());
             }
             int start = sk.sndNxt;
-            int dataEnd = sk.dataEnd();
-            int remaining = dataEnd - start;   // payload not yet sent (may be 0 when only a FIN waits)
-            int len = Math.min(mssNow, Math.max(remaining, 0));
-            boolean withFin = sk.finQueued && start + len == dataEnd;
-            // tcp_snd_wnd_test(): the segment (its first MSS if the rest is larger) must fit the window.
-            int end = start + len + (withFin ? 1 : 0);
-            int checkEnd = remaining > mssNow ? start + mssNow : end;
+            int len = skb != null ? skb.len() : 0;
+            boolean last = skb == null || skb == sk.writeQueue.peekLast();
+            boolean fin = sk.finQueued && last;
+            int tsoSegs = len <= mssNow ? 1 : (len + mssNow - 1) / mssNow;   // tcp_set_skb_tso_segs()
+            // tcp_snd_wnd_test(): the skb (its first MSS if it is larger) must fit the window.
+            int checkEnd = len > mssNow ? start + mssNow : start + len + (fin ? 1 : 0);
             if (Seq.gt(checkEnd, sk.wndEnd())) {
+                rwndLimited = true;
                 break;
             }
-            // tcp_nagle_test() applies to the tail only: a partial, non-FIN tail waits while a small
-            // segment is unacknowledged (Minshall's variant), unless Nagle is off; TCP_CORK always holds.
-            boolean partial = len < mssNow && start + len == dataEnd;
-            if (partial && !withFin && !sk.urgMode()) {
-                if (sk.cork && !nagleOff) {
+            // tcp_nagle_check(): a partial segment waits under TCP_CORK, or under Nagle while a small
+            // segment is unacknowledged (Minshall's variant).
+            boolean holdPartial = (nonagle & TCP_NAGLE_CORK) != 0
+                    || (nonagle == 0 && sk.packetsOut > 0 && minshallCheck(sk));
+            int limit = len;
+            if (tsoSegs == 1) {
+                // tcp_nagle_test(): only the last skb is held; TCP_NAGLE_PUSH, urgent data and a FIN go.
+                if (last && len < mssNow && !fin && (nonagle & TCP_NAGLE_PUSH) == 0 && !sk.urgMode() && holdPartial) {
                     break;
                 }
-                if (!nagleOff && !sk.noDelay && sk.packetsOut > 0 && minshallCheck(sk)) {
-                    break;
+            } else if (sk.urgMode()) {
+                limit = mssNow;
+            } else {
+                limit = mssSplitPoint(sk, skb, mssNow, cwndQuota, last, holdPartial);
+            }
+            boolean whole = limit >= len;
+            boolean withFin = fin && whole;
+            boolean skbPsh = skb != null && whole && skb.psh;
+            if (skb != null) {
+                if (whole) {
+                    sk.writeQueue.pollFirst();
+                } else {
+                    skb.start = start + limit;   // tso_fragment(): the rest keeps PSH and FIN
                 }
             }
-            int flags = TcpFlags.ACK;
-            if (withFin) {
-                flags |= TcpFlags.FIN;
+            int sendLen = whole ? len : limit;
+            int pcount = sendLen <= mssNow ? 1 : (sendLen + mssNow - 1) / mssNow;
+            transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor, withFin,
+                    withFin && sendLen == 0 ? finWhy(sk) : why);
+            // tcp_minshall_update(): the packet ended with a partial segment.
+            if (sendLen < pcount * mssNow) {
+                sk.sndSml = sk.sndNxt;
             }
-            if (hasPushMark(sk, start, start + len)) {
-                flags |= TcpFlags.PSH;
-            }
-            TxSegment seg = new TxSegment();
-            seg.start = start;
-            seg.end = end;
-            seg.tcpFlags = flags & (TcpFlags.FIN | TcpFlags.PSH);
-            long now = tcp.now();
-            seg.firstTxNs = now;
-            seg.lastTxNs = now;
-            boolean priorPackets = sk.packetsOut > 0;
-            sk.rtxQueue.addLast(seg);
-            sk.packetsOut++;
-            transmit(sk, start, flags, sk.sndPos(start), len, false, withFin && len == 0 ? finWhy(sk) : why);
-            // tcp_event_new_data_sent()
-            sk.sndNxt = end;
-            if (len > 0) {
-                tcp.mib.inc(Mib.TcpExtTCPOrigDataSent);
-            }
-            if (!priorPackets || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE) {
-                tcp.timers.rearmRto(sk);
-            }
-            if (len < mssNow) {
-                sk.sndSml = end;   // tcp_minshall_update()
-            }
-            sent++;
-            if (pushOne) {
+            sent += pcount;
+            if (pushOne != 0) {
                 break;
             }
+        }
+        if (rwndLimited) {
+            chronoStart(sk, TcpSock.CHRONO_RWND_LIMITED);
+        } else {
+            chronoStop(sk, TcpSock.CHRONO_RWND_LIMITED);
         }
         if (sent > 0 || cwndLimited) {
             cwndValidate(sk, cwndLimited);
         }
         if (sent > 0) {
-            tcp.timers.scheduleLossProbe(sk, false);
+            if (TcpInput.inCwndReduction(sk)) {
+                sk.prrOut += sent;   // PRR (RFC 6937): new data sent during the reduction
+            }
+            // One loss probe per tail loss episode.
+            if (pushOne != 2) {
+                tcp.timers.scheduleLossProbe(sk, false);
+            }
             return false;
         }
         return sk.packetsOut == 0 && sk.hasUnsent();
+    }
+
+    /**
+     * One TSO packet of pcount segments from start, cut into MSS-sized segments as tcp_gso_segment() does
+     * on the way out. __tcp_transmit_skb() forces PSH on every packet of more than one segment (to let the
+     * receiver's GRO flush); segmentation leaves PSH and FIN on the last segment only. The retransmission
+     * queue keeps the skb's own PSH, not the forced one.
+     */
+    private void transmitPacket(TcpSock sk, int start, int len, int mssNow, int pcount, boolean skbPsh,
+            boolean eor, boolean withFin, String why) {
+        int off = 0;
+        do {
+            int segLen = Math.min(mssNow, len - off);
+            boolean lastSeg = off + segLen >= len;
+            int segStart = start + off;
+            int end = segStart + segLen + (lastSeg && withFin ? 1 : 0);
+            int flags = TcpFlags.ACK;
+            if (lastSeg && withFin) {
+                flags |= TcpFlags.FIN;
+            }
+            if (lastSeg && (skbPsh || pcount > 1)) {
+                flags |= TcpFlags.PSH;
+            }
+            TxSegment seg = new TxSegment();
+            seg.start = segStart;
+            seg.end = end;
+            seg.tcpFlags = (flags & TcpFlags.FIN) | (lastSeg && skbPsh ? TcpFlags.PSH : 0);
+            seg.eor = lastSeg && eor;
+            long now = tcp.now();
+            seg.firstTxNs = now;
+            seg.lastTxNs = now;
+            seg.txDelivered = sk.deliveredSegs;
+            seg.txOrder = ++sk.txCounter;
+            boolean priorPackets = sk.packetsOut > 0;
+            sk.rtxQueue.addLast(seg);
+            sk.packetsOut++;
+            transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
+            // tcp_event_new_data_sent()
+            sk.sndNxt = end;
+            if (segLen > 0) {
+                tcp.mib.inc(Mib.TcpExtTCPOrigDataSent);
+            }
+            if (!priorPackets || sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE) {
+                tcp.timers.rearmRto(sk);
+            }
+            off += segLen;
+        } while (off < len);
+    }
+
+    /**
+     * tcp_grow_skb(): before sending a head skb shorter than the cwnd quota, pull bytes of the next skb
+     * into it; a next skb taken whole gives its flags (PSH) to the head.
+     */
+    private static void growSkb(TcpSock sk, WriteSkb skb, int amount) {
+        if (amount <= 0 || skb == sk.writeQueue.peekLast() || skb.eor) {   // tcp_skb_can_collapse()
+            return;
+        }
+        java.util.Iterator<WriteSkb> it = sk.writeQueue.iterator();
+        it.next();
+        WriteSkb next = it.next();
+        int nlen = Math.min(amount, next.len());
+        if (nlen == 0) {
+            return;
+        }
+        skb.end += nlen;
+        next.start += nlen;
+        if (next.len() == 0) {
+            skb.psh |= next.psh;   // tcp_eat_one_skb()
+            it.remove();
+        }
+    }
+
+    /**
+     * tcp_mss_split_point(): how much of a TSO-sized head skb goes now: maxSegs segments if the window
+     * holds them and more data follows, else what the window allows, less a partial last segment that
+     * Nagle holds back.
+     */
+    private static int mssSplitPoint(TcpSock sk, WriteSkb skb, int mssNow, int maxSegs, boolean last,
+            boolean holdPartial) {
+        int window = sk.wndEnd() - skb.start;
+        int maxLen = mssNow * maxSegs;
+        if (maxLen <= window && !last) {
+            return maxLen;
+        }
+        int needed = Math.min(skb.len(), window);
+        if (maxLen <= needed) {
+            return maxLen;
+        }
+        int partial = needed % mssNow;
+        if (partial != 0 && holdPartial) {
+            return needed - partial;
+        }
+        return needed;
     }
 
     /** tcp_cwnd_validate(): remember whether the window was the limit in this flight (RFC 7661). */
@@ -497,24 +782,6 @@ final class TcpOutput {
     /** tcp_minshall_check(): a small segment is in flight. */
     private static boolean minshallCheck(TcpSock sk) {
         return Seq.gt(sk.sndSml, sk.sndUna) && !Seq.gt(sk.sndSml, sk.sndNxt);
-    }
-
-    /** PSH if an application write ended inside (start, end]; marks at or before end are consumed. */
-    private static boolean hasPushMark(TcpSock sk, int start, int end) {
-        boolean psh = false;
-        Iterator<Integer> it = sk.pushMarks.iterator();
-        while (it.hasNext()) {
-            int m = it.next();
-            if (Seq.le(m, end)) {
-                if (Seq.gt(m, start) || (m == start && start == end)) {
-                    psh = true;
-                }
-                it.remove();
-            } else {
-                break;
-            }
-        }
-        return psh;
     }
 
     // ================================================================ ACKs
@@ -569,9 +836,12 @@ final class TcpOutput {
         if (sk.finQueued) {
             return;
         }
+        if (!sk.hasUnsent()) {
+            chronoStart(sk, TcpSock.CHRONO_BUSY);   // a FIN-only skb enters an empty write queue
+        }
         sk.finQueued = true;
         sk.writeSeq++;
-        if (writeXmit(sk, currentMss(sk), true, false, finWhy(sk))) {
+        if (writeXmit(sk, currentMss(sk), TCP_NAGLE_OFF, false, finWhy(sk))) {
             tcp.timers.checkProbeTimer(sk);
         }
     }
@@ -592,7 +862,7 @@ final class TcpOutput {
     /** tcp_write_queue_purge(): drop everything queued for sending. */
     void writeQueuePurge(TcpSock sk) {
         sk.rtxQueue.clear();
-        sk.pushMarks.clear();
+        sk.writeQueue.clear();
         sk.sendBuf.consumeTo(sk.sendBuf.tail());
         if (sk.sndUnaPos >= 0) {
             sk.sndUnaPos = sk.sendBuf.head();
@@ -635,6 +905,8 @@ final class TcpOutput {
         }
         long now = tcp.now();
         seg.lastTxNs = now;
+        seg.txDelivered = sk.deliveredSegs;
+        seg.txOrder = ++sk.txCounter;
         seg.retransCount++;
         seg.sacked |= TxSegment.EVER_RETRANS;
         transmit(sk, seg.start, txFlags, syn ? 0 : sk.sndPos(seg.start), len, true, why);
@@ -653,6 +925,13 @@ final class TcpOutput {
             sk.retransStampNs = seg.lastTxNs;
             sk.retransStampSet = true;
         }
+        if (countRetransOut) {
+            // tcp_retransmit_skb(): one more retransmission that a D-SACK must prove needless before an undo.
+            if (sk.undoRetrans < 0) {
+                sk.undoRetrans = 0;
+            }
+            sk.undoRetrans++;
+        }
         return true;
     }
 
@@ -662,6 +941,8 @@ final class TcpOutput {
         tail.start = seg.start + mss;
         tail.end = seg.end;
         tail.tcpFlags = seg.tcpFlags;
+        tail.eor = seg.eor;   // tcp_skb_fragment_eor()
+        seg.eor = false;
         tail.sacked = seg.sacked & ~TxSegment.SACKED_RETRANS;
         tail.firstTxNs = seg.firstTxNs;
         tail.lastTxNs = seg.lastTxNs;
@@ -694,8 +975,8 @@ final class TcpOutput {
         int space = mss - seg.payload();
         while (it.hasNext()) {
             TxSegment next = it.next();
-            if (next.has(TxSegment.SACKED_ACKED) || (seg.tcpFlags & TcpFlags.FIN) != 0) {
-                break;
+            if (next.has(TxSegment.SACKED_ACKED) || (seg.tcpFlags & TcpFlags.FIN) != 0 || seg.eor) {
+                break;   // tcp_can_collapse(), tcp_skb_can_collapse(): a record's end takes nothing after it
             }
             space -= next.payload();
             if (space < 0) {
@@ -707,6 +988,7 @@ final class TcpOutput {
             // tcp_collapse_retrans(): seg takes over next's range and flags.
             seg.end = next.end;
             seg.tcpFlags |= next.tcpFlags & (TcpFlags.FIN | TcpFlags.PSH);
+            seg.eor = next.eor;
             if (next.has(TxSegment.LOST)) {
                 sk.lostOut--;
             }
@@ -720,22 +1002,47 @@ final class TcpOutput {
         }
     }
 
-    /** tcp_xmit_retransmit_queue(): retransmit segments marked lost while the congestion window allows. */
-    void xmitRetransmitQueue(TcpSock sk, String why) {
+    /**
+     * tcp_xmit_retransmit_queue(): retransmit segments marked lost, oldest first, while the congestion
+     * window allows and lost segments remain unretransmitted (counted TCPFastRetrans in recovery,
+     * TCPSlowStartRetrans after an RTO); PRR counts them as sent.
+     */
+    void xmitRetransmitQueue(TcpSock sk) {
+        if (sk.packetsOut == 0) {
+            return;
+        }
+        boolean rearm = false;
+        boolean loss = sk.caState == TcpSock.CA_LOSS;
         boolean walk = true;
         while (walk) {
             walk = false;
+            TxSegment head = sk.rtxQueue.peekFirst();
             for (TxSegment seg : sk.rtxQueue) {
-                if (sk.packetsInFlight() >= sk.sndCwnd) {
+                if (sk.sndCwnd - sk.packetsInFlight() <= 0) {
                     break;
                 }
-                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS) || seg.has(TxSegment.SACKED_ACKED)) {
+                if (sk.retransOut >= sk.lostOut) {
+                    break;
+                }
+                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
                     continue;
                 }
+                String why = loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
+                        : seg == head && sk.sackOk ? "fast retransmit: " + sk.sackedOut
+                                + (sk.sackedOut == 1 ? " segment" : " segments")
+                                + " SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
+                        : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
+                        : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
                 int segments = sk.packetsOut;
-                retransmit(sk, seg, true, why);
-                if (seg == sk.rtxQueue.peekFirst()) {
-                    tcp.timers.rearmRtoIfHead(sk);
+                if (!retransmit(sk, seg, true, why)) {
+                    break;
+                }
+                tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
+                if (TcpInput.inCwndReduction(sk)) {
+                    sk.prrOut++;
+                }
+                if (seg == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
+                    rearm = true;
                 }
                 if (sk.packetsOut != segments) {
                     // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
@@ -745,6 +1052,10 @@ final class TcpOutput {
                     break;
                 }
             }
+        }
+        if (rearm) {
+            tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_RETRANS, sk.rtoNs,
+                    tcp.tracing() ? "RFC 6298 5.3: RTO restarted with the retransmission of the head" : null);
         }
     }
 
@@ -761,29 +1072,31 @@ final class TcpOutput {
         }
         if (sk.hasUnsent() && Seq.lt(sk.sndNxt, sk.wndEnd())) {
             int mss = currentMss(sk);
-            int segSize = sk.wndEnd() - sk.sndNxt;
-            segSize = Math.min(segSize, mss);
-            int remaining = sk.dataEnd() - sk.sndNxt;
-            int len = Math.min(segSize, remaining);
-            boolean withFin = sk.finQueued && sk.sndNxt + len == sk.dataEnd();
-            int flags = TcpFlags.ACK | TcpFlags.PSH | (withFin ? TcpFlags.FIN : 0);
+            WriteSkb skb = sk.writeQueue.peekFirst();   // null: only a FIN waits
             int start = sk.sndNxt;
-            int end = start + len + (withFin ? 1 : 0);
-            TxSegment seg = new TxSegment();
-            seg.start = start;
-            seg.end = end;
-            seg.tcpFlags = flags & (TcpFlags.FIN | TcpFlags.PSH);
-            seg.firstTxNs = tcp.now();
-            seg.lastTxNs = seg.firstTxNs;
-            boolean prior = sk.packetsOut > 0;
-            sk.rtxQueue.addLast(seg);
-            sk.packetsOut++;
-            hasPushMark(sk, start, start + len);
-            transmit(sk, start, flags, sk.sndPos(start), len, false, why);
-            sk.sndNxt = end;
-            if (!prior) {
-                tcp.timers.rearmRto(sk);
+            int skbLen = skb != null ? skb.len() : 0;
+            boolean fin = sk.finQueued && (skb == null || skb == sk.writeQueue.peekLast());
+            int segSize = sk.wndEnd() - start;
+            if (skb != null && Seq.lt(sk.pushedSeq, skb.end)) {
+                sk.pushedSeq = skb.end;
             }
+            // A window the skb does not fit (sender-side SWS avoidance) or an skb over one MSS: send one
+            // segment of what fits, PSH on it and on the rest (tcp_fragment() keeps the flags on both).
+            int len = skbLen;
+            boolean withFin = fin;
+            if (segSize < skbLen + (fin ? 1 : 0) || skbLen > mss) {
+                len = Math.min(Math.min(segSize, mss), skbLen);
+                withFin = false;   // the FIN stays with the part left behind
+            }
+            if (skb != null) {
+                if (len == skbLen) {
+                    sk.writeQueue.pollFirst();
+                } else {
+                    skb.start = start + len;
+                    skb.psh = true;
+                }
+            }
+            transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor, withFin, why);
             return true;
         }
         // tcp_xmit_probe_skb(): seq = snd_una - 1 makes the peer answer with an ACK without data; with
@@ -795,19 +1108,21 @@ final class TcpOutput {
         return true;
     }
 
-    /** tcp_send_loss_probe() (RFC 8985 7.3): new data if the window allows, else the last segment again. */
+    /**
+     * tcp_send_loss_probe() (RFC 8985 7.3): new data if the window allows, else the last segment again;
+     * at most one probe outstanding (tlp_high_seq).
+     */
     void sendLossProbe(TcpSock sk) {
         if (sk.tlpPending) {
             tcp.timers.rearmRto(sk);
             return;
         }
+        sk.tlpRetrans = false;
         int mss = currentMss(sk);
-        boolean sentNew = false;
-        if (sk.hasUnsent()) {
+        if (sk.hasUnsent() && !Seq.gt(Math.min(sk.dataEnd(), sk.sndNxt + mss), sk.wndEnd())) {
             int before = sk.packetsOut;
-            writeXmit(sk, mss, true, true, "TLP (RFC 8985 7.3): probe timeout, new data sent as the probe");
-            sentNew = sk.packetsOut > before;
-            if (!sentNew) {
+            writeXmit(sk, mss, TCP_NAGLE_OFF, 2, "TLP (RFC 8985 7.3): probe timeout, new data sent as the probe");
+            if (sk.packetsOut <= before) {
                 tcp.timers.rearmRto(sk);
                 return;
             }
@@ -820,10 +1135,12 @@ final class TcpOutput {
                 return;
             }
             retransmit(sk, last, false, "TLP (RFC 8985 7.3): probe timeout, last segment retransmitted");
+            sk.tlpRetrans = true;
         }
         sk.tlpPending = true;
         sk.tlpHighSeq = sk.sndNxt;
         tcp.mib.inc(Mib.TcpExtTCPLossProbes);
+        // icsk_pending = 0: the RTO restarts from now.
         sk.xmitTimer = TcpSock.XMIT_NONE;
         sk.xmitAtNs = dev.jtcp.time.Deadline.NONE;
         tcp.timers.rearmRto(sk);

@@ -42,6 +42,12 @@ public final class TcpSock extends Sock {
     boolean noDelay;
     /** TCP_CORK. */
     boolean cork;
+    /** TCP_NAGLE_PUSH in tp->nonagle: set by TCP_NODELAY (and uncorking under it), cleared by the next new skb. */
+    boolean naglePush;
+    /** tp->recvmsg_inq (TCP_INQ): recvmsg() reports the bytes left to read (TCP_CM_INQ). */
+    boolean recvmsgInq;
+    /** tp->notsent_lowat (TCP_NOTSENT_LOWAT, unsigned); 0: net.ipv4.tcp_notsent_lowat applies. */
+    int notsentLowat;
     boolean oobInline;
     boolean lingerOn;
     int lingerSeconds;
@@ -159,6 +165,16 @@ public final class TcpSock extends Sock {
     long rttvarUs;
     int rttSeq;
     long minRttUs = Long.MAX_VALUE;
+    /** tcp_chrono: which limit the sender is under now (CHRONO_*), since when (jiffies), and the totals. */
+    int chronoType;
+    long chronoStartJ;
+    final long[] chronoStat = new long[3];
+    static final int CHRONO_UNSPEC = 0;
+    static final int CHRONO_BUSY = 1;
+    static final int CHRONO_RWND_LIMITED = 2;
+    static final int CHRONO_SNDBUF_LIMITED = 3;
+    /** sk_pacing_rate, bytes per second (~0UL, unlimited, until tcp_update_pacing_rate() first runs). */
+    long pacingRate = Long.MAX_VALUE;
     long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
     int backoff;
     /** icsk_retransmits: consecutive timeouts without progress. */
@@ -202,6 +218,8 @@ public final class TcpSock extends Sock {
     static final int XMIT_NONE = 0;
     static final int XMIT_RETRANS = 1;
     static final int XMIT_PROBE0 = 3;
+    /** ICSK_TIME_REO_TIMEOUT: RACK's reordering timer (tcp_rack_reo_timeout). */
+    static final int XMIT_REO_TIMEOUT = 4;
     static final int XMIT_LOSS_PROBE = 5;
     int xmitTimer = XMIT_NONE;
     long xmitAtNs = Deadline.NONE;
@@ -229,21 +247,50 @@ public final class TcpSock extends Sock {
     int highSeq;
     int priorSsthresh;
     int priorCwnd;
+    /** undo_marker: snd_una when the reduction began; 0 (with undoMarkerSet false) when undo is impossible. */
     int undoMarker;
+    boolean undoMarkerSet;
+    /** undo_retrans: retransmissions not yet proven spurious by D-SACK; -1 means none were outstanding. */
     int undoRetrans;
     int reordering;
+    /** reord_seen: reordering events observed (tcp_check_sack_reordering, tcp_check_reno_reordering). */
+    int reordSeen;
     int packetsOut;
+    /** sacked_out: SACKed segments, or for a peer without SACK the duplicate ACKs (tcp_add_reno_sack). */
     int sackedOut;
     int lostOut;
     int retransOut;
-    /** Duplicate ACKs in a row (non-SACK peers). */
-    int dupAcks;
+    /** tp->lost: segments ever marked lost (tcp_notify_skb_loss_event). */
+    long lost;
+    /** PRR (RFC 6937): segments delivered and sent since the reduction began. */
+    int prrDelivered;
+    int prrOut;
+    /** tp->frto: F-RTO (RFC 5682) is probing whether the last RTO was spurious. */
+    boolean frto;
+    /** is_sack_reneg: the receiver discarded SACKed data; kept until the loss episode ends. */
+    boolean isSackReneg;
+    /** End of the highest SACKed segment (tcp_highest_sack_seq), valid while sackedOut > 0 with SACK. */
+    int highestSackEnd;
+    /** RACK (RFC 8985) state, tp->rack: the latest (re)sent delivered segment and the reordering window. */
+    long rackMstampNs;
+    long rackTxOrder;
+    int rackEndSeq;
+    /** Transmissions so far: the order of the tsorted queue, which virtual time alone cannot give. */
+    long txCounter;
+    long rackRttUs;
+    boolean rackAdvanced;
+    int rackReoWndSteps = 1;
+    int rackReoWndPersist;
+    boolean rackDsackSeen;
+    long rackLastDelivered;
     /** tcp_cwnd_validate() state: was the window the limit, how much was in flight, until when. */
     boolean isCwndLimited;
     int maxPacketsOut;
     int cwndUsageSeq;
     boolean tlpPending;
     int tlpHighSeq;
+    /** tlp_retrans: the pending probe was a retransmission (not new data). */
+    boolean tlpRetrans;
     long bytesAcked;
     long bytesReceived;
     long bytesSent;
@@ -261,8 +308,8 @@ public final class TcpSock extends Sock {
     long sndUnaPos;
     /** Sent, unacknowledged segments in sequence order (Linux's tcp_rtx_queue). */
     final ArrayDeque<TxSegment> rtxQueue = new ArrayDeque<>(4);
-    /** Ends of application writes not yet sent (PSH marks), in order. */
-    final ArrayDeque<Integer> pushMarks = new ArrayDeque<>(2);
+    /** Data written but not sent yet, as Linux's write-queue skbs (the head starts at sndNxt). */
+    final ArrayDeque<WriteSkb> writeQueue = new ArrayDeque<>(2);
     /** A FIN is queued at writeSeq - 1. */
     boolean finQueued;
 

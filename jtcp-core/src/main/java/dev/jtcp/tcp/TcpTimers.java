@@ -105,7 +105,8 @@ final class TcpTimers {
             return;
         }
         long rto = sk.rtoNs;
-        if (sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE) {
+        if (sk.xmitTimer == TcpSock.XMIT_LOSS_PROBE || sk.xmitTimer == TcpSock.XMIT_REO_TIMEOUT) {
+            // Offset the time elapsed since the segment at the head was sent.
             long delta = rtoDeltaNs(sk);
             rto = tcp.usToJiffyNs(Math.max(Nanos.toMicros(delta), 1));
         }
@@ -331,7 +332,17 @@ final class TcpTimers {
                 }
                 case TcpSock.XMIT_LOSS_PROBE -> {
                     tcp.traceTimer(sk, "retransmit", "fire", was, "probe timeout (RFC 8985 7.3): tail loss probe");
+                    sk.xmitTimer = kind;   // icsk_pending stays set while the handler runs
                     tcp.output.sendLossProbe(sk);
+                }
+                case TcpSock.XMIT_REO_TIMEOUT -> {
+                    tcp.traceTimer(sk, "retransmit", "fire", was,
+                            "RACK reordering timer (RFC 8985 6.3): the reordering window has passed");
+                    sk.xmitTimer = kind;
+                    tcp.input.rackReoTimeout(sk);
+                    if (sk.xmitTimer == TcpSock.XMIT_REO_TIMEOUT && sk.xmitAtNs == Deadline.NONE) {
+                        sk.xmitTimer = TcpSock.XMIT_NONE;
+                    }
                 }
                 default -> { }
             }
@@ -465,12 +476,12 @@ final class TcpTimers {
         }
         if (sk.sndWnd == 0 && !sk.orphan && sk.state != TcpState.SYN_SENT && sk.state != TcpState.SYN_RECV) {
             // The receiver shrank its window: our retransmissions become zero-window probes; they may go
-            // on as long as the peer answers, but not beyond rto_max of silence.
-            if (now() - sk.rcvTstampNs > rtoMaxNs()) {
+            // on as long as the peer answers (tcp_rtx_probe0_timed_out).
+            if (rtxProbe0TimedOut(sk)) {
                 writeErr(sk);
                 return;
             }
-            enterLoss(sk);
+            tcp.input.enterLoss(sk);
             tcp.output.retransmit(sk, sk.rtxQueue.peekFirst(), true, "RTO with a zero window: probe by retransmission");
             backoffAndRearm(sk);
             return;
@@ -479,7 +490,21 @@ final class TcpTimers {
         if (writeTimeout(sk)) {
             return;
         }
-        enterLoss(sk);
+        if (sk.retransmits == 0) {
+            // The first timeout of an episode: which recovery failed.
+            Mib failed = null;
+            if (sk.caState == TcpSock.CA_RECOVERY) {
+                failed = sk.sackOk ? Mib.TcpExtTCPSackRecoveryFail : Mib.TcpExtTCPRenoRecoveryFail;
+            } else if (sk.caState == TcpSock.CA_LOSS) {
+                failed = Mib.TcpExtTCPLossFailures;
+            } else if (sk.caState == TcpSock.CA_DISORDER || sk.sackedOut > 0) {
+                failed = sk.sackOk ? Mib.TcpExtTCPSackFailures : Mib.TcpExtTCPRenoFailures;
+            }
+            if (failed != null) {
+                tcp.mib.inc(failed);
+            }
+        }
+        tcp.input.enterLoss(sk);
         sk.retransmits++;
         sk.totalRto++;
         TxSegment head = sk.rtxQueue.peekFirst();
@@ -494,6 +519,30 @@ final class TcpTimers {
         }
         tcp.output.retransmit(sk, head, true, why);
         backoffAndRearm(sk);
+    }
+
+    /**
+     * tcp_rtx_probe0_timed_out(): with a zero window, give up once the peer has been silent for longer than
+     * 2 x TCP_RTO_MAX (or TCP_USER_TIMEOUT, which also bounds the whole retransmission episode) and the
+     * retransmissions have lasted as long.
+     */
+    private boolean rtxProbe0TimedOut(TcpSock sk) {
+        TxSegment head = sk.rtxQueue.peekFirst();
+        long since = sk.retransStampSet ? sk.retransStampNs : head.lastTxNs;
+        long rtxDeltaMs = Math.floorDiv(now(), Nanos.PER_MS) - Math.floorDiv(since, Nanos.PER_MS);
+        long timeoutNs = 2 * rtoMaxNs();
+        if (sk.userTimeoutMs != 0) {
+            if (rtxDeltaMs > sk.userTimeoutMs) {
+                return true;
+            }
+            timeoutNs = Math.min(timeoutNs, tcp.jiffies.toNs(tcp.jiffies.fromMillis(sk.userTimeoutMs)));
+        }
+        // icsk_timeout - rcv_tstamp: from the last ACK to this timer's nominal expiry.
+        long rcvDeltaNs = sk.xmitTimeoutNs - sk.rcvTstampNs;
+        if (rcvDeltaNs <= timeoutNs) {
+            return false;
+        }
+        return tcp.jiffies.toNs(tcp.jiffies.fromMillis(rtxDeltaMs)) > timeoutNs;
     }
 
     /** The end of tcp_retransmit_timer(): back off (RFC 6298 5.5) unless SYN linear timeouts apply. */
@@ -521,40 +570,6 @@ final class TcpTimers {
             return Nanos.ofMillis(1);
         }
         return Math.min(sk.rtoNs, remaining);
-    }
-
-    /** tcp_enter_loss(): everything outstanding is presumed lost; cwnd restarts from one segment. */
-    void enterLoss(TcpSock sk) {
-        boolean reduce = sk.caState <= TcpSock.CA_DISORDER || !dev.jtcp.wire.Seq.gt(sk.highSeq, sk.sndUna)
-                || (sk.caState == TcpSock.CA_LOSS && sk.retransmits == 0);
-        for (TxSegment seg : sk.rtxQueue) {
-            if (seg.has(TxSegment.SACKED_RETRANS)) {
-                seg.sacked &= ~TxSegment.SACKED_RETRANS;
-                tcp.mib.inc(Mib.TcpExtTCPLostRetransmit);   // tcp_mark_skb_lost(): a retransmission lost again
-            }
-            if (!seg.has(TxSegment.SACKED_ACKED) && !seg.has(TxSegment.LOST)) {
-                seg.sacked |= TxSegment.LOST;
-            }
-        }
-        sk.retransOut = 0;
-        int lost = 0;
-        for (TxSegment seg : sk.rtxQueue) {
-            if (seg.has(TxSegment.LOST)) {
-                lost++;
-            }
-        }
-        sk.lostOut = lost;
-        if (reduce) {
-            sk.priorSsthresh = sk.sndSsthresh;
-            sk.priorCwnd = sk.sndCwnd;
-            sk.sndSsthresh = Math.max(sk.sndCwnd >> 1, 2);   // Reno's ssthresh()
-        }
-        sk.sndCwnd = sk.packetsInFlight() + 1;
-        sk.sndCwndCnt = 0;
-        sk.sndCwndStampNs = now();
-        sk.caState = TcpSock.CA_LOSS;
-        sk.highSeq = sk.sndNxt;
-        sk.tlpPending = false;
     }
 
     /** tcp_probe_timer(): the persist timer. */

@@ -17,10 +17,15 @@ final class TxSegment {
     int start;
     int end;           // exclusive; includes SYN and FIN
     int tcpFlags;      // SYN, FIN, PSH as they were first sent
+    boolean eor;       // ends a send() with MSG_EOR: a retransmission never merges what follows into it
     int sacked;
     long firstTxNs;
     long lastTxNs;
     int retransCount;
+    /** tx.delivered: the connection's delivered count when this segment was last sent (tcp_rate_skb_sent). */
+    long txDelivered;
+    /** Position in transmission order (Linux's tsorted_sent_queue): breaks ties of equal send times. */
+    long txOrder;
 
     int seqLength() {
         return end - start;

@@ -29,8 +29,10 @@ class LyingPeerTest {
         p.out(0.050, ".");
         p.at(0.060);
         assertThat(s.write(new byte[4000], 0, 4000)).isEqualTo(4000);
+        // Two TSO packets (tcp_tso_autosize: 2 segments at this pacing rate), each with PSH on its last
+        // segment (__tcp_transmit_skb forces PSH on GSO packets; the write's end marks the last).
         p.out(0.060, ".").seq(1).len(1448);
-        p.out(0.060, ".").seq(1449).len(1448);
+        p.out(0.060, "P.").seq(1449).len(1448);
         p.out(0.060, "P.").seq(2897).len(1104);
         return s;
     }
@@ -120,10 +122,12 @@ class LyingPeerTest {
         assertThat(s.write(new byte[20_000], 0, 20_000)).isEqualTo(20_000);
         List<Outbound> first = p.drain();
         int sent = first.stream().mapToInt(Outbound::payloadLength).sum();
-        // Five full segments fit; a sixth would be cut short while more data waits (sender-side SWS avoidance).
-        assertThat(sent).isEqualTo(5 * 1448);
+        // The whole window goes, the last TSO packet ending in a partial segment: tcp_mss_split_point()
+        // keeps it because no small segment is in flight (Minshall), and tcp_tso_should_defer() does not
+        // wait, the first packet having left less than half an RTT ago.
+        assertThat(sent).isEqualTo(8192);
         // The peer takes back its offer: it acknowledges one segment and advertises 1 unit (128 bytes),
-        // a right edge (1449 + 128) well below what we sent (7241).
+        // a right edge (1449 + 128) well below what we sent (8193).
         p.in(0.110, ".", 1, 0, 1449, 1);
         // Linux accepts the smaller window (tcp_ack_update_window) and sends nothing new beyond it.
         p.none(0.150);
@@ -132,7 +136,7 @@ class LyingPeerTest {
         p.in(0.160, ".", 1, 0, 7241, 256);
         List<Outbound> after = p.drain();
         assertThat(after).isNotEmpty();
-        assertThat(after.getFirst().tcp().seq() - p.localIsn).isEqualTo(7241);
+        assertThat(after.getFirst().tcp().seq() - p.localIsn).isEqualTo(8193);
         assertThat(after.stream().mapToInt(Outbound::payloadLength).sum()).isLessThanOrEqualTo(256 * 128);
         assertThat(p.mib(Mib.TcpRetransSegs)).isZero();
     }

@@ -109,6 +109,20 @@ public final class LadderPeer {
         return timestamps ? TcpOptions.dataLinux(true, tsNow(), lastLocalTsval, List.of()) : TcpOptions.NONE;
     }
 
+    /** The peer's current timestamps (echoing tsEcr) with SACK blocks given as relative start, end pairs. */
+    public TcpOptions sackOpts(int tsEcr, int... relEdges) {
+        List<dev.jtcp.wire.SackBlock> blocks = new ArrayList<>();
+        for (int i = 0; i + 1 < relEdges.length; i += 2) {
+            blocks.add(new dev.jtcp.wire.SackBlock(localIsn + relEdges[i], localIsn + relEdges[i + 1]));
+        }
+        return TcpOptions.dataLinux(timestamps, tsNow(), tsEcr, blocks);
+    }
+
+    /** SACK blocks (relative start, end pairs) with the usual echo of the stack's last TS val. */
+    public TcpOptions sackOpts(int[] relEdges) {
+        return sackOpts(lastLocalTsval, relEdges);
+    }
+
     public int tsNow() {
         return tsBase + (int) Nanos.toMillis(k.nowNs());
     }

@@ -1698,9 +1698,17 @@ public final class Runner {
             if ((flags & Symbols.require("MSG_ERRQUEUE")) != 0) {
                 throw unsupported("recvmsg MSG_ERRQUEUE", "recvmsg(MSG_ERRQUEUE): jtcp has no socket error queue");
             }
-            if (!m.control().isEmpty()) {
-                throw unsupported("recvmsg control messages", "recvmsg() expecting control messages (cmsg) is not supported by jtcp");
+            // The one control message jtcp produces: TCP_CM_INQ under TCP_INQ (a level/type/int datum).
+            List<long[]> expectedCmsgs = new ArrayList<>();
+            for (Expr c : m.control()) {
+                if (!(c instanceof Expr.Cmsg cm) || evalInt(cm.level()) != Symbols.require("SOL_TCP")
+                        || evalInt(cm.type()) != Symbols.require("TCP_CM_INQ")) {
+                    throw unsupported("recvmsg control messages", "recvmsg() expecting control messages other than"
+                            + " TCP_CM_INQ is not supported by jtcp");
+                }
+                expectedCmsgs.add(new long[] {Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), evalInt(cm.data())});
             }
+            boolean controlBuffer = !m.control().isEmpty();
             int total = (int) iovTotal(sc, m.iov(), m.iovLen());
             int rf = recvFlags(sc, flags);
             long expectedFlags = evalInt(m.flags());
@@ -1711,13 +1719,43 @@ public final class Runner {
                     return null;
                 }
                 long liveFlags = (rf & MSG_OOB) != 0 && d.ret() > 0 ? MSG_OOB : 0;
+                // tcp_recvmsg(): the TCP_CM_INQ message is written after a successful read, if there is room.
+                int hint = f.sock.inqHint();
+                List<long[]> liveCmsgs = d.ret() >= 0 && hint >= 0 && controlBuffer
+                        ? List.<long[]>of(new long[] {Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), hint})
+                        : List.of();
                 return new Done(d.ret(), d.errno(), () -> {
                     if (liveFlags != expectedFlags) {
                         throw new Failure(event.line(), String.format("runtime error in recvmsg call: Expected msg_flags 0x%08X but got 0x%08X",
                                 expectedFlags, liveFlags));
                     }
+                    checkCmsgs(expectedCmsgs, liveCmsgs);
                 });
             };
+        }
+
+        /** cmsg_expect_eq(): the same messages, in order (level, type, data). */
+        private void checkCmsgs(List<long[]> expected, List<long[]> live) {
+            int n = Math.min(expected.size(), live.size());
+            for (int i = 0; i < n; i++) {
+                long[] e = expected.get(i);
+                long[] a = live.get(i);
+                if (e[0] != a[0]) {
+                    throw new Failure(event.line(), "runtime error in recvmsg call: Bad level in cmsg " + i + ": expected=" + e[0] + " actual=" + a[0]);
+                }
+                if (e[1] != a[1]) {
+                    throw new Failure(event.line(), "runtime error in recvmsg call: Bad type in cmsg " + i + ": expected=" + e[1] + " actual=" + a[1]);
+                }
+                if (e[2] != a[2]) {
+                    throw new Failure(event.line(), "runtime error in recvmsg call: Bad data in cmsg " + i + ": expected=" + e[2] + " actual=" + a[2]);
+                }
+            }
+            if (live.size() > n) {
+                throw new Failure(event.line(), "runtime error in recvmsg call: received more than " + n + " cmsgs");
+            }
+            if (expected.size() > n) {
+                throw new Failure(event.line(), "runtime error in recvmsg call: received only " + n + " cmsgs");
+            }
         }
 
         private Call readvCall(Ast.Syscall sc) {
@@ -1735,13 +1773,15 @@ public final class Runner {
             if ((flags & Symbols.require("MSG_FASTOPEN")) != 0) {
                 throw unsupported(TFO, sc.name() + "() with MSG_FASTOPEN: jtcp has no TCP Fast Open (RFC 7413)");
             }
-            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | Symbols.require("MSG_OOB");
+            long passed = Symbols.require("MSG_OOB") | Symbols.require("MSG_MORE") | Symbols.require("MSG_EOR");
+            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | passed;
             long extra = flags & ~ok;
             if (extra != 0) {
                 String n = Symbols.flags(extra, "MSG_");
-                throw unsupported("send flag " + n, sc.name() + "() with " + n + " is not supported by jtcp's TcpSocket.write");
+                throw unsupported("send flag " + n, sc.name() + "() with " + n + " is not supported by jtcp's TcpSocket.send");
             }
-            return (int) (flags & MSG_OOB);
+            // jtcp's Tcp.MSG_* use Linux's values
+            return (int) (flags & passed);
         }
 
         private Call writeCall(Ast.Syscall sc, int nargs) {
@@ -1814,7 +1854,7 @@ public final class Runner {
                         int left = (int) Math.min(count - sent, Integer.MAX_VALUE);
                         byte[] buf = data != null ? data : zeros(left);
                         int off = data != null ? (int) sent : 0;
-                        int n = (sf & MSG_OOB) != 0 ? f.sock.writeUrgent(buf, off, left) : f.sock.write(buf, off, left);
+                        int n = f.sock.send(buf, off, left, sf);
                         if (n > 0) {
                             sent += n;
                             continue;
@@ -2023,8 +2063,24 @@ public final class Runner {
 
         private Call ioctlCall(Ast.Syscall sc) {
             fd(sc, 0);
+            if (sc.args().size() == 3 && evalInt(sc.args().get(1)) == Symbols.require("SIOCINQ")) {
+                SockFd f = sockFd(sc, 0);
+                long expected = bracketed(sc.args().get(2), "ioctl value");
+                return () -> {
+                    int inq = f.sock.inq();
+                    if (inq < 0) {
+                        return Done.of(inq);
+                    }
+                    return Done.of(0, () -> {
+                        if (inq != expected) {
+                            throw new Failure(event.line(), "runtime error in ioctl call: Bad ioctl optval: expected: "
+                                    + expected + " actual: " + inq);
+                        }
+                    });
+                };
+            }
             throw unsupported("ioctl " + (sc.args().size() > 1 ? sc.args().get(1) : ""), "ioctl(" + (sc.args().size() > 1 ? sc.args().get(1) : "")
-                    + ") is not in jtcp's TcpSocket API (SIOCINQ would need the count of unread bytes)");
+                    + ") is not emulated by the runner (SIOCINQ is)");
         }
 
         // ---------------------------------------------------------------------------- poll and epoll
@@ -2437,6 +2493,11 @@ public final class Runner {
             m.put("tcpi_delivered", i.delivered());
             m.put("tcpi_snd_wnd", (long) i.sndWnd());
             m.put("tcpi_rcv_wnd", (long) i.rcvWnd());
+            m.put("tcpi_last_data_sent", i.lastDataSentMs());
+            m.put("tcpi_last_data_recv", i.lastDataRecvMs());
+            m.put("tcpi_last_ack_recv", i.lastAckRecvMs());
+            m.put("tcpi_busy_time", i.busyTimeUs());
+            m.put("tcpi_rwnd_limited", i.rwndLimitedUs());
             return m;
         }
 

@@ -98,8 +98,8 @@ class RunnerTest {
         DrillResult r = file("unsupported-option.pkt");
         assertThat(r.status()).isEqualTo(DrillResult.Status.SKIP);
         assertThat(r.line()).isEqualTo(4);
-        assertThat(r.construct()).isEqualTo("setsockopt TCP_NOTSENT_LOWAT");
-        assertThat(r.message()).contains("TCP_NOTSENT_LOWAT").contains("SockOpt");
+        assertThat(r.construct()).isEqualTo("setsockopt TCP_THIN_LINEAR_TIMEOUTS");
+        assertThat(r.message()).contains("TCP_THIN_LINEAR_TIMEOUTS").contains("SockOpt");
     }
 
     @Test

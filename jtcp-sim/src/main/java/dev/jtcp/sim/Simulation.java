@@ -82,13 +82,18 @@ public final class Simulation implements AutoCloseable {
         this.faults = List.copyOf(b.faults);
         this.trace = b.traceEnabled ? new TraceLog() : null;
         this.tracer = b.traceEnabled ? trace : Tracer.NONE;
+        // Links that cannot corrupt a packet are like Linux's veth and loopback: checksums are offloaded
+        // (CHECKSUM_PARTIAL on send, trusted on receipt), so no one computes them. With tracing on they are
+        // computed anyway, so that captures and traces show real ones; with corruption they must be checked.
+        boolean offload = !b.traceEnabled
+                && b.links.stream().allMatch(l -> l.ab().corrupt() == 0 && l.ba().corrupt() == 0);
         for (Builder.HostSpec hs : b.hosts.values()) {
             Sysctl s = b.sysctl.copy();
             for (String a : b.hostSysctl.getOrDefault(hs.name, List.of())) {
                 s.apply(a);
             }
             NetStack.Builder nb = NetStack.builder(hs.name).seed(seed).sysctl(s).tracer(tracer)
-                    .hz(b.hz).timerWheel(b.timerWheel).sink(this::transmit);
+                    .hz(b.hz).timerWheel(b.timerWheel).checksumOffload(offload).sink(this::transmit);
             for (int addr : hs.addresses) {
                 nb.address(addr);
             }

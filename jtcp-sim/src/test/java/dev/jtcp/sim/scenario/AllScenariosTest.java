@@ -78,7 +78,7 @@ class AllScenariosTest {
                 "syn-lost", "synack-lost", "ack-lost", "ack-lost-data", "fin-lost", "fin-always-lost", "fin-ack-lost",
                 "fin-wait-2-close", "fin-wait-2-shutdown", "last-fin-lost", "last-fin-always-lost", "last-ack-lost",
                 "time-wait", "rst-closed-port", "rst-unread-data", "linger-zero", "data-to-closed", "urgent",
-                "bind-in-use", "ephemeral-port", "data-lost", "retries-exhausted", "lossy-transfer",
+                "bind-in-use", "ephemeral-port", "data-lost", "fast-retransmit", "sack-recovery", "rack-tlp", "retries-exhausted", "lossy-transfer",
                 "accept-queue-overflow", "accept-queue-overflow-abort", "ack-overflow", "ack-overflow-abort",
                 "synack-retries", "syn-flood", "syn-flood-cookies", "syncookies-always", "ack-flood",
                 "old-duplicate-syn", "simultaneous-open", "self-connect", "server-restart",
