@@ -212,7 +212,11 @@ final class TcpInput {
 
     /** Returns true when the caller must answer with a reset (tcp_v4_do_rcv's "goto reset"). */
     boolean rcv(TcpSock sk, Segment s) {
+        // tcp_segs_in(): every segment the socket receives, and those with payload, in order or not.
         sk.segsIn++;
+        if (s.len > 0) {
+            sk.dataSegsIn++;
+        }
         switch (sk.state) {
             case CLOSE -> {
                 traceDrop(s, "socket is closed");
@@ -2303,7 +2307,6 @@ final class TcpInput {
             sk.recvBuf.append(s.buf, s.off + skip, dataLen);
             sk.rcvNxt += dataLen;
             sk.bytesReceived += dataLen;
-            sk.dataSegsIn++;
             eventDataRecv(sk, s);
         }
         if (fin) {
