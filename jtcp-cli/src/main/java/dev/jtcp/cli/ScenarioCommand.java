@@ -61,6 +61,10 @@ final class ScenarioCommand implements Callable<Integer> {
             + "addresses, timer) at the scenario's interesting moments and at the end (text and jsonl).")
     boolean ss;
 
+    @Option(names = "--ss-info", description = "With the socket tables, each connection's TCP_INFO line as ss -tanoi "
+            + "prints it (congestion control, rto, rtt, cwnd, ssthresh, bytes, segments, windows, ...); implies --ss.")
+    boolean ssInfo;
+
     @Option(names = "--ss-at", paramLabel = "SECONDS", split = ",",
             description = "With or without --ss: the virtual times (seconds, comma-separated) of the socket tables, "
                     + "instead of the scenario's moments; the end is always included.")
@@ -118,7 +122,7 @@ final class ScenarioCommand implements Callable<Integer> {
                 throw new Main.UsageError("--ss-at: '" + t + "' is not a time; expected seconds of virtual time, e.g. 0.5,2", null);
             }
         }
-        boolean tables = ss || !moments.isEmpty();
+        boolean tables = ss || ssInfo || !moments.isEmpty();
         if (tables && render.format != Format.text && render.format != Format.jsonl) {
             throw new Main.UsageError("--ss works with --format text or jsonl, not " + render.format, null);
         }
@@ -147,7 +151,7 @@ final class ScenarioCommand implements Callable<Integer> {
             if (tables && render.format == Format.text) {
                 StringBuilder sb = new StringBuilder(footer);
                 for (Snapshot s : snapshots) {
-                    sb.append(s.text());
+                    sb.append(s.text(ssInfo));
                 }
                 footer = sb.toString();
             }
@@ -155,7 +159,7 @@ final class ScenarioCommand implements Callable<Integer> {
             if (tables && render.format == Format.jsonl) {
                 StringBuilder sb = new StringBuilder(new String(rendered, java.nio.charset.StandardCharsets.UTF_8));
                 for (Snapshot s : snapshots) {
-                    sb.append(s.jsonl());
+                    sb.append(s.jsonl(ssInfo));
                 }
                 rendered = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
@@ -179,16 +183,16 @@ final class ScenarioCommand implements Callable<Integer> {
                     + Nanos.toSecondsString(simNs) + " s)" : "");
         }
 
-        String text() {
+        String text(boolean info) {
             StringBuilder sb = new StringBuilder();
             tables.forEach((h, l) -> {
                 sb.append("\n#ss ").append(h).append(" at ").append(when()).append('\n');
-                sb.append(dev.jtcp.stack.Ss.format(l, true));
+                sb.append(info ? dev.jtcp.stack.Ss.formatWithInfo(l) : dev.jtcp.stack.Ss.format(l, true));
             });
             return sb.toString();
         }
 
-        String jsonl() {
+        String jsonl(boolean info) {
             StringBuilder sb = new StringBuilder();
             tables.forEach((h, l) -> {
                 for (dev.jtcp.tcp.SocketEntry e : l) {
@@ -199,7 +203,11 @@ final class ScenarioCommand implements Callable<Integer> {
                             .append("\",\"peer\":\"").append(Ipv4Addr.format(e.peer().addr())).append(':')
                             .append(e.peer().port() == 0 ? "*" : Integer.toString(e.peer().port())).append("\",\"timer\":");
                     dev.jtcp.trace.Jsonl.quote(sb, e.timer().isEmpty() ? "" : dev.jtcp.stack.Ss.timer(e));
-                    sb.append(",\"why\":\"socket table (ss -tano)\"}\n");
+                    if (info && e.info() != null) {
+                        sb.append(",\"info\":");
+                        dev.jtcp.trace.Jsonl.quote(sb, dev.jtcp.stack.Ss.info(e.info()));
+                    }
+                    sb.append(",\"why\":\"socket table (ss -tano").append(info ? "i" : "").append(")\"}\n");
                 }
             });
             return sb.toString();

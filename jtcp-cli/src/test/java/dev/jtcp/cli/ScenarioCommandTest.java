@@ -412,6 +412,20 @@ class ScenarioCommandTest {
     }
 
     @Test
+    void ssInfoAddsEachConnectionsTcpInfoLineAsSsTanoiDoes() {
+        Outcome r = jtcp("scenario", "data-lost", "--ss-info", "--ss-at", "0.12");
+        assertThat(r.code()).isZero();
+        List<String> lines = r.outLines();
+        int at = lines.indexOf("#ss client at 0.120000 s");
+        assertThat(at).isNotNegative();
+        assertThat(lines.get(at + 2)).startsWith("FIN-WAIT-1 ");
+        assertThat(lines.get(at + 3)).startsWith("\tts sack ").contains(" wscale:10,10 rto:252 rtt:50/", " retrans:1/1",
+                " lost:1", " sacked:7", " snd_wnd:64512");
+        Outcome j = jtcp("scenario", "data-lost", "--ss-info", "--ss-at", "0.12", "--format", "jsonl");
+        assertThat(j.outLines()).anySatisfy(l -> assertThat(l).contains("\"type\":\"ss\"", "\"info\":\"ts sack "));
+    }
+
+    @Test
     void ssInJsonlIsOneObjectPerSocketThatJtcpReportSkips() throws Exception {
         Outcome r = jtcp("scenario", "ack-overflow", "--ss", "--format", "jsonl");
         assertThat(r.code()).isZero();

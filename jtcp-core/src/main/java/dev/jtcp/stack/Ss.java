@@ -1,6 +1,7 @@
 package dev.jtcp.stack;
 
 import dev.jtcp.tcp.SocketEntry;
+import dev.jtcp.tcp.TcpInfo;
 import dev.jtcp.wire.Ipv4Addr;
 
 import java.util.List;
@@ -49,6 +50,136 @@ public final class Ss {
             sb.append(stripTrailing(line)).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The table as {@code ss -tanoi} prints it: each connection's line followed by its TCP_INFO line,
+     * indented by a tab ({@link #info}).
+     */
+    public static String formatWithInfo(List<SocketEntry> entries) {
+        String[] lines = format(entries, true).split("\n", -1);
+        StringBuilder sb = new StringBuilder(lines[0]).append('\n');
+        for (int i = 0; i < entries.size(); i++) {
+            sb.append(lines[i + 1]).append('\n');
+            TcpInfo info = entries.get(i).info();
+            if (info != null) {
+                sb.append('\t').append(info(info)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The TCP_INFO line of {@code ss -i} (iproute2's tcp_show_info()), its fields in ss's order and units:
+     * times in milliseconds with %g, rates in bits per second, counters only when non-zero, ssthresh only
+     * once set (below 0xFFFF), reordering only when not the default 3.
+     */
+    public static String info(TcpInfo i) {
+        StringBuilder b = new StringBuilder();
+        if (i.optTimestamps()) {
+            b.append(" ts");
+        }
+        if (i.optSack()) {
+            b.append(" sack");
+        }
+        b.append(' ').append(i.congestion());
+        if (i.optWscale()) {
+            b.append(" wscale:").append(i.sndWscale()).append(',').append(i.rcvWscale());
+        }
+        if (i.rtoUs() != 0) {
+            b.append(" rto:").append(g(i.rtoUs() / 1000.0));
+        }
+        if (i.backoff() != 0) {
+            b.append(" backoff:").append(i.backoff());
+        }
+        if (i.rttUs() != 0) {
+            b.append(" rtt:").append(g(i.rttUs() / 1000.0)).append('/').append(g(i.rttvarUs() / 1000.0));
+        }
+        if (i.atoUs() != 0) {
+            b.append(" ato:").append(g(i.atoUs() / 1000.0));
+        }
+        positive(b, "mss", i.sndMss());
+        positive(b, "pmtu", i.pmtu());
+        positive(b, "rcvmss", i.rcvMss());
+        positive(b, "advmss", i.advmss());
+        positive(b, "cwnd", i.sndCwnd());
+        if (i.sndSsthresh() < 0xFFFF) {
+            positive(b, "ssthresh", i.sndSsthresh());
+        }
+        positive(b, "bytes_sent", i.bytesSent());
+        positive(b, "bytes_retrans", i.bytesRetrans());
+        positive(b, "bytes_acked", i.bytesAcked());
+        positive(b, "bytes_received", i.bytesReceived());
+        positive(b, "segs_out", i.segsOut());
+        positive(b, "segs_in", i.segsIn());
+        positive(b, "data_segs_out", i.dataSegsOut());
+        positive(b, "data_segs_in", i.dataSegsIn());
+        if (i.rttUs() > 0 && i.sndMss() > 0 && i.sndCwnd() > 0) {
+            b.append(" send ").append(bw((double) i.sndCwnd() * i.sndMss() * 8_000_000.0 / i.rttUs())).append("bps");
+        }
+        positive(b, "lastsnd", i.lastDataSentMs());
+        positive(b, "lastrcv", i.lastDataRecvMs());
+        positive(b, "lastack", i.lastAckRecvMs());
+        if (i.pacingRate() > 0) {
+            b.append(" pacing_rate ").append(bw(i.pacingRate() * 8.0)).append("bps");
+        }
+        positive(b, "delivered", i.delivered());
+        if (i.busyTimeUs() > 0) {
+            b.append(" busy:").append(i.busyTimeUs() / 1000).append("ms");
+            if (i.rwndLimitedUs() > 0) {
+                b.append(" rwnd_limited:").append(i.rwndLimitedUs() / 1000).append("ms(")
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", 100.0 * i.rwndLimitedUs() / i.busyTimeUs()))
+                        .append("%)");
+            }
+        }
+        positive(b, "unacked", i.unacked());
+        if (i.retrans() != 0 || i.totalRetrans() != 0) {
+            b.append(" retrans:").append(i.retrans()).append('/').append(i.totalRetrans());
+        }
+        positive(b, "lost", i.lost());
+        positive(b, "sacked", i.sacked());
+        if (i.reordering() != 3) {
+            b.append(" reordering:").append(i.reordering());
+        }
+        if (i.rcvRttUs() != 0) {
+            b.append(" rcv_rtt:").append(g(i.rcvRttUs() / 1000.0));
+        }
+        positive(b, "rcv_space", i.rcvSpace());
+        positive(b, "rcv_ssthresh", i.rcvSsthresh());
+        positive(b, "notsent", i.notsentBytes());
+        if (i.minRttUs() != 0) {
+            b.append(" minrtt:").append(g(i.minRttUs() / 1000.0));
+        }
+        positive(b, "snd_wnd", i.sndWnd());
+        positive(b, "rcv_wnd", i.rcvWnd());
+        return b.substring(1);
+    }
+
+    private static void positive(StringBuilder b, String name, long v) {
+        if (v > 0) {
+            b.append(' ').append(name).append(':').append(v);
+        }
+    }
+
+    /** C's %g: six significant digits, no trailing zeros, no exponent for the magnitudes ss prints. */
+    static String g(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+    }
+
+    /** iproute2's sprint_bw(): "%.1fG", "%.1fM", "%.1fK" or "%g", to which the caller adds "bps". */
+    static String bw(double bps) {
+        if (bps > 1_000_000_000.0) {
+            return String.format(java.util.Locale.ROOT, "%.1fG", bps / 1_000_000_000.0);
+        } else if (bps > 1_000_000.0) {
+            return String.format(java.util.Locale.ROOT, "%.1fM", bps / 1_000_000.0);
+        } else if (bps > 1000.0) {
+            return String.format(java.util.Locale.ROOT, "%.1fK", bps / 1000.0);
+        }
+        return g(bps);
     }
 
     /** {@code timer:(name,time,retrans)} as ss prints it. */

@@ -18,7 +18,14 @@ import dev.jtcp.wire.Endpoint;
  * @param timerMs milliseconds until the timer's nominal expiry (0 when none)
  * @param retrans the retransmission or probe count ss shows beside the timer
  * @param kind "sock", "request" (a SYN_RECV request sock) or "timewait" (a TIME_WAIT/FIN_WAIT2 record)
+ * @param info for a full socket that is not listening, its TCP_INFO (what {@code ss -i} prints); else null
  */
 public record SocketEntry(String state, long recvQ, long sendQ, Endpoint local, Endpoint peer, String timer,
-                          long timerMs, int retrans, String kind) {
+                          long timerMs, int retrans, String kind, TcpInfo info) {
+
+    /** An entry without TCP_INFO. */
+    public SocketEntry(String state, long recvQ, long sendQ, Endpoint local, Endpoint peer, String timer,
+                       long timerMs, int retrans, String kind) {
+        this(state, recvQ, sendQ, local, peer, timer, timerMs, retrans, kind, null);
+    }
 }

@@ -436,7 +436,8 @@ public final class Tcp {
                     ms = msUntil(sk.skTimerTimeoutNs);
                     retrans = sk.probesOut;
                 }
-                yield new SocketEntry(sk.state.ssName, recvQ, sendQ, local, peer, timer, ms, retrans, "sock");
+                yield new SocketEntry(sk.state.ssName, recvQ, sendQ, local, peer, timer, ms, retrans, "sock",
+                        TcpInfo.of(this, sk));
             }
         };
     }

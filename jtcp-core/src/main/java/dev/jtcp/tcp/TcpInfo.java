@@ -6,7 +6,8 @@ import dev.jtcp.time.Nanos;
 
 /**
  * A snapshot of one connection named as Linux's struct tcp_info (include/uapi/linux/tcp.h), the source of
- * TCP_INFO and of {@code ss -ti}. Times are microseconds as in the kernel (rto, ato, rtt, rttvar, min_rtt).
+ * TCP_INFO and of {@code ss -ti}. Times are microseconds as in the kernel (rto, ato, rtt, rttvar, min_rtt,
+ * rcv_rtt); the pacing rate is in bytes per second, -1 (~0 in the kernel) before the first RTT sample.
  */
 public record TcpInfo(
         String state, int caState, int retransmits, int probes, int backoff,
@@ -19,7 +20,8 @@ public record TcpInfo(
         long delivered, int sndWnd, int rcvWnd, int quickAcks, boolean pingpong,
         long timerDueNs, String timerName,
         long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
-        long busyTimeUs, long rwndLimitedUs) {
+        long busyTimeUs, long rwndLimitedUs,
+        long rcvRttUs, int rcvSpace, long pacingRate, String congestion) {
 
     static TcpInfo of(Tcp tcp, TcpSock sk) {
         String timerName = "";
@@ -55,6 +57,8 @@ public record TcpInfo(
                 due, timerName,
                 (nowJ - tcp.jiffies.at(sk.lsndtimeNs)) * jiffyMs, (nowJ - tcp.jiffies.at(sk.lrcvtimeNs)) * jiffyMs,
                 (nowJ - tcp.jiffies.at(sk.rcvTstampNs)) * jiffyMs,
-                chrono[0] + chrono[1] + chrono[2], chrono[1]);
+                chrono[0] + chrono[1] + chrono[2], chrono[1],
+                sk.rcvRttUs8 >> 3, sk.rcvqSpace, sk.pacingRate == Long.MAX_VALUE ? -1 : sk.pacingRate,
+                "reno");
     }
 }

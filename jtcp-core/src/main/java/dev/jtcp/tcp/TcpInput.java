@@ -212,7 +212,11 @@ final class TcpInput {
 
     /** Returns true when the caller must answer with a reset (tcp_v4_do_rcv's "goto reset"). */
     boolean rcv(TcpSock sk, Segment s) {
+        // tcp_segs_in(): every segment the socket receives, and those with payload, in order or not.
         sk.segsIn++;
+        if (s.len > 0) {
+            sk.dataSegsIn++;
+        }
         switch (sk.state) {
             case CLOSE -> {
                 traceDrop(s, "socket is closed");
@@ -1146,6 +1150,8 @@ final class TcpInput {
         return true;
     }
 
+    /** snd_una as tcp_sacktag_write_queue() sees it (tcp_sacktag_one skips what this ACK covers). */
+    private int sackUna;
     /** At most four SACK blocks fit in 40 bytes of options (RFC 2018 3). */
     private static final int MAX_SACK_BLOCKS = 4;
     /** The SACK blocks of the ACK being processed, valid ones in sequence order (tcp_sacktag_write_queue's sp[]). */
@@ -1160,6 +1166,7 @@ final class TcpInput {
         boolean dsack = checkDsack(sk, blocks, ackSeq, priorSndUna);
         // snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK.
         int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
+        sackUna = una;
         int used = 0;
         for (int i = 0; i < blocks.size() && i < MAX_SACK_BLOCKS; i++) {
             boolean dup = dsack && i == 0;
@@ -1249,8 +1256,8 @@ final class TcpInput {
                 sackReord = seg.start;
             }
         }
-        if (!Seq.gt(seg.end, sk.sndUna)) {
-            return;
+        if (!Seq.gt(seg.end, sackUna)) {
+            return;   // acknowledged by this very ACK
         }
         if ((sacked & TxSegment.SACKED_ACKED) == 0) {
             rackAdvance(sk, seg);
@@ -1604,17 +1611,15 @@ final class TcpInput {
                 if (!(sk.caState == TcpSock.CA_OPEN || (flag & FLAG_LOST_RETRANS) != 0)) {
                     return flag;
                 }
-                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
-                flag = r[0];
-                if (r[1] == 0) {
+                flag = openOrRecover(sk, flag, numDupack, eceAck);
+                if (!recoveryEntered) {
                     return flag;
                 }
                 fastRexmit = true;
             }
             default -> {
-                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
-                flag = r[0];
-                if (r[1] == 0) {
+                flag = openOrRecover(sk, flag, numDupack, eceAck);
+                if (!recoveryEntered) {
                     return flag;
                 }
                 fastRexmit = true;
@@ -1627,8 +1632,12 @@ final class TcpInput {
         return flag;
     }
 
-    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery. {flag, entered}. */
-    private int[] openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+    /** Set by openOrRecover(): fast recovery was entered. */
+    private boolean recoveryEntered;
+
+    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery (recoveryEntered). */
+    private int openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+        recoveryEntered = false;
         if (!sk.sackOk) {
             if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
                 sk.sackedOut = 0;   // tcp_reset_reno_sack()
@@ -1641,10 +1650,11 @@ final class TcpInput {
         flag = identifyPacketLoss(sk, flag);
         if (!timeToRecover(sk)) {
             tryToOpen(sk, flag);
-            return new int[] {flag, 0};
+            return flag;
         }
         enterRecovery(sk, eceAck);
-        return new int[] {flag, 1};
+        recoveryEntered = true;
+        return flag;
     }
 
     /** tcp_time_to_recover(): a loss is proven (RACK or NewReno marked one), or dupthresh without RACK. */
@@ -2051,14 +2061,18 @@ final class TcpInput {
         long reoTimeout = 0;
         long reoWnd = rackReoWndUs(sk);
         for (TxSegment seg : sk.rtxQueue) {
+            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
+                if (seg.retransCount == 0) {
+                    // Sent after RACK's segment and never resent: everything above it went later still.
+                    break;
+                }
+                continue;
+            }
             if (seg.has(TxSegment.SACKED_ACKED)) {
                 continue;
             }
             // Skip those marked lost but not yet retransmitted.
             if (seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS)) {
-                continue;
-            }
-            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
                 continue;
             }
             long remaining = rackSkbTimeoutUs(sk, seg, reoWnd);
@@ -2303,7 +2317,6 @@ final class TcpInput {
             sk.recvBuf.append(s.buf, s.off + skip, dataLen);
             sk.rcvNxt += dataLen;
             sk.bytesReceived += dataLen;
-            sk.dataSegsIn++;
             eventDataRecv(sk, s);
         }
         if (fin) {
