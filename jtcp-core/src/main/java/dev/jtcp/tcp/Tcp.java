@@ -597,7 +597,10 @@ public final class Tcp {
 
     /** The timestamp value our clock showed at an earlier instant. */
     int tsAt(long instantNs, int tsOffset) {
-        return tsNow(tsOffset) - (int) ((host.nowNs() - instantNs) / 1_000_000L);
+        // The clock's own reading at that instant (floor of the instant), not now's reading less the elapsed
+        // whole milliseconds: those differ by one when less than 1 ms passed across a tick, which made a
+        // SYN-ACK arriving 0.4 ms after the SYN fail the SYN_SENT timestamp check.
+        return (int) ((host.tsClockNs() - (host.nowNs() - instantNs)) / 1_000_000L) + tsOffset;
     }
 
     private long portOffset(int saddr, int daddr, int dport) {

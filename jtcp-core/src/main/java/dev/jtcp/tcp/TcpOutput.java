@@ -1014,6 +1014,9 @@ final class TcpOutput {
         tail.sacked = seg.sacked & ~TxSegment.SACKED_RETRANS;
         tail.firstTxNs = seg.firstTxNs;
         tail.lastTxNs = seg.lastTxNs;
+        tail.txOrder = seg.txOrder;
+        tail.txDelivered = seg.txDelivered;
+        tail.retransCount = seg.retransCount;
         seg.end = seg.start + mss;
         seg.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
         insertAfter(sk, seg, tail);
