@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tun", mixinStandardHelpOptions = true,
         description = "TCP throughput over a TUN device, kernel->jtcp and jtcp->kernel, at each MTU, against the bare TUN "
-                + "read/write ceiling measured in the same run (needs root and /dev/net/tun).")
+                + "read/write ceiling and kernel-to-kernel TCP over a veth pair, measured in the same run (needs root and /dev/net/tun).")
 final class TunBench implements Callable<Integer> {
     @Option(names = "--bytes", paramLabel = "N", defaultValue = "268435456", description = "Bytes per transfer (default: ${DEFAULT-VALUE}).")
     long bytes;
@@ -40,6 +40,19 @@ final class TunBench implements Callable<Integer> {
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "2", description = "Runs of each transfer; the best is reported (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A Linux setting for the jtcp stack, e.g. net.ipv4.tcp_rmem='4096 6291456 6291456' (repeatable).")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--txqueuelen", paramLabel = "N", defaultValue = "4000",
+            description = "Packets the kernel queues for jtcp to read (default: ${DEFAULT-VALUE}; 0: the kernel's 500, which "
+                    + "auto-tuned windows overflow in bursts).")
+    int txQueueLen;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "2000",
+            description = "Connections for the connection-rate measurement at the first MTU (default: ${DEFAULT-VALUE}; 0: skip).")
+    int connections;
 
     @Option(names = "--verbose", description = "After each MTU, print jtcp's retransmission counters and the device's packet counts.")
     boolean verbose;
@@ -61,6 +74,17 @@ final class TunBench implements Callable<Integer> {
                 throw new Main.UsageError("--mtu: " + m + " is out of range; accepted: 576..65535", null);
             }
         }
+        dev.jtcp.sys.Sysctl sysctl = new dev.jtcp.sys.Sysctl();
+        for (String a : settings) {
+            try {
+                if (a.indexOf('=') <= 0) {
+                    throw new IllegalArgumentException("expected KEY=VALUE, got '" + a + "'");
+                }
+                sysctl.apply(a);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageError("--set " + e.getMessage(), null);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.exists(Path.of("/dev/net/tun")) || !"root".equals(System.getProperty("user.name"))) {
@@ -71,7 +95,10 @@ final class TunBench implements Callable<Integer> {
         String ns = "jtbench-" + pid;
         String dev = "jtb" + (pid % 100000);
         out.printf("%d bytes per transfer, best of %d; kernel %s in netns %s, jtcp %s on TUN %s%n", bytes, runs, KERNEL, ns, JTCP, dev);
-        out.printf("%-6s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "ratio k->j", "ratio j->k");
+        out.printf("%-6s %14s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "kernel veth",
+                "ratio k->j", "ratio j->k");
+        double connJtcp = 0;
+        double connKernel = 0;
         double worstRatio = Double.MAX_VALUE;
         double worstJtcp = 0;
         double worstCeiling = 0;
@@ -82,29 +109,51 @@ final class TunBench implements Callable<Integer> {
                 IpTool.run(IpTool.ns(ns, "link", "set", "lo", "up"));
                 double k2j = 0;
                 double j2k = 0;
-                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu));
+                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu).withSysctl(sysctl).withTxQueueLen(txQueueLen));
                 try {
                     kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
                     for (int r = 0; r < runs; r++) {
                         k2j = Math.max(k2j, kernelToJtcp(stack, ns, bytes));
                         j2k = Math.max(j2k, jtcpToKernel(stack, ns, bytes));
                     }
+                    if (mtu == mtus.get(0) && connections > 0) {
+                        connJtcp = connectRateJtcp(stack, ns, connections);
+                    }
                     if (verbose) {
                         var c = stack.nstat();
                         err.printf("mtu %d: jtcp retransmitted %d segments (%d RTOs, %d loss probes, %d fast retransmits); device %s%n", mtu,
                                 c.getOrDefault("TcpRetransSegs", 0L), c.getOrDefault("TcpExtTCPTimeouts", 0L),
                                 c.getOrDefault("TcpExtTCPLossProbes", 0L), c.getOrDefault("TcpExtTCPFastRetrans", 0L), stack.deviceStats());
+                        String link = IpTool.run(IpTool.ns(ns, "-s", "link", "show", "dev", stack.deviceName()));
+                        String kstat = IpTool.run(List.of("ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTCPRcvQDrop",
+                                "TcpExtTCPOFOQueue", "TcpExtTCPLossProbes", "TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPZeroWindowDrop",
+                                "TcpExtTCPBacklogDrop", "TcpExtPruneCalled", "TcpExtTCPRcvCollapsed", "TcpExtTCPDSACKRecv"));
+                        err.println(link);
+                        err.println(kstat);
                         err.flush();
                     }
                 } finally {
                     stack.shutdown(500);
                 }
                 double ceiling = TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds);
+                double veth;
+                String nsB = ns + "-b";
+                IpTool.run(List.of("ip", "netns", "add", nsB));
+                try {
+                    veth = kernelVeth(ns, nsB, mtu, bytes);
+                    if (mtu == mtus.get(0) && connections > 0) {
+                        connKernel = connectRateKernel(ns, nsB, connections);
+                    }
+                } finally {
+                    IpTool.run(List.of("ip", "netns", "del", nsB));
+                }
                 double rk = k2j / ceiling;
                 double rj = j2k / ceiling;
-                out.printf("%-6d %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %10.3f %10.3f%n", mtu, k2j / 1e9, j2k / 1e9, ceiling / 1e9, rk, rj);
+                out.printf("%-6d %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %10.3f %10.3f%n", mtu, k2j / 1e9, j2k / 1e9, ceiling / 1e9,
+                        veth / 1e9, rk, rj);
                 out.flush();
-                fields.append(String.format(" k2j_%d=%.3f j2k_%d=%.3f ceiling_%d=%.3f", mtu, k2j / 1e9, mtu, j2k / 1e9, mtu, ceiling / 1e9));
+                fields.append(String.format(" k2j_%d=%.3f j2k_%d=%.3f ceiling_%d=%.3f veth_%d=%.3f", mtu, k2j / 1e9, mtu, j2k / 1e9,
+                        mtu, ceiling / 1e9, mtu, veth / 1e9));
                 double worst = Math.min(rk, rj);
                 if (worst < worstRatio) {
                     worstRatio = worst;
@@ -114,6 +163,11 @@ final class TunBench implements Callable<Integer> {
             } finally {
                 IpTool.run(List.of("ip", "netns", "del", ns));
             }
+        }
+        if (connections > 0) {
+            out.printf("connections/s from a kernel client (%d, one at a time, 1 byte each way), MTU %d: jtcp server over TUN %.0f, "
+                    + "kernel server over veth %.0f, ratio %.3f%n", connections, mtus.get(0), connJtcp, connKernel, connJtcp / connKernel);
+            fields.append(String.format(" conn_jtcp=%.0f conn_kernel=%.0f conn_ratio=%.3f", connJtcp, connKernel, connJtcp / connKernel));
         }
         out.printf("RESULT name=tun jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%s%n", worstJtcp / 1e9, worstCeiling / 1e9, worstRatio, fields);
         out.flush();
@@ -197,6 +251,106 @@ final class TunBench implements Callable<Integer> {
             return n * 8 / secs;
         } finally {
             sink.waitFor();
+        }
+    }
+
+    /** Kernel to kernel over a veth pair of this MTU between two namespaces: bits per second at the sink. */
+    private static double kernelVeth(String nsA, String nsB, int mtu, long n) throws IOException, InterruptedException {
+        String m = Integer.toString(mtu);
+        IpTool.run(IpTool.ns(nsA, "link", "add", "jtva", "type", "veth", "peer", "name", "jtvb", "netns", nsB));
+        IpTool.run(IpTool.ns(nsA, "addr", "add", "10.77.251.1/24", "dev", "jtva"));
+        IpTool.run(IpTool.ns(nsB, "addr", "add", "10.77.251.2/24", "dev", "jtvb"));
+        IpTool.run(IpTool.ns(nsA, "link", "set", "dev", "jtva", "mtu", m, "up"));
+        IpTool.run(IpTool.ns(nsB, "link", "set", "dev", "jtvb", "mtu", m, "up"));
+        Process sink = python(nsA, """
+                import socket, time
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('10.77.251.1', 0)); l.listen(1)
+                print('ready', l.getsockname()[1], flush=True)
+                c, _ = l.accept(); buf = bytearray(1 << 20); got = 0; t0 = 0
+                while True:
+                    k = c.recv_into(buf)
+                    if k == 0:
+                        break
+                    if got == 0:
+                        t0 = time.monotonic()
+                    got += k
+                print(got, time.monotonic() - t0, flush=True)
+                """);
+        BufferedReader r = new BufferedReader(new InputStreamReader(sink.getInputStream(), StandardCharsets.US_ASCII));
+        String ready = r.readLine();
+        if (ready == null || !ready.startsWith("ready ")) {
+            sink.destroyForcibly();
+            throw new IOException("the kernel sink did not start");
+        }
+        Process sender = python(nsB, """
+                import socket
+                s = socket.create_connection(('10.77.251.1', %s))
+                buf = bytes(1 << 20); left = %d
+                while left > 0:
+                    k = min(left, len(buf)); s.sendall(buf[:k] if k < len(buf) else buf); left -= k
+                s.close()
+                """.formatted(ready.substring(6).strip(), n));
+        sender.waitFor();
+        String[] res = r.readLine().strip().split(" ");
+        sink.waitFor();
+        if (Long.parseLong(res[0]) != n) {
+            throw new IOException("kernel->kernel transfer moved " + res[0] + " of " + n + " bytes");
+        }
+        return n * 8 / Double.parseDouble(res[1]);
+    }
+
+    private static final String CONNECT_CLIENT = """
+            import socket, time
+            n = %d; t0 = time.monotonic()
+            for i in range(n):
+                s = socket.create_connection(('%s', %s)); s.sendall(b'x'); s.recv(1); s.close()
+            print(n / (time.monotonic() - t0), flush=True)
+            """;
+
+    /** Connections per second from a kernel client to a jtcp server (accept, 1 byte back, close). */
+    private static double connectRateJtcp(TunStack stack, String ns, int n) throws IOException, InterruptedException {
+        dev.jtcp.tun.app.Server server = dev.jtcp.tun.app.Server.listen(stack, InetAddress.getByName(JTCP), 0, 4096, c -> {
+            byte[] b = new byte[1];
+            if (c.read(b, 0, 1) == 1) {
+                c.write(b, 0, 1);
+            }
+        });
+        Thread t = Thread.ofVirtual().start(server::run);
+        try {
+            Process client = python(ns, CONNECT_CLIENT.formatted(n, JTCP, server.listener().localAddress().getPort()));
+            String rate = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            client.waitFor();
+            return Double.parseDouble(rate);
+        } finally {
+            server.close();
+            t.join();
+        }
+    }
+
+    /** The same against a kernel server (Python, sequential accept loop) over the veth pair. */
+    private static double connectRateKernel(String nsA, String nsB, int n) throws IOException, InterruptedException {
+        Process server = python(nsA, """
+                import socket
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('10.77.251.1', 0)); l.listen(4096)
+                print('ready', l.getsockname()[1], flush=True)
+                while True:
+                    c, _ = l.accept(); d = c.recv(1); c.sendall(d); c.close()
+                """);
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+            String ready = r.readLine();
+            if (ready == null || !ready.startsWith("ready ")) {
+                throw new IOException("the kernel server did not start");
+            }
+            Process client = python(nsB, CONNECT_CLIENT.formatted(n, "10.77.251.1", ready.substring(6).strip()));
+            String rate = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            client.waitFor();
+            return Double.parseDouble(rate);
+        } finally {
+            server.destroy();
+            server.waitFor();
         }
     }
 

@@ -63,6 +63,11 @@ final class TunCommand implements Runnable {
                 description = "Move the device into this existing network namespace (ip netns) before configuring it.")
         String netns;
 
+        @Option(names = "--txqueuelen", paramLabel = "N", defaultValue = "4000",
+                description = "Packets the kernel queues for jtcp to read (default: ${DEFAULT-VALUE}; 0: the kernel's 500, which "
+                        + "auto-tuned windows overflow in bursts).")
+        int txQueueLen;
+
         @Option(names = "--pcap", paramLabel = "FILE", description = "Capture what crosses the device in pcapng.")
         Path pcap;
 
@@ -112,7 +117,10 @@ final class TunCommand implements Runnable {
                     throw new Main.UsageError("--set " + e.getMessage(), null);
                 }
             }
-            return new TunStack.Config(dev, netns, hostAddr, addr, mtu, sysctl, pcap);
+            if (txQueueLen < 0) {
+                throw new Main.UsageError("--txqueuelen: " + txQueueLen + " is out of range; accepted: 0 and up", null);
+            }
+            return new TunStack.Config(dev, netns, hostAddr, addr, mtu, sysctl, pcap, txQueueLen);
         }
     }
 
@@ -126,11 +134,18 @@ final class TunCommand implements Runnable {
             err.println("jtcp: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(() -> stack.shutdown(2000), "jtcp-tun-shutdown");
+        java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            signalled.set(true);
+            stack.shutdown(2000);
+        }, "jtcp-tun-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return body.run(stack);
         } catch (IOException e) {
+            if (signalled.get()) {
+                return 0;   // SIGINT/SIGTERM: the sockets were closed on purpose
+            }
             IOException f = stack.failure();
             err.println("jtcp: " + (f != null ? f.getMessage() : e.getMessage()));
             return 1;

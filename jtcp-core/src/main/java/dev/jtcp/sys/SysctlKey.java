@@ -78,6 +78,8 @@ public enum SysctlKey {
             "merge small segments into a retransmission up to one MSS"),
     TCP_NOTSENT_LOWAT("net.ipv4.tcp_notsent_lowat", "4294967295", 0, 4294967295L,
             "unsent bytes above which a socket stops taking writes and is not writable (TCP_NOTSENT_LOWAT)"),
+    TCP_TSO_WIN_DIVISOR("net.ipv4.tcp_tso_win_divisor", "3", 0, 255,
+            "a TSO packet is not deferred once 1/n of the window can go (tcp_tso_should_defer); 0: 3 segments"),
     TCP_MIN_TSO_SEGS("net.ipv4.tcp_min_tso_segs", "2", 1, 255,
             "fewest MSS-sized segments TSO autosizing puts in one packet (tcp_tso_autosize)"),
     TCP_TSO_RTT_LOG("net.ipv4.tcp_tso_rtt_log", "9", 0, 255,

@@ -616,10 +616,10 @@ public final class Tcp {
 
     /** The timestamp value our clock showed at an earlier instant. */
     int tsAt(long instantNs, int tsOffset) {
-        // The value a segment sent then carried: the clock then, rounded down to the millisecond (not the
-        // current value minus the elapsed whole milliseconds, which is one more when the fractions cross).
-        long clockThenNs = host.tsClockNs() - (host.nowNs() - instantNs);
-        return (int) Math.floorDiv(clockThenNs, 1_000_000L) + tsOffset;
+        // The clock's own reading at that instant (floor of the instant), not now's reading less the elapsed
+        // whole milliseconds: those differ by one when less than 1 ms passed across a tick, which made a
+        // SYN-ACK arriving 0.4 ms after the SYN fail the SYN_SENT timestamp check.
+        return (int) ((host.tsClockNs() - (host.nowNs() - instantNs)) / 1_000_000L) + tsOffset;
     }
 
     private long portOffset(int saddr, int daddr, int dport) {
@@ -985,11 +985,26 @@ public final class Tcp {
         }
         int space = sendSpace(sk);
         if (space <= 0) {
+            sk.noSpace = true;   // wait_for_space: set_bit(SOCK_NOSPACE)
             return Errno.EAGAIN.neg();
         }
         int n = Math.min(space, len);
+        if (n < len) {
+            sk.noSpace = true;   // set before wait_for_space pushes what was copied
+        }
         int copied = output.queueData(sk, data, off, n, n == len ? flags : 0);
         return copied > 0 ? copied : Errno.EAGAIN.neg();
+    }
+
+    /**
+     * tcp_check_space() after an ACK: a writer that found no room is woken once the socket is writable
+     * again (sk_stream_write_space() clears SOCK_NOSPACE), which ends the sndbuf-limited clock.
+     */
+    void checkSpace(TcpSock sk) {
+        if (sk.noSpace && writable(sk)) {
+            sk.noSpace = false;
+            output.chronoStop(sk, TcpSock.CHRONO_SNDBUF_LIMITED);
+        }
     }
 
     /** sk_stream_error(): EPIPE becomes the pending error if there is one. */

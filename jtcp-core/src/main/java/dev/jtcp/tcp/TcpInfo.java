@@ -20,7 +20,7 @@ public record TcpInfo(
         long delivered, int sndWnd, int rcvWnd, int quickAcks, boolean pingpong,
         long timerDueNs, String timerName,
         long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
-        long busyTimeUs, long rwndLimitedUs,
+        long busyTimeUs, long rwndLimitedUs, long sndbufLimitedUs,
         long rcvRttUs, int rcvSpace, long pacingRate, String congestion) {
 
     static TcpInfo of(Tcp tcp, TcpSock sk) {
@@ -57,7 +57,7 @@ public record TcpInfo(
                 due, timerName,
                 (nowJ - tcp.jiffies.at(sk.lsndtimeNs)) * jiffyMs, (nowJ - tcp.jiffies.at(sk.lrcvtimeNs)) * jiffyMs,
                 (nowJ - tcp.jiffies.at(sk.rcvTstampNs)) * jiffyMs,
-                chrono[0] + chrono[1] + chrono[2], chrono[1],
+                chrono[0] + chrono[1] + chrono[2], chrono[1], chrono[2],
                 sk.rcvRttUs8 >> 3, sk.rcvqSpace, sk.pacingRate == Long.MAX_VALUE ? -1 : sk.pacingRate,
                 sk.ca != null ? sk.ca.name() : "");
     }

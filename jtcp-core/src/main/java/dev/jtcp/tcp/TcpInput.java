@@ -717,6 +717,7 @@ final class TcpInput {
             tcp.traceInfo(sk, "ACK processed");
         }
         if (sk.sndUna != priorSndUna) {
+            tcp.checkSpace(sk);
             tcp.wake(sk);   // tcp_check_space(): acknowledged data frees send-buffer space for a writer
         }
         return r;
@@ -1159,6 +1160,8 @@ final class TcpInput {
         return true;
     }
 
+    /** snd_una as tcp_sacktag_write_queue() sees it (tcp_sacktag_one skips what this ACK covers). */
+    private int sackUna;
     /** At most four SACK blocks fit in 40 bytes of options (RFC 2018 3). */
     private static final int MAX_SACK_BLOCKS = 4;
     /** The SACK blocks of the ACK being processed, valid ones in sequence order (tcp_sacktag_write_queue's sp[]). */
@@ -1173,6 +1176,7 @@ final class TcpInput {
         boolean dsack = checkDsack(sk, blocks, ackSeq, priorSndUna);
         // snd_una as tcp_sacktag_write_queue() sees it: already moved to an advancing ACK.
         int una = Seq.gt(ackSeq, sk.sndUna) ? ackSeq : sk.sndUna;
+        sackUna = una;
         int used = 0;
         for (int i = 0; i < blocks.size() && i < MAX_SACK_BLOCKS; i++) {
             boolean dup = dsack && i == 0;
@@ -1262,8 +1266,8 @@ final class TcpInput {
                 sackReord = seg.start;
             }
         }
-        if (!Seq.gt(seg.end, sk.sndUna)) {
-            return;
+        if (!Seq.gt(seg.end, sackUna)) {
+            return;   // acknowledged by this very ACK
         }
         if ((sacked & TxSegment.SACKED_ACKED) == 0) {
             rackAdvance(sk, seg);
@@ -1616,17 +1620,15 @@ final class TcpInput {
                 if (!(sk.caState == TcpSock.CA_OPEN || (flag & FLAG_LOST_RETRANS) != 0)) {
                     return flag;
                 }
-                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
-                flag = r[0];
-                if (r[1] == 0) {
+                flag = openOrRecover(sk, flag, numDupack, eceAck);
+                if (!recoveryEntered) {
                     return flag;
                 }
                 fastRexmit = true;
             }
             default -> {
-                int[] r = openOrRecover(sk, flag, numDupack, eceAck);
-                flag = r[0];
-                if (r[1] == 0) {
+                flag = openOrRecover(sk, flag, numDupack, eceAck);
+                if (!recoveryEntered) {
                     return flag;
                 }
                 fastRexmit = true;
@@ -1639,8 +1641,12 @@ final class TcpInput {
         return flag;
     }
 
-    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery. {flag, entered}. */
-    private int[] openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+    /** Set by openOrRecover(): fast recovery was entered. */
+    private boolean recoveryEntered;
+
+    /** The default branch of tcp_fastretrans_alert(): stay open, or enter fast recovery (recoveryEntered). */
+    private int openOrRecover(TcpSock sk, int flag, int numDupack, boolean eceAck) {
+        recoveryEntered = false;
         if (!sk.sackOk) {
             if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
                 sk.sackedOut = 0;   // tcp_reset_reno_sack()
@@ -1653,10 +1659,11 @@ final class TcpInput {
         flag = identifyPacketLoss(sk, flag);
         if (!timeToRecover(sk)) {
             tryToOpen(sk, flag);
-            return new int[] {flag, 0};
+            return flag;
         }
         enterRecovery(sk, eceAck);
-        return new int[] {flag, 1};
+        recoveryEntered = true;
+        return flag;
     }
 
     /** tcp_time_to_recover(): a loss is proven (RACK or NewReno marked one), or dupthresh without RACK. */
@@ -2063,14 +2070,18 @@ final class TcpInput {
         long reoTimeout = 0;
         long reoWnd = rackReoWndUs(sk);
         for (TxSegment seg : sk.rtxQueue) {
+            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
+                if (seg.retransCount == 0) {
+                    // Sent after RACK's segment and never resent: everything above it went later still.
+                    break;
+                }
+                continue;
+            }
             if (seg.has(TxSegment.SACKED_ACKED)) {
                 continue;
             }
             // Skip those marked lost but not yet retransmitted.
             if (seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS)) {
-                continue;
-            }
-            if (!sentAfter(sk.rackMstampNs, seg.lastTxNs, sk.rackTxOrder, seg.txOrder)) {
                 continue;
             }
             long remaining = rackSkbTimeoutUs(sk, seg, reoWnd);
@@ -2175,6 +2186,11 @@ final class TcpInput {
     private void congControl(TcpSock sk, int ackSeq, int acked, int flag) {
         sk.ca.congAvoid(sk, ackSeq, acked);
         tcp.timers.maybeExpandSndbuf(sk);
+    }
+
+    /** tcp_is_cwnd_limited(): grow only a window that is being used (RFC 7661). */
+    static boolean cwndLimited(TcpSock sk) {
+        return TcpCong.isCwndLimited(sk);
     }
 
     // ================================================================ data, FIN, urgent

@@ -263,6 +263,7 @@ final class TcpOutput {
         }
         tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
         tcp.traceInfo(sk, "transmit");
+        sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
         sk.segsOut++;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
@@ -392,7 +393,8 @@ final class TcpOutput {
         }
         WriteSkb tail = sk.writeQueue.peekLast();
         if (done < n) {
-            // wait_for_space: tcp_push() of what was copied, without MSG_MORE and past Nagle.
+            // wait_for_space: SOCK_NOSPACE, then tcp_push() of what was copied, without MSG_MORE, past Nagle.
+            sk.noSpace = true;
             markPush(sk, tail);
             if (writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
                 tcp.timers.checkProbeTimer(sk);
@@ -456,10 +458,7 @@ final class TcpOutput {
         }
     }
 
-    /**
-     * tcp_get_info_chrono_stats(): busy, rwnd-limited and sndbuf-limited time in microseconds. (jtcp does
-     * not track SOCK_NOSPACE yet, so the sndbuf-limited clock never runs.)
-     */
+    /** tcp_get_info_chrono_stats(): busy, rwnd-limited and sndbuf-limited time in microseconds. */
     long[] chronoStatsUs(TcpSock sk) {
         long[] us = new long[3];
         long now = tcp.jiffies.at(tcp.now());
@@ -622,10 +621,14 @@ final class TcpOutput {
                 if (last && len < mssNow && !fin && (nonagle & TCP_NAGLE_PUSH) == 0 && !sk.urgMode() && holdPartial) {
                     break;
                 }
-            } else if (sk.urgMode()) {
-                limit = mssNow;
             } else {
-                limit = mssSplitPoint(sk, skb, mssNow, cwndQuota, last, holdPartial);
+                int defer = pushOne != 0 ? DEFER_NO : tsoShouldDefer(sk, skb, last, maxSegs);
+                if (defer != DEFER_NO) {
+                    cwndLimited |= defer == DEFER_CWND_LIMITED;
+                    rwndLimited |= defer == DEFER_RWND_LIMITED;
+                    break;
+                }
+                limit = sk.urgMode() ? mssNow : mssSplitPoint(sk, skb, mssNow, cwndQuota, last, holdPartial);
             }
             boolean whole = limit >= len;
             boolean withFin = fin && whole;
@@ -723,6 +726,65 @@ final class TcpOutput {
     }
 
     /**
+     * tcp_tso_should_defer(): hold a TSO-able head skb back for a bigger packet when the window it could
+     * fill is small (under max_segs MSS, under 1/tcp_tso_win_divisor of the window), the last send was
+     * within 1 ms, and an ACK is due within min(1 ms, srtt / 2) to open more window. Never in recovery, and
+     * not for an skb that can grow no more (FIN, EOR, or not the tail and fully sendable).
+     */
+    private static final int DEFER_NO = 0;
+    private static final int DEFER_CWND_LIMITED = 1;
+    private static final int DEFER_RWND_LIMITED = 2;
+    private static final int DEFER_APP_LIMITED = 3;
+
+    private int tsoShouldDefer(TcpSock sk, WriteSkb skb, boolean last, int maxSegs) {
+        if (sk.caState >= TcpSock.CA_RECOVERY) {
+            return DEFER_NO;
+        }
+        long now = tcp.now();
+        if (now - sk.wstampNs - 1_000_000L > 0) {
+            return DEFER_NO;
+        }
+        int inFlight = sk.packetsInFlight();
+        long sendWin = Integer.toUnsignedLong(sk.wndEnd() - skb.start);
+        long congWin = (long) (sk.sndCwnd - inFlight) * sk.mssCache;
+        long limit = Math.min(sendWin, congWin);
+        if (limit >= (long) maxSegs * sk.mssCache) {
+            return DEFER_NO;
+        }
+        if (!last && limit >= skb.len()) {
+            return DEFER_NO;
+        }
+        int winDivisor = sysctl(SysctlKey.TCP_TSO_WIN_DIVISOR);
+        if (winDivisor != 0) {
+            long chunk = Math.min(Integer.toUnsignedLong(sk.sndWnd), (long) sk.sndCwnd * sk.mssCache) / winDivisor;
+            if (limit >= chunk) {
+                return DEFER_NO;
+            }
+        } else if (limit > 3L * sk.mssCache) {   // tcp_max_tso_deferred_mss()
+            return DEFER_NO;
+        }
+        TxSegment head = sk.rtxQueue.peekFirst();
+        if (head == null) {
+            return DEFER_NO;
+        }
+        long srttNs = 125L * sk.srttUs;
+        long howFarIsTheAck = head.lastTxNs + srttNs - now;
+        long threshold = Math.min(srttNs >> 1, 1_000_000L);
+        if (howFarIsTheAck - threshold > 0) {
+            return DEFER_NO;
+        }
+        if (congWin < sendWin) {
+            if (congWin <= skb.len()) {
+                return DEFER_CWND_LIMITED;
+            }
+        } else if (sendWin <= skb.len()) {
+            return DEFER_RWND_LIMITED;
+        }
+        // A packet that will get no more data is not held.
+        return (last && sk.finQueued) || skb.eor ? DEFER_NO : DEFER_APP_LIMITED;
+    }
+
+    /**
      * tcp_grow_skb(): before sending a head skb shorter than the cwnd quota, pull bytes of the next skb
      * into it; a next skb taken whole gives its flags (PSH) to the head.
      */
@@ -769,12 +831,18 @@ final class TcpOutput {
     }
 
     /** tcp_cwnd_validate(): remember whether the window was the limit in this flight (RFC 7661). */
-    private static void cwndValidate(TcpSock sk, boolean cwndLimited) {
+    private void cwndValidate(TcpSock sk, boolean cwndLimited) {
         if (!Seq.lt(sk.sndUna, sk.cwndUsageSeq) || cwndLimited
                 || (!sk.isCwndLimited && sk.packetsOut > sk.maxPacketsOut)) {
             sk.isCwndLimited = cwndLimited;
             sk.maxPacketsOut = sk.packetsOut;
             sk.cwndUsageSeq = sk.sndNxt;
+        }
+        // The network starves while everything written is sent and the writer waits for buffer space:
+        // the sender is limited by its send buffer (tcp_chrono SNDBUF_LIMITED).
+        if (!TcpInput.cwndLimited(sk) && !sk.hasUnsent() && sk.noSpace
+                && (sk.state == TcpState.ESTABLISHED || sk.state == TcpState.CLOSE_WAIT)) {
+            chronoStart(sk, TcpSock.CHRONO_SNDBUF_LIMITED);
         }
     }
 
@@ -950,6 +1018,9 @@ final class TcpOutput {
         tail.sacked = seg.sacked & ~TxSegment.SACKED_RETRANS;
         tail.firstTxNs = seg.firstTxNs;
         tail.lastTxNs = seg.lastTxNs;
+        tail.txOrder = seg.txOrder;
+        tail.txDelivered = seg.txDelivered;
+        tail.retransCount = seg.retransCount;
         seg.end = seg.start + mss;
         seg.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
         insertAfter(sk, seg, tail);

@@ -46,6 +46,8 @@ public final class TcpSock extends Sock {
     boolean naglePush;
     /** tp->recvmsg_inq (TCP_INQ): recvmsg() reports the bytes left to read (TCP_CM_INQ). */
     boolean recvmsgInq;
+    /** SOCK_NOSPACE: a write found the send buffer (or TCP_NOTSENT_LOWAT) full; cleared once writable. */
+    boolean noSpace;
     /** tp->notsent_lowat (TCP_NOTSENT_LOWAT, unsigned); 0: net.ipv4.tcp_notsent_lowat applies. */
     int notsentLowat;
     boolean oobInline;
@@ -173,6 +175,8 @@ public final class TcpSock extends Sock {
     static final int CHRONO_BUSY = 1;
     static final int CHRONO_RWND_LIMITED = 2;
     static final int CHRONO_SNDBUF_LIMITED = 3;
+    /** tp->tcp_wstamp_ns: when the last segment of any kind left (no pacing: the time it was sent). */
+    long wstampNs;
     /** sk_pacing_rate, bytes per second (~0UL, unlimited, until tcp_update_pacing_rate() first runs). */
     long pacingRate = Long.MAX_VALUE;
     long rtoNs = TcpConstants.TCP_TIMEOUT_INIT_NS;

@@ -234,4 +234,21 @@ class IcmpTest {
         assertThat(s.info().rtoUs()).isEqualTo(backedOff / 2);
         assertThat(s.state()).isEqualTo(TcpState.ESTABLISHED);
     }
+
+    @Test
+    void hostUnreachableForASynAckDropsTheRequestSilently_portUnreachableDoesNot() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket l = p.listen(8080);
+        p.in(0.0, "S", 0, 0, 0, 65535);
+        Outbound synAck = p.k.poll();
+        assertThat(p.k.stack().tcp().miniSockets()).hasSize(1);
+        // Port unreachable is not one of tcp_req_err's abort reasons: the request stays.
+        p.k.inject(icmp(p, DEST_UNREACH, 3, 0, quote(synAck)));
+        assertThat(p.k.stack().tcp().miniSockets()).hasSize(1);
+        p.k.inject(icmp(p, DEST_UNREACH, 1, 0, quote(synAck)));
+        assertThat(p.k.stack().tcp().miniSockets()).isEmpty();
+        assertThat(p.mib(Mib.TcpExtListenDrops)).isEqualTo(1);
+        assertThat(l.acceptQueueLength()).isZero();
+        p.none(10);   // no SYN-ACK retransmission: the request is gone
+    }
 }

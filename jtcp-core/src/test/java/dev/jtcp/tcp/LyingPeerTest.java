@@ -133,7 +133,7 @@ class LyingPeerTest {
         p.none(0.150);
         assertThat(s.sock().sndWnd).isEqualTo(128);
         // It reopens: only new data goes, from snd_nxt; nothing already sent is sent twice.
-        p.in(0.160, ".", 1, 0, 7241, 256);
+        p.in(0.160, ".", 1, 0, 8193, 256);
         List<Outbound> after = p.drain();
         assertThat(after).isNotEmpty();
         assertThat(after.getFirst().tcp().seq() - p.localIsn).isEqualTo(8193);

@@ -50,4 +50,24 @@ class TcpInfoTimesTest {
         assertThat(s.info().rwndLimitedUs()).isEqualTo(200_000);
         assertThat(s.info().busyTimeUs()).isEqualTo(232_000);   // 0.008 .. 0.240 in jiffies
     }
+
+    @Test
+    void sndbufLimited_runsWhileAllIsSentAndTheWriterWaitsForRoom() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = p.connect();
+        p.out(0.0, "S");
+        p.in(0.050, "S.", 0, 0, 1, 65535, p.synOpts(7));
+        p.out(0.050, ".");
+        s.setOption(SockOpt.SO_SNDBUF, 2000);   // doubled, and at least SOCK_MIN_SNDBUF: 4608 bytes
+        p.at(0.100);
+        int n = s.write(new byte[10_000], 0, 10_000);
+        assertThat(n).isEqualTo(4608);   // the buffer is full: SOCK_NOSPACE
+        p.drain();                       // all of it is sent: the window is not the limit, the buffer is
+        p.at(0.200);
+        assertThat(s.info().sndbufLimitedUs()).isEqualTo(100_000);
+        p.in(0.200, ".", 1, 0, 4609, 502);   // everything acknowledged: writable again, the clock stops
+        p.at(0.300);
+        assertThat(s.info().sndbufLimitedUs()).isEqualTo(100_000);
+        assertThat(s.info().rwndLimitedUs()).isZero();
+    }
 }

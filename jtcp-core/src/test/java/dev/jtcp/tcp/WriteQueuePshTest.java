@@ -129,4 +129,26 @@ class WriteQueuePshTest {
         // The record stays one skb; the two plain writes share the next one.
         assertThat(flags(p.drain())).isEqualTo("P.(100) P.(200)");
     }
+
+    /** Two ACKs at the instant the flight's ACKs are due; returns the segments sent after the second. */
+    private static int segmentsAfterASecondAck(Sysctl sys) {
+        LadderPeer p = LadderPeer.with(sys.set(SysctlKey.TCP_MIN_TSO_SEGS, 10));
+        TcpSocket s = client(p);
+        p.at(0.1);
+        s.write(new byte[20 * MSS], 0, 20 * MSS);
+        assertThat(p.drain()).hasSize(10);
+        p.in(0.15, ".", 1, 0, 1 + MSS, 502);
+        assertThat(p.drain()).hasSize(2);   // cwnd 11: a 2-segment packet, the last send 50 ms ago
+        p.in(0.15, ".", 1, 0, 1 + 2 * MSS, 502);
+        return p.drain().size();
+    }
+
+    @Test
+    void tsoShouldDefer_holdsASmallPacketWhenAnAckIsDue_unlessTheWinDivisorSaysSend() {
+        // tcp_tso_should_defer(): we just sent (< 1 ms), 2 segments fit where 10 make a packet, under a
+        // third of the window, and the next ACK is due now: wait for it to send a bigger packet.
+        assertThat(segmentsAfterASecondAck(new Sysctl())).isZero();
+        // tcp_tso_win_divisor = 100: a hundredth of the window is enough to send at once.
+        assertThat(segmentsAfterASecondAck(new Sysctl().set(SysctlKey.TCP_TSO_WIN_DIVISOR, 100))).isEqualTo(2);
+    }
 }

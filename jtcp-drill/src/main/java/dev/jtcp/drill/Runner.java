@@ -2513,6 +2513,7 @@ public final class Runner {
             m.put("tcpi_last_ack_recv", i.lastAckRecvMs());
             m.put("tcpi_busy_time", i.busyTimeUs());
             m.put("tcpi_rwnd_limited", i.rwndLimitedUs());
+            m.put("tcpi_sndbuf_limited", i.sndbufLimitedUs());
             return m;
         }
 

@@ -110,11 +110,11 @@ class ShellTest {
 
     @Test
     void settingsJtcpLacksSkipUnlessUnchanged() {
-        assertThat(shell.run("sysctl -q net.ipv4.tcp_tso_win_divisor=3", 1).status()).isZero();   // the value in effect
-        assertThatThrownBy(() -> shell.run("sysctl -q net.ipv4.tcp_tso_win_divisor=100", 7))
+        assertThat(shell.run("sysctl -q net.ipv4.tcp_mtu_probing=0", 1).status()).isZero();   // the value in effect
+        assertThatThrownBy(() -> shell.run("sysctl -q net.ipv4.tcp_mtu_probing=2", 7))
                 .isInstanceOf(Unsupported.class)
-                .hasMessageContaining("net.ipv4.tcp_tso_win_divisor=100")
-                .satisfies(e -> assertThat(((Unsupported) e).construct()).isEqualTo("sysctl net.ipv4.tcp_tso_win_divisor"));
+                .hasMessageContaining("net.ipv4.tcp_mtu_probing=2")
+                .satisfies(e -> assertThat(((Unsupported) e).construct()).isEqualTo("sysctl net.ipv4.tcp_mtu_probing"));
         assertThatThrownBy(() -> shell.run("sysctl -q net.ipv4.tcp_fastopen=0x402", 7))
                 .satisfies(e -> assertThat(((Unsupported) e).construct()).isEqualTo("TCP Fast Open"));
     }

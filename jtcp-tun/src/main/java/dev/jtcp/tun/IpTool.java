@@ -20,10 +20,18 @@ public final class IpTool {
      * sets the MTU and brings it up.
      */
     public static void configure(String dev, String netns, String hostCidr, int mtu) throws TunException {
+        configure(dev, netns, hostCidr, mtu, 0);
+    }
+
+    /** The same, with the device's transmit queue length (kernel to reader; 0 keeps the kernel's 500). */
+    public static void configure(String dev, String netns, String hostCidr, int mtu, int txQueueLen) throws TunException {
         if (netns != null) {
             run(List.of("ip", "link", "set", "dev", dev, "netns", netns));
         }
         run(ns(netns, "addr", "add", hostCidr, "dev", dev));
+        if (txQueueLen > 0) {
+            run(ns(netns, "link", "set", "dev", dev, "txqueuelen", Integer.toString(txQueueLen)));
+        }
         run(ns(netns, "link", "set", "dev", dev, "mtu", Integer.toString(mtu), "up"));
     }
 

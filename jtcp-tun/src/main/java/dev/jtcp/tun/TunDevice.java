@@ -24,6 +24,7 @@ public final class TunDevice implements AutoCloseable {
     private static final int EBUSY = 16;
     private static final int EINVAL = 22;
     private static final int ENODEV = 19;
+    private static final int EIO = 5;
 
     /** Largest packet a read can return (the IPv4 maximum). */
     public static final int MAX_PACKET = 65535;
@@ -130,8 +131,8 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
-     * Sends one packet. Returns false when the kernel dropped it (its queue is full: as a device's
-     * full transmit queue drops, TCP recovers); throws when the device has failed.
+     * Sends one packet. Returns false when the kernel dropped it (its queue is full, or the link is set
+     * down: lost as on a busy or cut link, TCP recovers or times out); throws when the device has failed.
      */
     public boolean write(byte[] packet, int off, int len) throws TunException {
         synchronized (txLock) {
@@ -141,8 +142,8 @@ public final class TunDevice implements AutoCloseable {
                 if (n >= 0) {
                     return true;
                 }
-                if (txErr.errno == Libc.EAGAIN) {
-                    return false;
+                if (txErr.errno == Libc.EAGAIN || txErr.errno == EIO) {
+                    return false;   // queue full, or the link is down (tun_get_user: EIO): the packet is lost
                 }
                 if (txErr.errno != Libc.EINTR) {
                     throw new TunException("writing TUN device " + name + " failed: " + Libc.strerror(txErr.errno), txErr.errno);

@@ -32,13 +32,27 @@ import java.util.function.Function;
  * whose condition now holds, as the simulator re-checks its blocked processes.
  */
 public final class TunStack implements AutoCloseable {
-    /** What a stack on a TUN device needs. */
-    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap) {
+    /**
+     * What a stack on a TUN device needs. txQueueLen is the kernel's queue of packets waiting for the
+     * loop to read them (0: the kernel's default for TUN, 500); a full queue drops what the kernel sends.
+     */
+    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap, int txQueueLen) {
         public Config {
             Objects.requireNonNull(dev, "dev");
             Objects.requireNonNull(hostCidr, "hostCidr");
             Objects.requireNonNull(addr, "addr");
             sysctl = sysctl == null ? new Sysctl() : sysctl;
+            if (txQueueLen < 0) {
+                throw new IllegalArgumentException("txQueueLen must be >= 0, got " + txQueueLen);
+            }
+        }
+
+        public Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap) {
+            this(dev, netns, hostCidr, addr, mtu, sysctl, pcap, 0);
+        }
+
+        public Config withTxQueueLen(int n) {
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, n);
         }
 
         public static Config of(String dev, String hostCidr, String addr) {
@@ -46,19 +60,19 @@ public final class TunStack implements AutoCloseable {
         }
 
         public Config withNetns(String ns) {
-            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap);
+            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen);
         }
 
         public Config withMtu(int m) {
-            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap);
+            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap, txQueueLen);
         }
 
         public Config withPcap(Path p) {
-            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p);
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p, txQueueLen);
         }
 
         public Config withSysctl(Sysctl s) {
-            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap);
+            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap, txQueueLen);
         }
     }
 
@@ -113,7 +127,7 @@ public final class TunStack implements AutoCloseable {
         PcapngLive pcap = null;
         try {
             waker = new Waker();
-            IpTool.configure(dev.name(), config.netns(), config.hostCidr(), config.mtu());
+            IpTool.configure(dev.name(), config.netns(), config.hostCidr(), config.mtu(), config.txQueueLen());
             if (config.pcap() != null) {
                 pcap = PcapngLive.open(config.pcap(), dev.name());
             }
@@ -318,6 +332,19 @@ public final class TunStack implements AutoCloseable {
             throw new InterruptedIOException("interrupted while waiting on the jtcp stack");
         } finally {
             waiting.remove(w);
+        }
+    }
+
+    /**
+     * Waits up to timeoutMs until cond holds for the engine (checked, under the lock, after every packet
+     * batch and timer run). True if it came to hold; false on timeout.
+     */
+    public boolean awaitEngine(java.util.function.Predicate<NetStack> cond, long timeoutMs) throws IOException {
+        lock.lock();
+        try {
+            return await(() -> cond.test(stack), System.nanoTime() + timeoutMs * 1_000_000L);
+        } finally {
+            lock.unlock();
         }
     }
 

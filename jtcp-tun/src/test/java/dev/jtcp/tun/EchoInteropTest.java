@@ -16,7 +16,7 @@ class EchoInteropTest {
         Netns.assumeCapable();
         org.junit.jupiter.api.Assumptions.assumeTrue(Netns.which("python3"), "python3 is not installed");
         try (Netns ns = Netns.create("jte");
-             TunStack stack = TunStack.start(TunStack.Config.of("jte" + (ProcessHandle.current().pid() % 10000), "10.77.1.1/24", "10.77.1.2")
+             TunStack stack = TunStack.start(TunStack.Config.of("jte" + (ProcessHandle.current().pid() % 10000), "10.77.1.1/24", "10.77.1.2").withTxQueueLen(4000)
                      .withNetns(ns.name))) {
             Server server = Server.listen(stack, InetAddress.getByName("10.77.1.2"), 7, 16, Server::echo);
             Thread t = Thread.ofVirtual().start(server::run);

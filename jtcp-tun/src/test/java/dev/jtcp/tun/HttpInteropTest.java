@@ -88,8 +88,10 @@ class HttpInteropTest {
             stats += " kernel-side drops " + kernelDrops;
         }
         // Protocol errors: never.
-        String bad = tshark(pcap, "_ws.malformed || ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\""
-                + " || icmp.checksum.status == \"Bad\" || tcp.analysis.reused_ports");
+        // Checksums are judged on what jtcp sent (tshark also flags the kernel's own 0xffff TCP checksums, which
+        // are valid: ones' complement has two zeros).
+        String bad = tshark(pcap, "_ws.malformed || tcp.analysis.reused_ports || (ip.src == 10.77.22.2 && ("
+                + "ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\" || icmp.checksum.status == \"Bad\"))");
         assertThat(bad).as("packets tshark flags as errors (jtcp counters: %s)", stats).isEmpty();
         // The capture is taken where jtcp reads and writes the device: a gap means the kernel dropped a packet
         // into the device (its queue of 500 was full while the loop ran late on a busy machine).
@@ -101,7 +103,10 @@ class HttpInteropTest {
         long retrans = tshark(pcap, "ip.src == 10.77.22.2 && tcp.analysis.retransmission").lines().count();
         assertThat(retrans).as("retransmissions in the capture vs TcpRetransSegs (%s)", stats).isLessThanOrEqualTo(statsRetrans);
         if (statsRetrans == 0 && kernelDrops == 0) {
-            assertThat(tshark(pcap, "tcp.analysis.flags && !tcp.analysis.window_update")).as(stats).isEmpty();
+            // What jtcp sent: no TCP analysis flag but flow control (a full or zero window while curl reads slowly).
+            // The kernel's own loss probes (its FIN resent when our ACK came late on a busy machine) are its business.
+            assertThat(tshark(pcap, "ip.src == 10.77.22.2 && tcp.analysis.flags && !tcp.analysis.window_update"
+                    + " && !tcp.analysis.window_full && !tcp.analysis.zero_window")).as(stats).isEmpty();
         }
         Process count = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", "tcp || icmp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long packets = new String(count.getInputStream().readAllBytes()).lines().count();

@@ -249,6 +249,84 @@ class JavaNetInteropTest {
         }
     }
 
+    @Test
+    void aPeerThatDisappearsMidTransferTimesTheConnectionOut() throws Exception {
+        Netns.assumeCapable();
+        var sysctl = new dev.jtcp.sys.Sysctl().set(dev.jtcp.sys.SysctlKey.TCP_RETRIES2, 4);
+        try (Netns ns = Netns.create("jt16")) {
+            String dev = "jt16x" + (ProcessHandle.current().pid() % 100000);
+            try (TunStack stack = TunStack.start(TunStack.Config.of(dev, "10.77.16.1/24", "10.77.16.2").withNetns(ns.name).withSysctl(sysctl))) {
+                Process sink = ns.start("python3", "-u", "-c", """
+                        import socket, time
+                        l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                        l.bind(('10.77.16.1', 9004)); l.listen(1)
+                        print('ready', flush=True)
+                        c, _ = l.accept()
+                        c.recv(1 << 20)
+                        time.sleep(60)
+                        """);
+                assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(sink.getInputStream())).readLine()).isEqualTo("ready");
+                try (Socket s = new JtcpSocket(stack, "10.77.16.1", 9004)) {
+                    s.getOutputStream().write(new byte[1000]);
+                    // The link is cut: the kernel's side of the device goes down, nothing crosses it any more.
+                    IpTool.run(IpTool.ns(ns.name, "link", "set", "dev", stack.deviceName(), "down"));
+                    long t0 = System.nanoTime();
+                    assertThatThrownBy(() -> {
+                        byte[] chunk = new byte[65536];
+                        while (true) {
+                            s.getOutputStream().write(chunk);
+                        }
+                    }).isInstanceOf(SocketException.class).hasMessage("Connection timed out");
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    // tcp_retries2 = 4: RTOs of 0.2, 0.4, 0.8, 1.6 and 3.2 s (tcp_model_timeout), then ETIMEDOUT.
+                    assertThat(secs).isBetween(2.0, 30.0);
+                    assertThat(stack.failure()).as("the stack itself goes on").isNull();
+                } finally {
+                    sink.destroy();
+                }
+            }
+        }
+    }
+
+    @Test
+    void kernelClientsBeyondTheBacklogGetInOnceTheServerAccepts() throws Exception {
+        try (TunFixture f = TunFixture.start(17, 1500, null);
+             ServerSocket ss = new JtcpServerSocket(f.stack, 7001, 4)) {
+            Process clients = f.python("""
+                    import socket, threading
+                    results = []
+                    def one(i):
+                        try:
+                            s = socket.create_connection(('%s', 7001), timeout=40)
+                            s.sendall(b'%%02d' %% i)
+                            results.append(s.recv(2) == b'%%02d' %% i)
+                            s.close()
+                        except Exception as e:
+                            results.append(repr(e))
+                    ts = [threading.Thread(target=one, args=(i,)) for i in range(20)]
+                    print('ready', flush=True)
+                    for t in ts: t.start()
+                    for t in ts: t.join()
+                    print(sum(1 for r in results if r is True), 'ok', [r for r in results if r is not True])
+                    """.formatted(f.jtcpAddr));
+            // Nobody accepts for a while: the accept queue (backlog 4) fills and further handshakes wait.
+            assertThat(f.stack.awaitEngine(st -> st.mib().get(dev.jtcp.sys.Mib.TcpExtListenOverflows) > 0, 20_000))
+                    .as("the accept queue overflowed").isTrue();
+            ss.setSoTimeout(30_000);
+            for (int i = 0; i < 20; i++) {
+                Socket c = ss.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (c) {
+                        c.getOutputStream().write(c.getInputStream().readNBytes(2));
+                    } catch (IOException e) {
+                        // reported by the client's count
+                    }
+                });
+            }
+            assertThat(TunFixture.output(clients)).isEqualTo("20 ok []");
+        }
+    }
+
     static String readHead(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         int state = 0;

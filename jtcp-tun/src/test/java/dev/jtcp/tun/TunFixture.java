@@ -34,7 +34,7 @@ final class TunFixture implements AutoCloseable {
         try {
             String dev = "jt" + net + "x" + (ProcessHandle.current().pid() % 100000);
             TunStack stack = TunStack.start(TunStack.Config.of(dev, "10.77." + net + ".1/24", "10.77." + net + ".2")
-                    .withNetns(ns.name).withMtu(mtu).withPcap(pcap));
+                    .withNetns(ns.name).withMtu(mtu).withPcap(pcap).withTxQueueLen(4000));
             return new TunFixture(ns, stack, "10.77." + net + ".1", "10.77." + net + ".2");
         } catch (IOException | RuntimeException e) {
             ns.close();

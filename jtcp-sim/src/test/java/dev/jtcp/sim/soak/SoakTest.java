@@ -102,6 +102,23 @@ class SoakTest {
     }
 
     @Test
+    void aLinkThatLosesAlmostEverything_isReportedStuck_notIntact() {
+        long seed = 1;
+        while (true) {
+            Soak.Plan p = Soak.Plan.of(seed, 1.0);
+            if (p.clientToServer().loss() > 0.9 && p.serverToClient().loss() > 0.9) {
+                break;
+            }
+            seed++;
+        }
+        Soak.Result r = Soak.run(seed, 1.0);
+        assertThat(r.outcome()).as(r.line()).isEqualTo(Soak.Outcome.STUCK);
+        assertThat(r.line()).startsWith("seed " + seed + ": stuck (");
+        assertThat(Soak.replayCommand(seed, 1.0))
+                .isEqualTo("./jtcp bench soak --seeds 1 --seed-start " + seed + " --loss 1.0 --trace soak-" + seed + ".jsonl");
+    }
+
+    @Test
     void badMaxLossIsRefused() {
         assertThatThrownBy(() -> Soak.Plan.of(1, 1.5)).hasMessageContaining("loss must be a probability in [0, 1], got 1.5");
         assertThatThrownBy(() -> Soak.Plan.of(1, Double.NaN)).hasMessageContaining("loss");
