@@ -220,8 +220,9 @@ final class Browser implements AutoCloseable {
             for (Path p : all) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            // a temporary profile left behind is harmless
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a temporary profile left behind is harmless (Chromium's helpers may still be removing files
+            // while the walk runs, which surfaces as an unchecked NoSuchFileException)
         }
     }
 }
