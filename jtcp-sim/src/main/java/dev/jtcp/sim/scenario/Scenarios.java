@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 import static dev.jtcp.sim.scenario.ScenarioParams.CLIENT;
 import static dev.jtcp.sim.scenario.ScenarioParams.SERVER;
@@ -95,9 +94,41 @@ public final class Scenarios {
         return b;
     }
 
-    private static Predicate<SimPacket> nth(Predicate<SimPacket> match, int n) {
-        int[] count = {0};
-        return p -> match.test(p) && ++count[0] == n;
+    /**
+     * The client writes bytes (TCP_NODELAY), waits linger, and closes; the server reads to end of stream and
+     * closes. The client's data segments with the given ordinal numbers (1 = the first) are lost once.
+     */
+    private static Scenario.Run lossyUpload(Simulation.Builder b, int bytes, Duration linger, String which, int... lost) {
+        int[] n = {0};
+        Simulation sim = b.fault(Fault.drop("the client's " + which + " data segment" + (lost.length > 1 ? "s" : "")
+                        + " (once)", pkt -> {
+                    if (!pkt.hasData()) {
+                        return false;
+                    }
+                    n[0]++;
+                    for (int k : lost) {
+                        if (n[0] == k) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }).from(CLIENT).times(lost.length))
+                .build();
+        sim.app(SERVER, pr -> {
+            SimSocket c = listenAndAccept(pr);
+            readToEof(c);
+            c.close();
+        });
+        sim.app(CLIENT, pr -> {
+            SimSocket s = connect(pr);
+            s.setsockopt(SockOpt.TCP_NODELAY, 1);
+            s.write(bulk(bytes));
+            if (!linger.isZero()) {
+                pr.sleep(linger);
+            }
+            s.close();
+        });
+        return untilQuiet(sim);
     }
 
     /** client writes 5 bytes and closes; the server reads to end of stream, waits, closes. */
@@ -505,92 +536,17 @@ public final class Scenarios {
             return untilQuiet(sim);
         });
 
-        add("data-lost", "one data segment of a 30 KB transfer is lost once: SACK blocks report the hole, the third duplicate ACK triggers a fast retransmit, the hole fills", p -> {
-            Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS)
-                    .fault(Fault.drop("the client's third data segment (once)", nth(SimPacket::hasData, 3)).from(CLIENT).times(1))
-                    .build();
-            sim.app(SERVER, pr -> {
-                SimSocket c = listenAndAccept(pr);
-                readToEof(c);
-                c.close();
-            });
-            sim.app(CLIENT, pr -> {
-                SimSocket s = connect(pr);
-                s.setsockopt(SockOpt.TCP_NODELAY, 1);
-                s.write(bulk(30000));
-                s.close();
-            });
-            return untilQuiet(sim);
-        });
+        add("data-lost", "one data segment of a 30 KB transfer is lost once: SACK blocks report the hole, the third duplicate ACK triggers a fast retransmit, the hole fills", p ->
+                lossyUpload(p.twoHosts(ScenarioParams.DEFAULT_RTT_MS), 30000, Duration.ZERO, "third", 3));
 
-        add("fast-retransmit", "a peer without SACK (tcp_sack=0): one segment of a 30 KB transfer is lost once; the third duplicate ACK triggers a fast retransmit (RFC 5681 3.2), proportional rate reduction (RFC 6937) paces new data during recovery, and NewReno holds the recovery until data above high_seq is acknowledged (RFC 6582)", p -> {
-            Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS, "net.ipv4.tcp_sack=0")
-                    .fault(Fault.drop("the client's third data segment (once)", nth(SimPacket::hasData, 3)).from(CLIENT).times(1))
-                    .build();
-            sim.app(SERVER, pr -> {
-                SimSocket c = listenAndAccept(pr);
-                readToEof(c);
-                c.close();
-            });
-            sim.app(CLIENT, pr -> {
-                SimSocket s = connect(pr);
-                s.setsockopt(SockOpt.TCP_NODELAY, 1);
-                s.write(bulk(30000));
-                s.close();
-            });
-            return untilQuiet(sim);
-        });
+        add("fast-retransmit", "a peer without SACK (tcp_sack=0): one segment of a 30 KB transfer is lost once; the third duplicate ACK triggers a fast retransmit (RFC 5681 3.2), proportional rate reduction (RFC 6937) paces new data during recovery, and NewReno holds the recovery until data above high_seq is acknowledged (RFC 6582)", p ->
+                lossyUpload(p.twoHosts(ScenarioParams.DEFAULT_RTT_MS, "net.ipv4.tcp_sack=0"), 30000, Duration.ZERO, "third", 3));
 
-        add("sack-recovery", "three segments of the first window of a 60 KB transfer are lost once (the 3rd, 5th and 8th): SACK blocks report the holes, RACK (RFC 8985) marks each lost once later data is SACKed, the holes are retransmitted in one recovery while proportional rate reduction (RFC 6937) sends new data as SACKs arrive; one cwnd reduction, no timeout", p -> {
-            int[] n = {0};
-            Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS)
-                    .fault(Fault.drop("the client's 3rd, 5th and 8th data segments (once)", pkt -> {
-                        if (!pkt.hasData()) {
-                            return false;
-                        }
-                        n[0]++;
-                        return n[0] == 3 || n[0] == 5 || n[0] == 8;
-                    }).from(CLIENT).times(3))
-                    .build();
-            sim.app(SERVER, pr -> {
-                SimSocket c = listenAndAccept(pr);
-                readToEof(c);
-                c.close();
-            });
-            sim.app(CLIENT, pr -> {
-                SimSocket s = connect(pr);
-                s.setsockopt(SockOpt.TCP_NODELAY, 1);
-                s.write(bulk(60000));
-                s.close();
-            });
-            return untilQuiet(sim);
-        });
+        add("sack-recovery", "three segments of the first window of a 60 KB transfer are lost once (the 3rd, 5th and 8th): SACK blocks report the holes, RACK (RFC 8985) marks each lost once later data is SACKed, the holes are retransmitted in one recovery while proportional rate reduction (RFC 6937) sends new data as SACKs arrive; one cwnd reduction, no timeout", p ->
+                lossyUpload(p.twoHosts(ScenarioParams.DEFAULT_RTT_MS), 60000, Duration.ZERO, "3rd, 5th and 8th", 3, 5, 8));
 
-        add("rack-tlp", "tail loss: the last two segments of a 10-segment response are lost once; no duplicate ACK can reveal them, so after the probe timeout (2 x SRTT) the tail loss probe (RFC 8985 7) resends the last segment, its SACK lets RACK mark the other lost, and fast recovery repairs it without waiting for the RTO", p -> {
-            int[] n = {0};
-            Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS)
-                    .fault(Fault.drop("the client's 9th and 10th data segments (once)", pkt -> {
-                        if (!pkt.hasData()) {
-                            return false;
-                        }
-                        n[0]++;
-                        return n[0] == 9 || n[0] == 10;
-                    }).from(CLIENT).times(2))
-                    .build();
-            sim.app(SERVER, pr -> {
-                SimSocket c = listenAndAccept(pr);
-                readToEof(c);
-                c.close();
-            });
-            sim.app(CLIENT, pr -> {
-                SimSocket s = connect(pr);
-                s.setsockopt(SockOpt.TCP_NODELAY, 1);
-                s.write(bulk(14480));
-                pr.sleep(Duration.ofSeconds(1));
-                s.close();
-            });
-            return untilQuiet(sim);
-        });
+        add("rack-tlp", "tail loss: the last two segments of a 10-segment response are lost once; no duplicate ACK can reveal them, so after the probe timeout (2 x SRTT) the tail loss probe (RFC 8985 7) resends the last segment, its SACK lets RACK mark the other lost, and fast recovery repairs it without waiting for the RTO", p ->
+                lossyUpload(p.twoHosts(ScenarioParams.DEFAULT_RTT_MS), 14480, Duration.ofSeconds(1), "9th and 10th", 9, 10));
 
         add("retries-exhausted", "the server vanishes mid-transfer: a tail-loss probe, then RTO retransmissions doubling to 120 s, until tcp_retries2 (15, about 15 minutes); then ETIMEDOUT", p -> {
             Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS)
