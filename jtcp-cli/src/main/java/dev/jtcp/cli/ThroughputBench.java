@@ -1,7 +1,6 @@
 package dev.jtcp.cli;
 
 import dev.jtcp.sim.LinkSpec;
-import dev.jtcp.sim.ReadResult;
 import dev.jtcp.sim.SimSocket;
 import dev.jtcp.sim.Simulation;
 import dev.jtcp.tcp.SockOpt;
@@ -151,12 +150,14 @@ final class ThroughputBench implements Callable<Integer> {
             l.bind(5001);
             l.listen(16);
             SimSocket c = l.accept();
+            // One buffer for every read, as the kernel side's reader has.
+            byte[] buf = new byte[chunk];
             while (received[0] < n) {
-                ReadResult r = c.read(chunk);
-                if (r.result() <= 0) {
+                int r = c.read(buf, 0, buf.length);
+                if (r <= 0) {
                     break;
                 }
-                received[0] += r.result();
+                received[0] += r;
             }
             c.close();
         });
