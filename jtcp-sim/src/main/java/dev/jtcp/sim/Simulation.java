@@ -344,7 +344,12 @@ public final class Simulation implements AutoCloseable {
             throw new IllegalStateException("simulation is closed");
         }
         while (true) {
-            resolveRunnable();
+            // Packets arriving at the same instant are all taken in before the applications they wake run,
+            // as a kernel's softirq takes in a burst (a NAPI poll) before the woken reader gets the CPU.
+            Event next = queue.peek();
+            if (next == null || next.tNs > nowNs || !(next.action instanceof Arrival)) {
+                resolveRunnable();
+            }
             Event e = queue.peek();
             Event o = observers.peek();
             if (o != null && o.tNs <= limitNs && (e == null || o.tNs < e.tNs)) {
