@@ -1,7 +1,6 @@
 package dev.jtcp.cli;
 
 import dev.jtcp.sim.LinkSpec;
-import dev.jtcp.sim.ReadResult;
 import dev.jtcp.sim.SimSocket;
 import dev.jtcp.sim.Simulation;
 
@@ -33,7 +32,7 @@ final class LossTable {
     static double[][] run(Path p, PrintWriter out) {
         out.printf(Locale.ROOT, "goodput of one bulk flow: %s ms RTT, %s Mbit/s, drop-tail queue %d packets (1 BDP), "
                         + "random loss both ways; %d s of virtual time per run, mean of seeds 1..%d%n",
-                num(p.rttMs()), num(p.rateMbit()), p.queuePackets(), p.duration().toSeconds(), p.seeds());
+                Numbers.plain(p.rttMs()), Numbers.plain(p.rateMbit()), p.queuePackets(), p.duration().toSeconds(), p.seeds());
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-8s", "loss %"));
         for (String cc : p.ccs()) {
             head.append(String.format(Locale.ROOT, " %14s", cc + " Mbit/s"));
@@ -41,7 +40,7 @@ final class LossTable {
         out.println(head);
         double[][] g = new double[p.lossPercent().size()][p.ccs().size()];
         for (int i = 0; i < p.lossPercent().size(); i++) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-8s", num(p.lossPercent().get(i))));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-8s", Numbers.plain(p.lossPercent().get(i))));
             for (int j = 0; j < p.ccs().size(); j++) {
                 double sum = 0;
                 for (int seed = 1; seed <= p.seeds(); seed++) {
@@ -54,10 +53,6 @@ final class LossTable {
             out.flush();
         }
         return g;
-    }
-
-    static String num(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** Bytes the receiving application read in the run, as Mbit/s of virtual time. */
@@ -76,12 +71,10 @@ final class LossTable {
             l.bind(5001);
             l.listen(16);
             SimSocket c = l.accept();
-            while (true) {
-                ReadResult r = c.read(65536);
-                if (r.result() <= 0) {
-                    break;
-                }
-                received[0] += r.result();
+            byte[] buf = new byte[1 << 16];
+            int r;
+            while ((r = c.read(buf, 0, buf.length)) > 0) {
+                received[0] += r;
             }
         });
         byte[] data = new byte[65536];

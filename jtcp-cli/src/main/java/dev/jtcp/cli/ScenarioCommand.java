@@ -198,10 +198,13 @@ final class ScenarioCommand implements Callable<Integer> {
                 for (dev.jtcp.tcp.SocketEntry e : l) {
                     sb.append("{\"t\":").append(Nanos.toSecondsString(tNs)).append(",\"host\":");
                     dev.jtcp.trace.Jsonl.quote(sb, h);
-                    sb.append(",\"type\":\"ss\",\"state\":\"").append(e.state()).append("\",\"recv_q\":").append(e.recvQ())
-                            .append(",\"send_q\":").append(e.sendQ()).append(",\"local\":\"").append(e.local())
-                            .append("\",\"peer\":\"").append(Ipv4Addr.format(e.peer().addr())).append(':')
-                            .append(e.peer().port() == 0 ? "*" : Integer.toString(e.peer().port())).append("\",\"timer\":");
+                    sb.append(",\"type\":\"ss\",\"state\":");
+                    dev.jtcp.trace.Jsonl.quote(sb, e.state());
+                    sb.append(",\"recv_q\":").append(e.recvQ()).append(",\"send_q\":").append(e.sendQ()).append(",\"local\":");
+                    dev.jtcp.trace.Jsonl.quote(sb, dev.jtcp.stack.Ss.address(e.local()));
+                    sb.append(",\"peer\":");
+                    dev.jtcp.trace.Jsonl.quote(sb, dev.jtcp.stack.Ss.address(e.peer()));
+                    sb.append(",\"timer\":");
                     dev.jtcp.trace.Jsonl.quote(sb, e.timer().isEmpty() ? "" : dev.jtcp.stack.Ss.timer(e));
                     if (info && e.info() != null) {
                         sb.append(",\"info\":");
@@ -233,7 +236,7 @@ final class ScenarioCommand implements Callable<Integer> {
         List<TraceView.Setting> l = new ArrayList<>();
         double rtt = p.rttOr(ScenarioParams.DEFAULT_RTT_MS);
         l.add(new TraceView.Setting("seed", Long.toString(p.seed()), null));
-        l.add(new TraceView.Setting("rtt", (rtt == Math.rint(rtt) ? Long.toString((long) rtt) : Double.toString(rtt)) + " ms"
+        l.add(new TraceView.Setting("rtt", Numbers.plain(rtt) + " ms"
                 + (Double.isNaN(p.rttMs()) ? " (the scenario's)" : ""), null));
         l.add(new TraceView.Setting("HZ", Integer.toString(p.hz()), "250"));
         l.add(new TraceView.Setting("timers", p.timerWheel() ? "timer wheel" : "exact", "timer wheel"));
@@ -279,7 +282,7 @@ final class ScenarioCommand implements Callable<Integer> {
     private static String header(Scenario sc, ScenarioParams p) {
         double rtt = p.rttOr(ScenarioParams.DEFAULT_RTT_MS);
         return "jtcp scenario " + sc.name() + ": " + sc.description() + "\n"
-                + "seed " + p.seed() + ", rtt " + (rtt == Math.rint(rtt) ? Long.toString((long) rtt) : Double.toString(rtt)) + " ms, HZ "
+                + "seed " + p.seed() + ", rtt " + Numbers.plain(rtt) + " ms, HZ "
                 + p.hz() + (p.timerWheel() ? " (timer wheel)" : " (exact timers)")
                 + (p.settings().isEmpty() ? "" : ", " + String.join(" ", p.settings())) + "\n\n";
     }

@@ -49,14 +49,15 @@ final class SimBench implements Callable<Integer> {
             throw new Main.UsageError("--flows: " + flows + " is out of range; expected 1..10000", null);
         }
         long rate = (rateMbit != null ? rateMbit : flows == 1 ? 10_000 : 1_000) * 1_000_000L;
-        if (rate <= 0 || !(rttMs > 0) || !(seconds > 0) || mtu < 576 || mtu > 65536) {
-            throw new Main.UsageError("--rate, --rtt and --seconds must be positive and --mtu in 576..65536", null);
+        // A link's MTU is at most 65535, the largest IPv4 packet (65536 is the loopback device's, not a link's).
+        if (rate <= 0 || !(rttMs > 0) || !(seconds > 0) || mtu < 576 || mtu > 65535) {
+            throw new Main.UsageError("--rate, --rtt and --seconds must be positive and --mtu in 576..65535", null);
         }
         PrintWriter out = spec.commandLine().getOut();
         long rttNs = Math.round(rttMs * 1e6);
         long bdpPackets = Math.max(100, (long) Math.ceil(rate / 8.0 * rttNs / 1e9 / mtu));
         out.printf("%d flow%s sharing %d Mbit/s, RTT %s ms, queue %d packets, MTU %d, %s s of virtual time%n",
-                flows, flows == 1 ? "" : "s", rate / 1_000_000, fmt(rttMs), bdpPackets, mtu, fmt(seconds));
+                flows, flows == 1 ? "" : "s", rate / 1_000_000, Numbers.plain(rttMs), bdpPackets, mtu, Numbers.plain(seconds));
         out.flush();
         // Warm-up (JIT): a tenth of the span.
         run(rate, rttNs, bdpPackets, seconds / 10);
@@ -67,13 +68,9 @@ final class SimBench implements Callable<Integer> {
         double pps = packets / wallS;
         out.printf("%d link packets in %.3f s of wall time: %.0f packets per wall second; goodput %.3f Gbit/s (%.1f%% of the link)%n",
                 packets, wallS, pps, bytesGbit, 100 * bytesGbit * 1e9 / rate);
-        out.printf("RESULT name=sim flows=%d pkts_per_wall_s=%.0f sim_s=%s wall_s=%.3f%n", flows, pps, fmt(seconds), wallS);
+        out.printf("RESULT name=sim flows=%d pkts_per_wall_s=%.0f sim_s=%s wall_s=%.3f%n", flows, pps, Numbers.plain(seconds), wallS);
         out.flush();
         return 0;
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** One run: {link packets, wall ns, bytes received}. */

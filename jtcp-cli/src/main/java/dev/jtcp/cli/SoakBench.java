@@ -89,7 +89,7 @@ final class SoakBench implements Callable<Integer> {
             return replay(out, maxLoss);
         }
         out.printf("soak: seeds %d..%d, loss up to %s per direction, reordering, duplication, corruption; %d job%s%n",
-                seedStart, seedStart + seeds - 1, percent(maxLoss), seeds, threads == 1 ? "" : "s");
+                seedStart, seedStart + seeds - 1, percent(maxLoss), threads, threads == 1 ? "" : "s");
         out.flush();
         int every = (int) Math.max(1, Math.min(1000, seeds / 10));
         int[] done = {0};
@@ -118,7 +118,7 @@ final class SoakBench implements Callable<Integer> {
 
     private static String percent(double p) {
         double v = p * 100;
-        return (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)) + "%";
+        return Numbers.plain(v) + "%";
     }
 
     /** One seed with its trace: the outcome, then the trace to --trace. */

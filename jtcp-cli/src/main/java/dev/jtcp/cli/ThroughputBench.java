@@ -77,7 +77,7 @@ final class ThroughputBench implements Callable<Integer> {
         if (table || loss != null || rttMs != null || rateMbit != null || cc != null) {
             return lossTable();
         }
-        if (bytes < 1 || mtu < 576 || mtu > 65535 + 1 || chunk < 1 || runs < 1) {
+        if (bytes < 1 || mtu < 576 || mtu > dev.jtcp.stack.NetStack.LOOPBACK_MTU || chunk < 1 || runs < 1) {
             throw new Main.UsageError("--bytes, --chunk and --runs must be positive and --mtu in 576..65536", null);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -128,11 +128,11 @@ final class ThroughputBench implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LossTable.Path p = new LossTable.Path(rtt, rate, losses, ccs, Duration.ofSeconds(seconds), seeds);
         double[][] g = LossTable.run(p, out);
-        StringBuilder r = new StringBuilder("RESULT name=throughput-loss unit=Mbit/s rtt_ms=" + LossTable.num(rtt)
-                + " rate_mbit=" + LossTable.num(rate));
+        StringBuilder r = new StringBuilder("RESULT name=throughput-loss unit=Mbit/s rtt_ms=" + Numbers.plain(rtt)
+                + " rate_mbit=" + Numbers.plain(rate));
         for (int i = 0; i < losses.size(); i++) {
             for (int j = 0; j < ccs.size(); j++) {
-                r.append(String.format(java.util.Locale.ROOT, " %s@%s=%.3f", ccs.get(j), LossTable.num(losses.get(i)), g[i][j]));
+                r.append(String.format(java.util.Locale.ROOT, " %s@%s=%.3f", ccs.get(j), Numbers.plain(losses.get(i)), g[i][j]));
             }
         }
         out.println(r);

@@ -41,13 +41,13 @@ final class Icmp {
         mib.inc(Mib.IcmpInMsgs);
         if (len < HEADER_LEN) {
             mib.inc(Mib.IcmpInErrors);   // pskb_pull of the header fails
-            stack.traceIcmpDrop(ip, "ICMP message shorter than its 8-byte header: counted as IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP message shorter than its 8-byte header: counted as IcmpInErrors");
             return;
         }
         if (Checksum.fold(Checksum.sum(buf, off, len, 0)) != 0) {
             mib.inc(Mib.IcmpInCsumErrors);
             mib.inc(Mib.IcmpInErrors);
-            stack.traceIcmpDrop(ip, "ICMP checksum wrong: counted as IcmpInCsumErrors, IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP checksum wrong: counted as IcmpInCsumErrors, IcmpInErrors");
             return;
         }
         int type = buf[off] & 0xff;
@@ -55,7 +55,7 @@ final class Icmp {
         countIn(type);
         if (type > NR_ICMP_TYPES) {
             mib.inc(Mib.IcmpInErrors);
-            stack.traceIcmpDrop(ip, "ICMP type " + type + " does not exist: counted as IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP type " + type + " does not exist: counted as IcmpInErrors");
             return;
         }
         switch (type) {
@@ -125,7 +125,7 @@ final class Icmp {
         mib.inc(Mib.IcmpOutMsgs);
         mib.inc(Mib.IcmpMsgOutType0);
         mib.inc(Mib.IcmpOutEchoReps);
-        stack.icmpOutput(p, "echo reply to " + dev.jtcp.wire.Ipv4Addr.format(ip.src()) + " (icmp_echo)");
+        stack.icmpOutput(p);   // icmp_echo()
     }
 
     private int nextId() {
@@ -152,18 +152,18 @@ final class Icmp {
         int qlen = len - HEADER_LEN;
         if (qlen < Ipv4Header.MIN_HEADER_LENGTH) {
             mib.inc(Mib.IcmpInErrors);
-            stack.traceIcmpDrop(ip, "ICMP error quotes less than an IP header: counted as IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP error quotes less than an IP header: counted as IcmpInErrors");
             return;
         }
         int ihl = (buf[q] & 0x0f) * 4;
         if ((buf[q] & 0xf0) != 0x40 || ihl < Ipv4Header.MIN_HEADER_LENGTH) {
             mib.inc(Mib.IcmpInErrors);
-            stack.traceIcmpDrop(ip, "ICMP error quotes a malformed IP header: counted as IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP error quotes a malformed IP header: counted as IcmpInErrors");
             return;
         }
         if (qlen < ihl + 8) {
             mib.inc(Mib.IcmpInErrors);
-            stack.traceIcmpDrop(ip, "ICMP error quotes fewer than 8 bytes past the IP header: counted as IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP error quotes fewer than 8 bytes past the IP header: counted as IcmpInErrors");
             return;
         }
         int proto = buf[q + 9] & 0xff;
@@ -179,7 +179,7 @@ final class Icmp {
         // The quoted packet went from us (qsrc:sport) to the peer (qdst:dport).
         if (!stack.tcp().icmpError(type, code, info, qsrc, sport, qdst, dport, seq)) {
             mib.inc(Mib.IcmpInErrors);   // tcp_v4_err: no socket for it (-ENOENT)
-            stack.traceIcmpDrop(ip, "ICMP error for a connection that does not exist: counted as IcmpInErrors");
+            stack.traceIpDrop(ip, "ICMP error for a connection that does not exist: counted as IcmpInErrors");
         }
     }
 

@@ -146,7 +146,7 @@ public final class NetStack implements TcpHost {
         }
 
         public Builder mtu(int mtu) {
-            if (mtu < 68 || mtu > 65536) {
+            if (mtu < IPV4_MIN_MTU || mtu > LOOPBACK_MTU) {
                 // 65536 is Linux's loopback MTU (no IPv4 packet can use all of it: the length field stops at 65535).
                 throw new IllegalArgumentException("mtu must be in 68..65536, got " + mtu);
             }
@@ -284,21 +284,17 @@ public final class NetStack implements TcpHost {
     }
 
     /** An ICMP message this host sends (built whole by {@link Icmp}). */
-    void icmpOutput(byte[] packet, String why) {
+    void icmpOutput(byte[] packet) {
         mib.inc(Mib.IpOutRequests);
         sink.transmit(this, packet);
-    }
-
-    /** An ICMP message dropped, with the reason, in the trace. */
-    void traceIcmpDrop(Ipv4Header ip, String why) {
-        traceIpDrop(ip, why);
     }
 
     private static TcpHeader headerIgnoringChecksum(byte[] buf, int off, int len, Ipv4Header ip) {
         return TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), false) instanceof TcpParse.Ok ok ? ok.header() : null;
     }
 
-    private void traceIpDrop(Ipv4Header ip, String why) {
+    /** A packet dropped at the IP layer (or by ICMP), with the reason, in the trace. */
+    void traceIpDrop(Ipv4Header ip, String why) {
         if (tracer.enabled()) {
             tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, new Endpoint(ip.src(), 0),
                     new Endpoint(ip.dst(), 0), null, 0, name, why, null));
@@ -380,6 +376,8 @@ public final class NetStack implements TcpHost {
 
     /** The loopback device's MTU (Linux's lo): what a host's traffic to itself is sized by. */
     public static final int LOOPBACK_MTU = 65536;
+    /** The smallest MTU IPv4 allows (RFC 791: every host must take 68-byte datagrams unfragmented). */
+    static final int IPV4_MIN_MTU = 68;
 
     private static boolean isLoopbackNet(int addr) {
         return (addr >>> 24) == 127;

@@ -12,10 +12,27 @@ import java.util.List;
  * {@code timer:(on,1.556ms,1)} in ss's own time notation.
  */
 public final class Ss {
+    /** tcp_show_info() prints ssthresh only below this (larger means still TCP_INFINITE_SSTHRESH). */
+    private static final int SS_SSTHRESH_SHOWN_BELOW = 0xFFFF;
+    /** tcp_show_info() prints reordering only when it differs from Linux's tcp_reordering default. */
+    private static final int TCP_REORDERING_DEFAULT = 3;
+
     private Ss() {}
 
     /** The table as {@code ss -tan} (timers false) or {@code ss -tano} (timers true) prints it. */
     public static String format(List<SocketEntry> entries, boolean timers) {
+        return format(entries, timers, false);
+    }
+
+    /**
+     * The table as {@code ss -tanoi} prints it: each connection's line followed by its TCP_INFO line,
+     * indented by a tab ({@link #info}).
+     */
+    public static String formatWithInfo(List<SocketEntry> entries) {
+        return format(entries, true, true);
+    }
+
+    private static String format(List<SocketEntry> entries, boolean timers, boolean info) {
         int stateW = "State".length();
         int laddrW = "Local Address".length();
         int lportW = "Port".length();
@@ -48,22 +65,8 @@ public final class Ss {
                 line.append(' ').append(timer(e));
             }
             sb.append(stripTrailing(line)).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The table as {@code ss -tanoi} prints it: each connection's line followed by its TCP_INFO line,
-     * indented by a tab ({@link #info}).
-     */
-    public static String formatWithInfo(List<SocketEntry> entries) {
-        String[] lines = format(entries, true).split("\n", -1);
-        StringBuilder sb = new StringBuilder(lines[0]).append('\n');
-        for (int i = 0; i < entries.size(); i++) {
-            sb.append(lines[i + 1]).append('\n');
-            TcpInfo info = entries.get(i).info();
-            if (info != null) {
-                sb.append('\t').append(info(info)).append('\n');
+            if (info && e.info() != null) {
+                sb.append('\t').append(info(e.info())).append('\n');
             }
         }
         return sb.toString();
@@ -103,7 +106,7 @@ public final class Ss {
         positive(b, "rcvmss", i.rcvMss());
         positive(b, "advmss", i.advmss());
         positive(b, "cwnd", i.sndCwnd());
-        if (i.sndSsthresh() < 0xFFFF) {
+        if (i.sndSsthresh() < SS_SSTHRESH_SHOWN_BELOW) {
             positive(b, "ssthresh", i.sndSsthresh());
         }
         positive(b, "bytes_sent", i.bytesSent());
@@ -138,7 +141,7 @@ public final class Ss {
         }
         positive(b, "lost", i.lost());
         positive(b, "sacked", i.sacked());
-        if (i.reordering() != 3) {
+        if (i.reordering() != TCP_REORDERING_DEFAULT) {
             b.append(" reordering:").append(i.reordering());
         }
         if (i.rcvRttUs() != 0) {
@@ -214,6 +217,11 @@ public final class Ss {
             b.append(String.format("%03dms", msecs));
         }
         return b.toString();
+    }
+
+    /** An address column as ss prints it: "10.0.0.1:80", port 0 (a listener's peer) as "*". */
+    public static String address(dev.jtcp.wire.Endpoint e) {
+        return Ipv4Addr.format(e.addr()) + ":" + port(e.port());
     }
 
     private static String port(int p) {

@@ -1005,6 +1005,7 @@ public final class Tcp {
             sk.noSpace = false;
             output.chronoStop(sk, TcpSock.CHRONO_SNDBUF_LIMITED);
         }
+        wake(sk);   // sk_write_space(): a blocked writer checks again (writeReady() says whether it may go)
     }
 
     /** sk_stream_error(): EPIPE becomes the pending error if there is one. */

@@ -251,7 +251,7 @@ final class TcpCubic implements TcpCongestionOps {
     /** tcp_reno_undo_cwnd() (CUBIC's .undo_cwnd). */
     @Override
     public int undoCwnd(TcpSock sk) {
-        return Math.max(sk.sndCwnd, sk.priorCwnd);
+        return TcpReno.renoUndoCwnd(sk);
     }
 
     /**

@@ -156,18 +156,8 @@ final class TcpIcmp {
     private void simpleRetransmit(TcpSock sk) {
         int mss = tcp.output.currentMss(sk);
         for (TxSegment seg : sk.rtxQueue) {
-            if (seg.payload() > mss && !seg.has(TxSegment.SACKED_ACKED)) {
-                // tcp_mark_skb_lost()
-                if (seg.has(TxSegment.LOST)) {
-                    if (seg.has(TxSegment.SACKED_RETRANS)) {
-                        seg.sacked &= ~TxSegment.SACKED_RETRANS;
-                        sk.retransOut--;
-                        tcp.mib.inc(Mib.TcpExtTCPLostRetransmit);
-                    }
-                } else {
-                    seg.sacked |= TxSegment.LOST;
-                    sk.lostOut++;
-                }
+            if (seg.payload() > mss) {
+                tcp.input.markSkbLost(sk, seg);
             }
         }
         if (sk.lostOut == 0) {
@@ -176,46 +166,13 @@ final class TcpIcmp {
         // The congestion window is left alone: the amount of data in flight did not grow, only the units.
         if (sk.caState != TcpSock.CA_LOSS) {
             sk.highSeq = sk.sndNxt;
-            sk.sndSsthresh = currentSsthresh(sk);
+            sk.sndSsthresh = TcpCong.currentSsthresh(sk);
             sk.priorSsthresh = 0;
+            sk.undoMarkerSet = false;   // no undo of this reduction
             sk.undoMarker = 0;
-            sk.caState = TcpSock.CA_LOSS;
+            TcpCong.setCaState(sk, TcpSock.CA_LOSS);
         }
-        xmitRetransmitQueue(sk, "tcp_simple_retransmit: segment larger than the new path MTU allows, sent again");
-    }
-
-    /**
-     * tcp_xmit_retransmit_queue() over a queue whose segments are being split: walked by position, so
-     * the tail that retransmit() cuts off a segment (inserted right after it, lost as well, as
-     * tcp_fragment() copies the marks) is sent in the same pass, as the kernel's walk of its tree does.
-     */
-    private void xmitRetransmitQueue(TcpSock sk, String why) {
-        TxSegment[] q = sk.rtxQueue.toArray(new TxSegment[0]);
-        for (int i = 0; i < q.length; i++) {
-            if (sk.packetsInFlight() >= sk.sndCwnd) {
-                break;
-            }
-            TxSegment seg = q[i];
-            if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS) || seg.has(TxSegment.SACKED_ACKED)) {
-                continue;
-            }
-            int before = sk.rtxQueue.size();
-            tcp.output.retransmit(sk, seg, true, why);
-            if (seg == sk.rtxQueue.peekFirst()) {
-                tcp.timers.rearmRtoIfHead(sk);
-            }
-            if (sk.rtxQueue.size() != before) {
-                q = sk.rtxQueue.toArray(new TxSegment[0]);   // seg keeps its position: splits and merges happen after it
-            }
-        }
-    }
-
-    /** tcp_current_ssthresh(). */
-    private static int currentSsthresh(TcpSock sk) {
-        if (sk.caState == TcpSock.CA_CWR || sk.caState == TcpSock.CA_RECOVERY) {
-            return sk.sndSsthresh;
-        }
-        return Math.max(sk.sndSsthresh, (sk.sndCwnd >>> 1) + (sk.sndCwnd >>> 2));
+        tcp.output.xmitRetransmitQueue(sk);
     }
 
     /**

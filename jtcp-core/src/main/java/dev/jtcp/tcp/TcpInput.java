@@ -617,7 +617,7 @@ final class TcpInput {
      */
     private boolean headerPredicted(TcpSock sk, Segment s) {
         if (sk.state != TcpState.ESTABLISHED || !sk.ofoQueue.isEmpty() || sk.urgData != 0 || sk.rcvWnd == 0
-                || 2 * sk.rcvQueued() >= sk.rcvBuf) {
+                || rmemAlloc(sk) >= sk.rcvBuf) {
             return false;
         }
         TcpHeader th = s.th;
@@ -717,8 +717,7 @@ final class TcpInput {
             tcp.traceInfo(sk, "ACK processed");
         }
         if (sk.sndUna != priorSndUna) {
-            tcp.checkSpace(sk);
-            tcp.wake(sk);   // tcp_check_space(): acknowledged data frees send-buffer space for a writer
+            tcp.checkSpace(sk);   // tcp_check_space(): acknowledged data freed send-buffer space
         }
         return r;
     }
@@ -821,7 +820,7 @@ final class TcpInput {
         if (inCwndReduction(sk)) {
             cwndReduction(sk, delivered, (int) (sk.lost - priorLost), flag);
         } else if (mayRaiseCwnd(sk, flag)) {
-            congControl(sk, ackSeq, delivered, flag);
+            congControl(sk, ackSeq, delivered);
         }
         tcp.output.updatePacingRate(sk);   // the end of tcp_cong_control()
         xmitRecovery(sk, rexmit);
@@ -1933,7 +1932,7 @@ final class TcpInput {
             return;
         }
         if (what == REXMIT_NEW) {
-            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), TcpOutput.TCP_NAGLE_OFF, false,
+            tcp.output.writeXmit(sk, tcp.output.currentMss(sk), TcpOutput.TCP_NAGLE_OFF, TcpOutput.PUSH_ALL,
                     "F-RTO (RFC 5682 3.1 step 2.b): new data after the RTO retransmission was acknowledged");
             if (Seq.gt(sk.sndNxt, sk.highSeq)) {
                 return;
@@ -2053,7 +2052,7 @@ final class TcpInput {
                 return 0;
             }
         }
-        long minRtt = sk.minRttUs == Long.MAX_VALUE ? 0xffffffffL : sk.minRttUs;
+        long minRtt = sk.minRtt();
         return Math.min((minRtt >> 2) * sk.rackReoWndSteps, sk.srttUs >> 3);
     }
 
@@ -2183,7 +2182,7 @@ final class TcpInput {
     }
 
     /** tcp_cong_avoid(): the socket's congestion control grows cwnd for the segments newly delivered. */
-    private void congControl(TcpSock sk, int ackSeq, int acked, int flag) {
+    private void congControl(TcpSock sk, int ackSeq, int acked) {
         sk.ca.congAvoid(sk, ackSeq, acked);
         tcp.timers.maybeExpandSndbuf(sk);
     }
@@ -2414,10 +2413,9 @@ final class TcpInput {
         sk.ofoQueue.addAll(l);
         if (sk.sackOk) {
             sackNewOfo(sk, seq, endSeq);
-            // Without SACK the window is not grown, so that duplicate ACKs trigger fast retransmit.
-            if (s.len >= 128) {
-                growWindow(sk, s.len);
-            }
+            // Without SACK the window is not grown, so that duplicate ACKs trigger fast retransmit. (No
+            // length test here, unlike tcp_event_data_recv()'s.)
+            growWindow(sk, s.len);
         }
         traceOfo(sk, s);
         // The buffer must also hold the reordering span; not for orphans or sockets not yet accepted.
@@ -2671,7 +2669,7 @@ final class TcpInput {
         }
         sk.atoNs = tcp.jiffies.toNs(ato);
         sk.lrcvtimeNs = nowNs;
-        if (s.len >= 128) {
+        if (s.len >= 128) {   // tcp_event_data_recv(): Linux's own literal, no tiny segments grow the window
             growWindow(sk, s.len);
         }
     }

@@ -2,6 +2,7 @@ package dev.jtcp.tcp;
 
 import dev.jtcp.sys.Mib;
 import dev.jtcp.sys.SysctlKey;
+import dev.jtcp.time.Nanos;
 import dev.jtcp.wire.SackBlock;
 import dev.jtcp.wire.Seq;
 import dev.jtcp.wire.TcpFlags;
@@ -383,9 +384,9 @@ final class TcpOutput {
             }
             if (forcedPush(sk)) {
                 markPush(sk, skb);
-                writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "forced push: half the peer's window written since the last PSH");
+                writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ALL, "forced push: half the peer's window written since the last PSH");
             } else if (skb == sk.writeQueue.peekFirst()) {
-                writeXmit(sk, mss, TCP_NAGLE_PUSH, true, "tcp_push_one: a full skb heads the write queue");
+                writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ONE, "tcp_push_one: a full skb heads the write queue");
             }
         }
         if (done == 0) {
@@ -396,7 +397,7 @@ final class TcpOutput {
             // wait_for_space: SOCK_NOSPACE, then tcp_push() of what was copied, without MSG_MORE, past Nagle.
             sk.noSpace = true;
             markPush(sk, tail);
-            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, false, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
+            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ALL, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
                 tcp.timers.checkProbeTimer(sk);
             }
             return done;
@@ -462,7 +463,7 @@ final class TcpOutput {
     long[] chronoStatsUs(TcpSock sk) {
         long[] us = new long[3];
         long now = tcp.jiffies.at(tcp.now());
-        long perJiffyUs = dev.jtcp.time.Nanos.toMicros(tcp.jiffies.jiffyNs());
+        long perJiffyUs = Nanos.toMicros(tcp.jiffies.jiffyNs());
         for (int i = 0; i < 3; i++) {
             long j = sk.chronoStat[i] + (sk.chronoType == i + 1 ? now - sk.chronoStartJ : 0);
             us[i] = j * perJiffyUs;
@@ -517,7 +518,7 @@ final class TcpOutput {
      */
     int tsoSegs(TcpSock sk, int mssNow) {
         long bytes = sk.pacingRate >> TcpConstants.SK_DEFAULT_PACING_SHIFT;
-        long minRtt = sk.minRttUs == Long.MAX_VALUE ? 0xffffffffL : sk.minRttUs;   // tcp_min_rtt(): ~0U before a sample
+        long minRtt = sk.minRtt();
         long r = minRtt >> sysctl(SysctlKey.TCP_TSO_RTT_LOG);
         if (r < 32) {
             bytes += GSO_MAX_SIZE >> r;
@@ -542,7 +543,7 @@ final class TcpOutput {
         if (!sk.hasUnsent()) {
             return;
         }
-        if (writeXmit(sk, currentMss(sk), more ? TCP_NAGLE_CORK : nonagle(sk), false, why)) {
+        if (writeXmit(sk, currentMss(sk), more ? TCP_NAGLE_CORK : nonagle(sk), PUSH_ALL, why)) {
             tcp.timers.checkProbeTimer(sk);
         }
     }
@@ -552,7 +553,7 @@ final class TcpOutput {
         if (!sk.hasUnsent()) {
             return;
         }
-        if (writeXmit(sk, currentMss(sk), nonagle(sk), false, why)) {
+        if (writeXmit(sk, currentMss(sk), nonagle(sk), PUSH_ALL, why)) {
             tcp.timers.checkProbeTimer(sk);
         }
     }
@@ -563,17 +564,18 @@ final class TcpOutput {
                 || st == TcpState.CLOSING || st == TcpState.LAST_ACK;
     }
 
+    /** tcp_write_xmit()'s push_one: send as much as allowed ({@link #PUSH_ALL}), one packet, or one loss probe. */
+    static final int PUSH_ALL = 0;
+    static final int PUSH_ONE = 1;
+    /** push_one == 2: a loss probe, sent even when the congestion window is full. */
+    static final int PUSH_ONE_TLP = 2;
+
     /**
      * tcp_write_xmit(): send the write queue while the congestion window, the peer's window and Nagle
      * allow, one TSO packet at a time: at most min(cwnd quota, tcp_tso_segs()) segments, split off the
      * head skb where needed (tcp_mss_split_point(), tso_fragment()). Returns true when nothing is in
      * flight yet data waits (the caller arms the persist timer).
      */
-    boolean writeXmit(TcpSock sk, int mssNow, int nonagle, boolean pushOne, String why) {
-        return writeXmit(sk, mssNow, nonagle, pushOne ? 1 : 0, why);
-    }
-
-    /** tcp_write_xmit() with push_one: 0 as much as allowed, 1 one packet, 2 one packet as a loss probe. */
     boolean writeXmit(TcpSock sk, int mssNow, int nonagle, int pushOne, String why) {
         if (!canSendData(sk.state)) {
             return false;
@@ -586,7 +588,7 @@ final class TcpOutput {
             // tcp_cwnd_test(): at most half the window in one packet, so that two are in flight.
             int cwndQuota = sk.sndCwnd - sk.packetsInFlight();
             if (cwndQuota <= 0) {
-                if (pushOne != 2) {
+                if (pushOne != PUSH_ONE_TLP) {
                     cwndLimited = true;
                     break;
                 }
@@ -622,7 +624,7 @@ final class TcpOutput {
                     break;
                 }
             } else {
-                int defer = pushOne != 0 ? DEFER_NO : tsoShouldDefer(sk, skb, last, maxSegs);
+                int defer = pushOne != PUSH_ALL ? DEFER_NO : tsoShouldDefer(sk, skb, last, maxSegs);
                 if (defer != DEFER_NO) {
                     cwndLimited |= defer == DEFER_CWND_LIMITED;
                     rwndLimited |= defer == DEFER_RWND_LIMITED;
@@ -649,7 +651,7 @@ final class TcpOutput {
                 sk.sndSml = sk.sndNxt;
             }
             sent += pcount;
-            if (pushOne != 0) {
+            if (pushOne != PUSH_ALL) {
                 break;
             }
         }
@@ -666,7 +668,7 @@ final class TcpOutput {
                 sk.prrOut += sent;   // PRR (RFC 6937): new data sent during the reduction
             }
             // One loss probe per tail loss episode.
-            if (pushOne != 2) {
+            if (pushOne != PUSH_ONE_TLP) {
                 tcp.timers.scheduleLossProbe(sk, false);
             }
             return false;
@@ -741,7 +743,7 @@ final class TcpOutput {
             return DEFER_NO;
         }
         long now = tcp.now();
-        if (now - sk.wstampNs - 1_000_000L > 0) {
+        if (now - sk.wstampNs - Nanos.PER_MS > 0) {   // NSEC_PER_MSEC
             return DEFER_NO;
         }
         int inFlight = sk.packetsInFlight();
@@ -767,9 +769,9 @@ final class TcpOutput {
         if (head == null) {
             return DEFER_NO;
         }
-        long srttNs = 125L * sk.srttUs;
+        long srttNs = (Nanos.PER_US >> 3) * sk.srttUs;   // (NSEC_PER_USEC >> 3) * srtt_us: srtt is kept << 3
         long howFarIsTheAck = head.lastTxNs + srttNs - now;
-        long threshold = Math.min(srttNs >> 1, 1_000_000L);
+        long threshold = Math.min(srttNs >> 1, Nanos.PER_MS);
         if (howFarIsTheAck - threshold > 0) {
             return DEFER_NO;
         }
@@ -913,7 +915,7 @@ final class TcpOutput {
         }
         sk.finQueued = true;
         sk.writeSeq++;
-        if (writeXmit(sk, currentMss(sk), TCP_NAGLE_OFF, false, finWhy(sk))) {
+        if (writeXmit(sk, currentMss(sk), TCP_NAGLE_OFF, PUSH_ALL, finWhy(sk))) {
             tcp.timers.checkProbeTimer(sk);
         }
     }
@@ -1102,7 +1104,8 @@ final class TcpOutput {
                 if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
                     continue;
                 }
-                String why = loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
+                String why = !tcp.tracing() ? null
+                        : loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
                         : seg == head && sk.sackOk ? "fast retransmit: " + sk.sackedOut
                                 + (sk.sackedOut == 1 ? " segment" : " segments")
                                 + " SACKed above the first hole (RFC 6675 5, RACK RFC 8985)"
@@ -1196,7 +1199,7 @@ final class TcpOutput {
         int mss = currentMss(sk);
         if (sk.hasUnsent() && !Seq.gt(Math.min(sk.dataEnd(), sk.sndNxt + mss), sk.wndEnd())) {
             int before = sk.packetsOut;
-            writeXmit(sk, mss, TCP_NAGLE_OFF, 2, "TLP (RFC 8985 7.3): probe timeout, new data sent as the probe");
+            writeXmit(sk, mss, TCP_NAGLE_OFF, PUSH_ONE_TLP, "TLP (RFC 8985 7.3): probe timeout, new data sent as the probe");
             if (sk.packetsOut <= before) {
                 tcp.timers.rearmRto(sk);
                 return;

@@ -33,6 +33,11 @@ final class TcpReno implements TcpCongestionOps {
     /** tcp_reno_undo_cwnd(). */
     @Override
     public int undoCwnd(TcpSock sk) {
+        return renoUndoCwnd(sk);
+    }
+
+    /** tcp_reno_undo_cwnd(), shared with CUBIC: cwnd back to what it was before the reduction. */
+    static int renoUndoCwnd(TcpSock sk) {
         return Math.max(sk.sndCwnd, sk.priorCwnd);
     }
 }

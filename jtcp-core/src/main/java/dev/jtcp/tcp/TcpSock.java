@@ -426,6 +426,11 @@ public final class TcpSock extends Sock {
         return sendBuf.size();
     }
 
+    /** tcp_min_rtt(): the windowed minimum RTT in microseconds, ~0U (as an unsigned 32-bit value) before a sample. */
+    long minRtt() {
+        return minRttUs == Long.MAX_VALUE ? 0xffffffffL : minRttUs;
+    }
+
     /** tcp_packets_in_flight(): packets_out - left_out + retrans_out. */
     int packetsInFlight() {
         return packetsOut - (sackedOut + lostOut) + retransOut;

@@ -151,17 +151,8 @@ final class TcpTimers {
         if (rtoDelta > 0) {
             timeoutNs = Math.min(timeoutNs, tcp.usToJiffyNs(Nanos.toMicros(rtoDelta)));
         }
-        long delta = tcp.timerJiffies(Math.min(timeoutNs, rtoMaxNs()));
-        long at = tcp.fireAfter(delta);
-        boolean changed = sk.xmitTimer != TcpSock.XMIT_LOSS_PROBE || sk.xmitAtNs != at;
-        sk.xmitTimer = TcpSock.XMIT_LOSS_PROBE;
-        sk.xmitAtNs = at;
-        sk.xmitTimeoutNs = tcp.nominalAfter(delta);
-        tcp.timersChanged(sk);
-        if (changed) {
-            tcp.deferTimerArm(sk, "retransmit", at, tcp.tracing() ? "tail loss probe (RFC 8985 7.2): PTO "
-                    + Nanos.toMillis(timeoutNs) + " ms" : null);
-        }
+        resetXmitTimer(sk, TcpSock.XMIT_LOSS_PROBE, timeoutNs, tcp.tracing() ? "tail loss probe (RFC 8985 7.2): PTO "
+                + Nanos.toMillis(timeoutNs) + " ms" : null);
         return true;
     }
 

@@ -81,7 +81,7 @@ public final class TcpOptions {
                 case TcpOption.Unknown x -> { }
             }
         }
-        if (raw % WORD != 0 && !containsEol(copy)) {
+        if (raw % WORD != 0 && !eol) {
             List<TcpOption> withEol = new ArrayList<>(copy.size() + 1);
             withEol.addAll(copy);
             withEol.add(new TcpOption.Eol());
@@ -130,15 +130,6 @@ public final class TcpOptions {
     /** Options from varargs, e.g. {@code TcpOptions.of(new Mss(1460), new Nop(), new WindowScale(7))}. */
     public static TcpOptions of(TcpOption... options) {
         return options.length == 0 ? NONE : new TcpOptions(List.of(options));
-    }
-
-    private static boolean containsEol(List<TcpOption> options) {
-        for (int i = 0; i < options.size(); i++) {
-            if (options.get(i) instanceof TcpOption.Eol) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int padded(int n) {

@@ -201,13 +201,12 @@ public final class SimSocket {
     /** Reads until end of stream or an error; returns everything read. */
     public byte[] readToEnd(int chunk) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        while (true) {
-            ReadResult rr = read(chunk);
-            if (rr.result() <= 0) {
-                return out.toByteArray();
-            }
-            out.writeBytes(rr.data());
+        byte[] buf = new byte[Math.max(0, chunk)];
+        int r;
+        while ((r = read(buf, 0, buf.length)) > 0) {
+            out.write(buf, 0, r);
         }
+        return out.toByteArray();
     }
 
     private static String quote(byte[] data) {

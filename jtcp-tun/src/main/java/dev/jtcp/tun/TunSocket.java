@@ -295,12 +295,7 @@ public final class TunSocket implements AutoCloseable {
         try {
             ensureOpen();
             ts.tick();
-            if (!s.readable()) {
-                return 0;
-            }
-            // ioctl(FIONREAD) is not in the engine's API: a peek measures what is there (up to 64 KiB).
-            int r = s.recv(new byte[65536], 0, 65536, Tcp.MSG_PEEK | Tcp.MSG_DONTWAIT);
-            return Math.max(0, r);
+            return Math.max(0, s.inq());   // ioctl(FIONREAD), which is SIOCINQ for TCP
         } finally {
             lock.unlock();
         }

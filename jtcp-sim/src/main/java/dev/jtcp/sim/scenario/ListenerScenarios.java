@@ -100,9 +100,12 @@ final class ListenerScenarios {
         s.close();
     }
 
-    /** A spoofed source in 198.18.0.0/15 (RFC 2544's benchmarking range): the SYN-ACK goes nowhere. */
+    /** RFC 2544's benchmarking range 198.18.0.0/15: no host has these addresses. */
+    private static final int SPOOF_BASE = Ipv4Addr.parse("198.18.0.0");
+
+    /** A spoofed source in 198.18.0.0/15: the SYN-ACK goes nowhere. */
     private static int spoofedSource(int i) {
-        return Ipv4Addr.parse("198.18.0.0") + 1 + i;
+        return SPOOF_BASE + 1 + i;
     }
 
     /** The SYN a Linux client sends (MSS, SACK-permitted, timestamps, window scale 7), or a bare one. */

@@ -73,7 +73,8 @@ public final class Scenarios {
         return l.accept();
     }
 
-    private static SimSocket connect(Proc p) {
+    /** A connection from the calling process to the server's port. */
+    static SimSocket connect(Proc p) {
         SimSocket s = p.socket();
         s.connect(SERVER_ADDR, PORT);
         return s;

@@ -10,7 +10,6 @@ import java.time.Duration;
 
 import static dev.jtcp.sim.scenario.ScenarioParams.CLIENT;
 import static dev.jtcp.sim.scenario.ScenarioParams.SERVER;
-import static dev.jtcp.sim.scenario.ScenarioParams.SERVER_ADDR;
 
 /**
  * Sender-side behaviours of an established connection (the data-transfer issue, item 6 and the
@@ -19,6 +18,7 @@ import static dev.jtcp.sim.scenario.ScenarioParams.SERVER_ADDR;
  */
 final class SenderScenarios {
     private static final int PORT = Scenarios.PORT;
+    /** Longer than Scenarios' hour: keepalive takes 2 x tcp_keepalive_time and more. */
     private static final Duration LONG = Duration.ofDays(1);
 
     private SenderScenarios() {}
@@ -32,12 +32,6 @@ final class SenderScenarios {
         l.bind(PORT);
         l.listen(128);
         return l;
-    }
-
-    private static SimSocket connect(Proc p) {
-        SimSocket s = p.socket();
-        s.connect(SERVER_ADDR, PORT);
-        return s;
     }
 
     /** Printable bytes, so that reads in the trace are legible. */
@@ -65,7 +59,7 @@ final class SenderScenarios {
                 c.close();
             });
             sim.app(CLIENT, pr -> {
-                SimSocket s = connect(pr);
+                SimSocket s = Scenarios.connect(pr);
                 s.write(bulk(20000, 'a'));
                 s.close();
             });
@@ -84,7 +78,7 @@ final class SenderScenarios {
                 c.read(100);
             });
             sim.app(CLIENT, pr -> {
-                SimSocket s = connect(pr);
+                SimSocket s = Scenarios.connect(pr);
                 s.setsockopt(SockOpt.SO_KEEPALIVE, 1);
                 s.read(100);   // blocks until the keepalive gives up: ETIMEDOUT
                 s.close();
@@ -108,7 +102,7 @@ final class SenderScenarios {
             });
             sim.app(CLIENT, pr -> {
                 for (int conn = 0; conn < 2; conn++) {
-                    SimSocket s = connect(pr);
+                    SimSocket s = Scenarios.connect(pr);
                     if (conn == 1) {
                         s.setsockopt(SockOpt.TCP_NODELAY, 1);
                     }
