@@ -36,8 +36,8 @@ final class TcpCubic implements TcpCongestionOps {
     static final int HYSTART_DETECT = HYSTART_ACK_TRAIN | HYSTART_DELAY;
     static final int HYSTART_LOW_WINDOW = 16;
     static final int HYSTART_ACK_DELTA_US = 2000;
-    /** sk_gso_max_size of a device with GSO (GSO_LEGACY_MAX_SIZE), used by hystart_ack_delay(). */
-    static final long GSO_MAX_SIZE = 65536;
+    private static final long USEC_PER_SEC = 1_000_000L;
+    private static final long USEC_PER_MSEC = 1_000L;
 
     /** cubictcp_register(): 8*(1024+beta)/3/(1024-beta), the Reno-emulation increase. */
     static final int BETA_SCALE = 8 * (BICTCP_BETA_SCALE + BETA) / 3 / (BICTCP_BETA_SCALE - BETA);
@@ -255,21 +255,15 @@ final class TcpCubic implements TcpCongestionOps {
     }
 
     /**
-     * hystart_ack_delay(): a cushion for TSO/GRO batching, four GSO-sized bursts at the pacing rate, at most
-     * 1 ms. The pacing rate is tcp_update_pacing_rate()'s: cwnd segments per smoothed RTT, times 200% in
-     * slow start below half of ssthresh and 120% otherwise.
+     * hystart_ack_delay(): a cushion for TSO/GRO batching, four GSO-sized bursts at the pacing rate
+     * (sk_pacing_rate, as tcp_update_pacing_rate() left it after the previous ACK), at most 1 ms.
      */
     static long hystartAckDelayUs(TcpSock sk) {
-        long rate = (long) sk.mssCache * ((1_000_000L / 100) << 3);
-        rate *= sk.sndCwnd < sk.sndSsthresh / 2 ? 200 : 120;
-        rate *= Math.max(sk.sndCwnd, sk.packetsOut);
-        if (sk.srttUs != 0) {
-            rate /= sk.srttUs;
-        }
-        if (rate == 0) {
+        long rate = sk.pacingRate;
+        if (rate == 0 || rate == Long.MAX_VALUE) {   // ~0UL before the first RTT sample
             return 0;
         }
-        return Math.min(1000L, GSO_MAX_SIZE * 4 * 1_000_000L / rate);
+        return Math.min(USEC_PER_MSEC, (long) TcpConstants.GSO_LEGACY_MAX_SIZE * 4 * USEC_PER_SEC / rate);
     }
 
     /** hystart_update(): leave slow start early on an ACK train as long as half the minimum RTT, or on rising delay. */
