@@ -1,6 +1,7 @@
 package dev.jtcp.api;
 
 import dev.jtcp.stack.NetStack;
+import dev.jtcp.tcp.SockExtendedErr;
 import dev.jtcp.tcp.SockOpt;
 import dev.jtcp.tcp.Tcp;
 import dev.jtcp.tcp.TcpInfo;
@@ -115,6 +116,35 @@ public final class TcpSocket {
      */
     public int send(byte[] data, int off, int len, int flags) {
         return done(tcp().send(sk, data, off, len, flags));
+    }
+
+    /**
+     * sendmsg() of an iovec whose bytes lie one after another in data from off: the count accepted or
+     * -errno. {@link Tcp#MSG_ZEROCOPY} (with SO_ZEROCOPY set) reports its completion on the error queue
+     * ({@link #recvErrQueue()}); {@link Tcp#MSG_SPLICE_PAGES} adds each iovec as a page (splice()).
+     * callContinues: a blocking caller that will send the rest in the same call after waiting.
+     */
+    public int sendmsg(byte[] data, int off, int[] iov, int flags, boolean callContinues) {
+        return done(tcp().sendmsg(sk, data, off, iov, flags, callContinues));
+    }
+
+    /** recvmsg(MSG_ERRQUEUE): the oldest error-queue entry, or null when the queue is empty (EAGAIN). */
+    public SockExtendedErr recvErrQueue() {
+        return tcp().recvErrQueue(sk);
+    }
+
+    /** poll()'s POLLERR: a pending error (SO_ERROR) or an entry on the error queue. */
+    public boolean pollError() {
+        return tcp().pollError(sk);
+    }
+
+    /**
+     * splice() from this socket: up to len bytes into buf, stopping at the urgent mark; 0 at end of stream
+     * or (blocking) at the urgent mark, -EAGAIN when a blocking caller must wait or a non-blocking one
+     * finds nothing, or -errno.
+     */
+    public int spliceRead(byte[] buf, int off, int len, boolean nonblock) {
+        return done(tcp().spliceRead(sk, buf, off, len, nonblock));
     }
 
     /** send(MSG_OOB): the last byte becomes urgent data. */

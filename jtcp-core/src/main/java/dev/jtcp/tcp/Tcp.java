@@ -37,6 +37,10 @@ public final class Tcp {
     public static final int MSG_EOR = 0x80;
     /** send(): more data follows at once; no PSH, and a partial segment waits (as TCP_CORK, for this call). */
     public static final int MSG_MORE = 0x8000;
+    /** send(): the data goes as the application's pages; completions come on the error queue (with SO_ZEROCOPY). */
+    public static final int MSG_ZEROCOPY = 0x4000000;
+    /** send() from splice(): each iovec is a pipe buffer's page, added to the skb as a fragment. */
+    public static final int MSG_SPLICE_PAGES = 0x8000000;
 
     final TcpHost host;
     final Sysctl sysctl;
@@ -774,7 +778,7 @@ public final class Tcp {
         if (sk.state != TcpState.CLOSE || sk.localPort != 0 || sk.portBound) {
             return Errno.EINVAL.neg();
         }
-        if (addr != 0 && !host.isLocalAddress(addr)) {
+        if (addr != 0 && !host.isLocalAddress(addr) && !sk.freebind) {   // inet_addr_valid_or_nonlocal()
             return Errno.EADDRNOTAVAIL.neg();
         }
         int p = port;
@@ -966,6 +970,55 @@ public final class Tcp {
      * end of the message, so a partial copy (the buffer filled up) is pushed as without them.
      */
     public int send(TcpSock sk, byte[] data, int off, int len, int flags) {
+        if ((flags & (MSG_ZEROCOPY | MSG_SPLICE_PAGES)) != 0) {
+            return sendmsg(sk, data, off, new int[] {len}, flags, false);
+        }
+        return send(sk, data, off, len, flags, null, null);
+    }
+
+    /**
+     * tcp_sendmsg() of an iovec: the iovecs' bytes lie one after another in data from off. With
+     * {@link #MSG_ZEROCOPY} on a socket with SO_ZEROCOPY the bytes go in as pages and a completion comes on
+     * the error queue (without SO_ZEROCOPY the flag is ignored, as Linux does); {@link #MSG_SPLICE_PAGES}
+     * adds pages without completions. callContinues: the caller blocks and sends the rest in the same call
+     * (a blocking send()), so a zerocopy range stays held, not completed or aborted, until the call ends.
+     */
+    public int sendmsg(TcpSock sk, byte[] data, int off, int[] iov, int flags, boolean callContinues) {
+        long total = 0;
+        for (int l : iov) {
+            total += l;
+        }
+        int size = (int) Math.min(total, Integer.MAX_VALUE);
+        ZcArg uarg = null;
+        PageIter pages = null;
+        if ((flags & MSG_ZEROCOPY) != 0 && size > 0) {
+            if (sk.zerocopy) {
+                uarg = sk.zcCall;   // a blocking call goes on with its range
+                sk.zcCall = null;
+                if (uarg == null) {
+                    WriteSkb tail = sk.writeQueue.peekLast();
+                    uarg = MsgZerocopy.realloc(sk, size, tail != null ? tail.zc : null);
+                }
+                pages = new PageIter(iov);
+            }
+        } else if ((flags & MSG_SPLICE_PAGES) != 0 && size > 0) {
+            pages = new PageIter(iov);
+        }
+        int r = send(sk, data, off, size, flags & ~(MSG_ZEROCOPY | MSG_SPLICE_PAGES), pages, uarg);
+        if (uarg != null) {
+            uarg.callCopied |= r > 0;
+            if (callContinues && (r == Errno.EAGAIN.neg() || (r > 0 && r < size))) {
+                sk.zcCall = uarg;   // the call waits for room and keeps its reference
+            } else if (uarg.callCopied) {
+                MsgZerocopy.put(this, sk, uarg);
+            } else {
+                MsgZerocopy.abort(this, sk, uarg);   // net_zcopy_put_abort(): nothing sent, the id is given back
+            }
+        }
+        return r;
+    }
+
+    private int send(TcpSock sk, byte[] data, int off, int len, int flags, PageIter pages, ZcArg uarg) {
         TcpState st = sk.state;
         if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
             // sk_stream_wait_connect()
@@ -992,7 +1045,7 @@ public final class Tcp {
         if (n < len) {
             sk.noSpace = true;   // set before wait_for_space pushes what was copied
         }
-        int copied = output.queueData(sk, data, off, n, n == len ? flags : 0);
+        int copied = output.queueData(sk, data, off, n, n == len ? flags : 0, pages, uarg);
         return copied > 0 ? copied : Errno.EAGAIN.neg();
     }
 
@@ -1179,6 +1232,81 @@ public final class Tcp {
             return 0;
         }
         return Errno.EAGAIN.neg();
+    }
+
+    /** recvmsg(MSG_ERRQUEUE) (ip_recv_error()): the oldest error-queue entry, or null (EAGAIN: it never waits). */
+    public SockExtendedErr recvErrQueue(TcpSock sk) {
+        return MsgZerocopy.dequeue(this, sk);
+    }
+
+    /** tcp_poll()'s EPOLLERR: a pending error or an entry on the error queue. */
+    public boolean pollError(TcpSock sk) {
+        return sk.err != 0 || (sk.errQueue != null && !sk.errQueue.isEmpty());
+    }
+
+    /**
+     * tcp_splice_read(): up to len in-order bytes for a pipe. Unlike recv() it stops at the urgent mark and
+     * does not skip the urgent byte (tcp_read_sock()), so a read at the mark gets nothing: 0 for a blocking
+     * call (data is queued, so it does not wait), -EAGAIN for a non-blocking one. -EAGAIN with nothing
+     * queued: a blocking caller waits for data.
+     */
+    public int spliceRead(TcpSock sk, byte[] buf, int off, int len, boolean nonblock) {
+        if (sk.state == TcpState.LISTEN) {
+            return Errno.ENOTCONN.neg();
+        }
+        int n = readSock(sk, buf, off, len);
+        if (n > 0) {
+            return n;
+        }
+        if (sk.done) {
+            return 0;
+        }
+        if (sk.err != 0) {
+            return sockError(sk);
+        }
+        if ((sk.shutdown & TcpSock.RCV_SHUTDOWN) != 0) {
+            return 0;
+        }
+        if (sk.state == TcpState.CLOSE) {
+            return Errno.ENOTCONN.neg();
+        }
+        if (nonblock) {
+            return Errno.EAGAIN.neg();
+        }
+        // tcp_splice_read(): nothing read while the receive queue holds data (urgent data): do not loop
+        return sk.rcvDataEnd() != sk.copiedSeq ? 0 : Errno.EAGAIN.neg();
+    }
+
+    /** tcp_read_sock(): in-order bytes up to len, never past the urgent mark; a FIN reached is consumed. */
+    private int readSock(TcpSock sk, byte[] buf, int off, int len) {
+        int seq = sk.copiedSeq;
+        int copied = 0;
+        while (copied < len) {
+            int n = Math.min(sk.rcvDataEnd() - seq, len - copied);
+            if (n <= 0) {
+                break;
+            }
+            if (sk.urgData != 0 && Integer.compareUnsigned(sk.urgSeq - seq, n) < 0) {
+                n = sk.urgSeq - seq;   // stop reading at a patch of urgent data
+                if (n == 0) {
+                    break;
+                }
+            }
+            sk.recvBuf.copy(sk.copiedPos + (seq - sk.copiedSeq), buf, off + copied, n);
+            copied += n;
+            seq += n;
+        }
+        if (seq == sk.rcvDataEnd() && sk.finReceived) {
+            sk.finConsumed = true;
+        }
+        if (copied > 0) {
+            sk.copiedSeq = seq;
+            sk.copiedPos += copied;
+            sk.recvBuf.consumeTo(sk.copiedPos);
+            input.rcvSpaceAdjust(sk);
+            input.cleanupRbuf(sk, copied);
+        }
+        return copied;
     }
 
     /** inet_shutdown() + tcp_shutdown(). how: SHUT_RD, SHUT_WR, SHUT_RDWR. */
@@ -1370,6 +1498,14 @@ public final class Tcp {
         int val = v[0];
         switch (opt) {
             case SO_REUSEADDR -> sk.reuseAddr = val != 0;
+            case SO_ZEROCOPY -> {
+                if (val < 0 || val > 1) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.zerocopy = val == 1;
+            }
+            case SO_MARK -> sk.mark = val;
+            case IP_FREEBIND -> sk.freebind = val != 0;
             case SO_KEEPALIVE -> timers.setKeepalive(sk, val != 0);
             case SO_OOBINLINE -> sk.oobInline = val != 0;
             case SO_LINGER -> {
@@ -1488,6 +1624,9 @@ public final class Tcp {
     public int getOption(TcpSock sk, SockOpt opt) {
         return switch (opt) {
             case SO_REUSEADDR -> sk.reuseAddr ? 1 : 0;
+            case SO_ZEROCOPY -> sk.zerocopy ? 1 : 0;
+            case SO_MARK -> sk.mark;
+            case IP_FREEBIND -> sk.freebind ? 1 : 0;
             case SO_KEEPALIVE -> sk.keepAliveOn ? 1 : 0;
             case SO_OOBINLINE -> sk.oobInline ? 1 : 0;
             case SO_LINGER -> sk.lingerOn ? 1 : 0;

@@ -59,4 +59,10 @@ public final class TcpConstants {
     public static final int TCP_URG_VALID = 0x100;
     public static final int TCP_URG_NOTYET = 0x200;
     public static final int TCP_URG_READ = 0x400;
+    /** MAX_SKB_FRAGS (and the net.core.max_skb_frags default): page fragments one skb can hold. */
+    public static final int MAX_SKB_FRAGS = 17;
+    /** PAGE_SIZE on x86-64. */
+    public static final int PAGE_SIZE = 4096;
+    /** msg_zerocopy_realloc(): a zerocopy range stops growing past this many bytes ("a few TSO"). */
+    public static final int ZEROCOPY_BYTE_LIMIT = 1 << 19;
 }

@@ -971,6 +971,9 @@ final class TcpInput {
             if (sk.sndUnaPos < 0) {
                 sk.sndUnaPos = 0;
             }
+            if (sk.zcInflight != null) {
+                MsgZerocopy.acked(tcp, sk);   // the freed skbs release their MSG_ZEROCOPY ranges
+            }
         }
         if (sk.rtxQueue.isEmpty()) {
             tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);

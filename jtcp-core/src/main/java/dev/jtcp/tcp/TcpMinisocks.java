@@ -555,6 +555,9 @@ final class TcpMinisocks {
         c.userTimeoutMs = l.userTimeoutMs;
         c.userRcvBuf = l.userRcvBuf;
         c.userSndBuf = l.userSndBuf;
+        c.zerocopy = l.zerocopy;   // sk_clone_lock() copies the socket flags, the mark and inet's bits
+        c.mark = l.mark;
+        c.freebind = l.freebind;
         if (l.userSndBuf) {
             c.sndBuf = l.sndBuf;
         }

@@ -346,6 +346,14 @@ final class TcpOutput {
      * (wait_for_space: push what was copied, with PSH). Returns the bytes copied.
      */
     int queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
+        return queueData(sk, data, off, n, flags, null, null);
+    }
+
+    /**
+     * tcp_sendmsg_locked()'s copy loop. With pages (MSG_ZEROCOPY or splice) the data goes in as page
+     * fragments; uarg is the MSG_ZEROCOPY range the bytes belong to, or null.
+     */
+    int queueData(TcpSock sk, byte[] data, int off, int n, int flags, PageIter pages, ZcArg uarg) {
         boolean oob = (flags & Tcp.MSG_OOB) != 0;
         boolean more = (flags & Tcp.MSG_MORE) != 0;
         int mss = Math.max(1, currentMss(sk));
@@ -355,7 +363,15 @@ final class TcpOutput {
         while (done < n) {
             skb = sk.writeQueue.peekLast();
             int copy = skb != null ? sizeGoal - skb.len() : 0;
-            if (copy <= 0 || skb.eor) {   // tcp_skb_can_collapse_to(): nothing joins a record's end
+            boolean newSegment = copy <= 0 || skb.eor;   // tcp_skb_can_collapse_to(): nothing joins a record's end
+            if (!newSegment) {
+                copy = fragRoom(skb, Math.min(copy, n - done), pages, uarg);
+                if (copy == 0) {
+                    markPush(sk, skb);   // out of fragments, or another zerocopy range (-EMSGSIZE, -EEXIST)
+                    newSegment = true;
+                }
+            }
+            if (newSegment) {
                 if (!streamMemoryFree(sk, 0)) {
                     break;
                 }
@@ -366,15 +382,20 @@ final class TcpOutput {
                 sk.writeQueue.addLast(skb);
                 sk.naglePush = false;
                 tcp.input.slowStartAfterIdleCheck(sk);
-                copy = sizeGoal;
+                copy = fragRoom(skb, Math.min(sizeGoal, n - done), pages, uarg);
             }
-            copy = Math.min(copy, n - done);
             if (done == 0) {
                 skb.psh = false;   // the write goes on where the previous one was marked
             }
             sk.sendBuf.append(data, off + done, copy);
             sk.writeSeq += copy;
             skb.end = sk.writeSeq;
+            if (uarg != null) {
+                MsgZerocopy.attach(sk, skb, uarg);
+            }
+            if (skb.zc != null) {
+                skb.zc.endSeq = skb.end;   // the range is freed with the last skb holding its bytes
+            }
             done += copy;
             if (done == n && (flags & Tcp.MSG_EOR) != 0) {
                 skb.eor = true;
@@ -413,6 +434,29 @@ final class TcpOutput {
         }
         push(sk, more, more ? "application write (MSG_MORE: a partial segment waits)" : "application write");
         return done;
+    }
+
+    /**
+     * How many of want bytes the skb takes: a copy goes into the socket's page fragment, a new fragment
+     * when the skb's last one is not it (none past MAX_SKB_FRAGS); pages go in as fragments of their own
+     * (PageIter); an skb holds one zerocopy range only (skb_zerocopy_iter_stream(): -EEXIST). 0: none.
+     */
+    private static int fragRoom(WriteSkb skb, int want, PageIter pages, ZcArg uarg) {
+        if (pages == null) {
+            if (!skb.copyTail) {
+                if (skb.frags >= TcpConstants.MAX_SKB_FRAGS) {
+                    return 0;
+                }
+                skb.frags++;
+                skb.copyTail = true;
+                skb.lastPageOwner = null;
+            }
+            return want;
+        }
+        if (uarg != null && skb.zc != null && skb.zc != uarg) {
+            return 0;
+        }
+        return pages.take(skb, want);
     }
 
     /**
@@ -798,13 +842,16 @@ final class TcpOutput {
         it.next();
         WriteSkb next = it.next();
         int nlen = Math.min(amount, next.len());
-        if (nlen == 0) {
+        // skb_shift(): never zerocopy skbs, and the fragments must fit
+        if (nlen == 0 || skb.zc != null || next.zc != null || skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS) {
             return;
         }
         skb.end += nlen;
         next.start += nlen;
         if (next.len() == 0) {
             skb.psh |= next.psh;   // tcp_eat_one_skb()
+            skb.frags += next.frags;
+            skb.copyTail = false;
             it.remove();
         }
     }
@@ -915,6 +962,10 @@ final class TcpOutput {
         }
         sk.finQueued = true;
         sk.writeSeq++;
+        WriteSkb tail = sk.writeQueue.peekLast();
+        if (tail != null && tail.zc != null) {
+            tail.zc.endSeq = sk.writeSeq;   // the FIN rides on the tail skb: its range is freed when the FIN is ACKed
+        }
         if (writeXmit(sk, currentMss(sk), TCP_NAGLE_OFF, PUSH_ALL, finWhy(sk))) {
             tcp.timers.checkProbeTimer(sk);
         }
@@ -937,6 +988,7 @@ final class TcpOutput {
     void writeQueuePurge(TcpSock sk) {
         sk.rtxQueue.clear();
         sk.writeQueue.clear();
+        MsgZerocopy.purge(tcp, sk);
         sk.sendBuf.consumeTo(sk.sendBuf.tail());
         if (sk.sndUnaPos >= 0) {
             sk.sndUnaPos = sk.sendBuf.head();

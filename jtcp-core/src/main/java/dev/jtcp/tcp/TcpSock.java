@@ -70,6 +70,22 @@ public final class TcpSock extends Sock {
     int sndBuf;
     boolean userRcvBuf;
     boolean userSndBuf;
+    /** SOCK_ZEROCOPY (SO_ZEROCOPY): send(MSG_ZEROCOPY) reports completions on the error queue. */
+    boolean zerocopy;
+    /** sk_mark (SO_MARK): kept and returned; jtcp has no policy routing or filter that reads it. */
+    int mark;
+    /** inet->freebind (IP_FREEBIND): bind() accepts an address that is not (yet) local. */
+    boolean freebind;
+
+    // ---------------------------------------------------------------- error queue and MSG_ZEROCOPY
+    /** sk_error_queue (lazily created): what recvmsg(MSG_ERRQUEUE) returns, oldest first. */
+    ArrayDeque<SockExtendedErr> errQueue;
+    /** sk_zckey: the next MSG_ZEROCOPY notification id. */
+    int zcKey;
+    /** Zerocopy ranges whose bytes are queued, in stream order (lazily created). */
+    ArrayDeque<ZcArg> zcInflight;
+    /** The range a blocking send(MSG_ZEROCOPY) holds while it waits for room, or null. */
+    ZcArg zcCall;
 
     // ---------------------------------------------------------------- listener (state LISTEN)
     /** Accept queue: established children waiting for accept() (FIFO, O(1) at both ends). */

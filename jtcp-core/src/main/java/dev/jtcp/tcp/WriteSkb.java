@@ -13,6 +13,15 @@ final class WriteSkb {
     boolean psh;
     /** TCP_SKB_CB(skb)->eor: the last byte of a send() with MSG_EOR; later data never joins this skb. */
     boolean eor;
+    /** skb_zcopy(skb): the MSG_ZEROCOPY completion its bytes belong to (an skb points to one at most), or null. */
+    ZcArg zc;
+    /** nr_frags: page fragments, counted for data that arrives as pages (MSG_ZEROCOPY, splice) and capped at MAX_SKB_FRAGS. */
+    int frags;
+    /** The last fragment is the socket's copy page (sk_page_frag): a further copy extends it (skb_can_coalesce). */
+    boolean copyTail;
+    /** The last fragment's page, for coalescing (a PageIter and a page index within it), or null. */
+    Object lastPageOwner;
+    long lastPage;
 
     WriteSkb(int start) {
         this.start = start;

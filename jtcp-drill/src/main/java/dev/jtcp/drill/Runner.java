@@ -5,7 +5,9 @@ import dev.jtcp.stack.EmbeddedStack;
 import dev.jtcp.sys.Errno;
 import dev.jtcp.sys.Mib;
 import dev.jtcp.sys.Sysctl;
+import dev.jtcp.tcp.SockExtendedErr;
 import dev.jtcp.tcp.SockOpt;
+import dev.jtcp.tcp.Tcp;
 import dev.jtcp.tcp.Sock;
 import dev.jtcp.tcp.TcpInfo;
 import dev.jtcp.tcp.TcpSock;
@@ -1393,8 +1395,35 @@ public final class Runner {
             boolean nonblock;
         }
 
+        /**
+         * A pipe (pipe_inode_info): a ring of PIPE_DEF_BUFFERS buffers of at most a page each, 65536 bytes in
+         * all; splice() from a socket adds a buffer per page it moves.
+         */
         static final class Pipe {
-            final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            static final int BUFFERS = 16;
+            static final int PAGE = 4096;
+            final java.util.ArrayDeque<byte[]> bufs = new java.util.ArrayDeque<>();
+
+            int freeBuffers() {
+                return BUFFERS - bufs.size();
+            }
+
+            void add(byte[] data, int len) {
+                for (int o = 0; o < len; o += PAGE) {
+                    bufs.addLast(java.util.Arrays.copyOfRange(data, o, Math.min(len, o + PAGE)));
+                }
+            }
+
+            /** Drops n bytes from the head buffers. */
+            void consume(int n) {
+                while (n > 0) {
+                    byte[] b = bufs.pollFirst();
+                    if (b.length > n) {
+                        bufs.addFirst(java.util.Arrays.copyOfRange(b, n, b.length));
+                    }
+                    n -= Math.min(n, b.length);
+                }
+            }
         }
 
         record PipeFd(Pipe pipe, boolean readEnd) implements Fd {
@@ -1479,6 +1508,7 @@ public final class Runner {
                 case "open" -> openCall(sc);
                 case "sendfile" -> sendfileCall(sc);
                 case "pipe" -> pipeCall(sc);
+                case "splice" -> spliceCall(sc);
                 default -> throw unsupported("system call " + sc.name(), "the system call " + sc.name() + "() is not supported by the runner");
             };
         }
@@ -1688,6 +1718,10 @@ public final class Runner {
             return total;
         }
 
+        /** One control message: level, type, and its data (an int, or sock_extended_err's six fields). */
+        private record CmsgVal(long level, long type, boolean extendedErr, long[] data) {
+        }
+
         private Call recvmsgCall(Ast.Syscall sc) {
             needArgs(sc, 3);
             SockFd f = sockFd(sc, 0);
@@ -1695,23 +1729,19 @@ public final class Runner {
                 throw new Failure(event.line(), "runtime error in recvmsg call: expected a msghdr");
             }
             long flags = evalInt(sc.args().get(2));
-            if ((flags & Symbols.require("MSG_ERRQUEUE")) != 0) {
-                throw unsupported("recvmsg MSG_ERRQUEUE", "recvmsg(MSG_ERRQUEUE): jtcp has no socket error queue");
-            }
-            // The one control message jtcp produces: TCP_CM_INQ under TCP_INQ (a level/type/int datum).
-            List<long[]> expectedCmsgs = new ArrayList<>();
+            long errQueue = Symbols.require("MSG_ERRQUEUE");
+            // The control messages jtcp produces: TCP_CM_INQ under TCP_INQ, IP_RECVERR from the error queue.
+            List<CmsgVal> expectedCmsgs = new ArrayList<>();
             for (Expr c : m.control()) {
-                if (!(c instanceof Expr.Cmsg cm) || evalInt(cm.level()) != Symbols.require("SOL_TCP")
-                        || evalInt(cm.type()) != Symbols.require("TCP_CM_INQ")) {
-                    throw unsupported("recvmsg control messages", "recvmsg() expecting control messages other than"
-                            + " TCP_CM_INQ is not supported by jtcp");
-                }
-                expectedCmsgs.add(new long[] {Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), evalInt(cm.data())});
+                expectedCmsgs.add(expectedCmsg(c));
             }
             boolean controlBuffer = !m.control().isEmpty();
             int total = (int) iovTotal(sc, m.iov(), m.iovLen());
-            int rf = recvFlags(sc, flags);
             long expectedFlags = evalInt(m.flags());
+            if ((flags & errQueue) != 0) {
+                return () -> errQueueOnce(f, total, expectedFlags, expectedCmsgs);
+            }
+            int rf = recvFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
             return () -> {
                 Done d = recvOnce(f, false, total, rf, blocking);
@@ -1721,40 +1751,88 @@ public final class Runner {
                 long liveFlags = (rf & MSG_OOB) != 0 && d.ret() > 0 ? MSG_OOB : 0;
                 // tcp_recvmsg(): the TCP_CM_INQ message is written after a successful read, if there is room.
                 int hint = f.sock.inqHint();
-                List<long[]> liveCmsgs = d.ret() >= 0 && hint >= 0 && controlBuffer
-                        ? List.<long[]>of(new long[] {Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), hint})
+                List<CmsgVal> liveCmsgs = d.ret() >= 0 && hint >= 0 && controlBuffer
+                        ? List.of(new CmsgVal(Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), false, new long[] {hint}))
                         : List.of();
-                return new Done(d.ret(), d.errno(), () -> {
-                    if (liveFlags != expectedFlags) {
-                        throw new Failure(event.line(), String.format("runtime error in recvmsg call: Expected msg_flags 0x%08X but got 0x%08X",
-                                expectedFlags, liveFlags));
-                    }
-                    checkCmsgs(expectedCmsgs, liveCmsgs);
-                });
+                return new Done(d.ret(), d.errno(), () -> checkMsg(expectedFlags, liveFlags, expectedCmsgs, liveCmsgs));
             };
         }
 
-        /** cmsg_expect_eq(): the same messages, in order (level, type, data). */
-        private void checkCmsgs(List<long[]> expected, List<long[]> live) {
+        private CmsgVal expectedCmsg(Expr c) {
+            if (!(c instanceof Expr.Cmsg cm)) {
+                throw new Failure(event.line(), "runtime error in recvmsg call: expected {cmsg_level=.., cmsg_type=.., cmsg_data=..}");
+            }
+            long level = evalInt(cm.level());
+            long type = evalInt(cm.type());
+            if (cm.data() instanceof Expr.SockExtendedErr ee) {
+                long[] v = new long[ee.fields().size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = evalInt(ee.fields().get(i));
+                }
+                return new CmsgVal(level, type, true, v);
+            }
+            if (cm.data() instanceof Expr.ScmTimestamping) {
+                throw unsupported("SO_TIMESTAMPING", "recvmsg() expecting SCM_TIMESTAMPING: jtcp has no SO_TIMESTAMPING");
+            }
+            return new CmsgVal(level, type, false, new long[] {evalInt(cm.data())});
+        }
+
+        /**
+         * recvmsg(MSG_ERRQUEUE) (ip_recv_error()): the oldest entry as an IP_RECVERR message, msg_flags
+         * MSG_ERRQUEUE, no data (completions carry none); EAGAIN at once when the queue is empty.
+         */
+        private Done errQueueOnce(SockFd f, int total, long expectedFlags, List<CmsgVal> expectedCmsgs) {
+            SockExtendedErr e = f.sock.recvErrQueue();
+            if (e == null) {
+                return Done.of(Errno.EAGAIN.neg());
+            }
+            List<CmsgVal> live = List.of(new CmsgVal(Symbols.require("SOL_IP"), Symbols.require("IP_RECVERR"), true,
+                    new long[] {e.errno(), e.origin(), e.type(), e.code(), Integer.toUnsignedLong(e.info()),
+                        Integer.toUnsignedLong(e.data())}));
+            long liveFlags = Symbols.require("MSG_ERRQUEUE");
+            return Done.of(0, () -> checkMsg(expectedFlags, liveFlags, expectedCmsgs, live));
+        }
+
+        private void checkMsg(long expectedFlags, long liveFlags, List<CmsgVal> expected, List<CmsgVal> live) {
+            if (liveFlags != expectedFlags) {
+                throw new Failure(event.line(), String.format("runtime error in recvmsg call: Expected msg_flags 0x%08X but got 0x%08X",
+                        expectedFlags, liveFlags));
+            }
+            checkCmsgs(expected, live);
+        }
+
+        private static final String[] EE_NAMES = {"errno", "origin", "type", "code", "info", "data"};
+
+        /** cmsg_expect_eq(): the same messages, in order (level, type, length, data). */
+        private void checkCmsgs(List<CmsgVal> expected, List<CmsgVal> live) {
             int n = Math.min(expected.size(), live.size());
+            String err = "runtime error in recvmsg call: ";
             for (int i = 0; i < n; i++) {
-                long[] e = expected.get(i);
-                long[] a = live.get(i);
-                if (e[0] != a[0]) {
-                    throw new Failure(event.line(), "runtime error in recvmsg call: Bad level in cmsg " + i + ": expected=" + e[0] + " actual=" + a[0]);
+                CmsgVal e = expected.get(i);
+                CmsgVal a = live.get(i);
+                if (e.level() != a.level()) {
+                    throw new Failure(event.line(), err + "Bad level in cmsg " + i + ": expected=" + e.level() + " actual=" + a.level());
                 }
-                if (e[1] != a[1]) {
-                    throw new Failure(event.line(), "runtime error in recvmsg call: Bad type in cmsg " + i + ": expected=" + e[1] + " actual=" + a[1]);
+                if (e.type() != a.type()) {
+                    throw new Failure(event.line(), err + "Bad type in cmsg " + i + ": expected=" + e.type() + " actual=" + a.type());
                 }
-                if (e[2] != a[2]) {
-                    throw new Failure(event.line(), "runtime error in recvmsg call: Bad data in cmsg " + i + ": expected=" + e[2] + " actual=" + a[2]);
+                if (e.extendedErr() != a.extendedErr()) {
+                    throw new Failure(event.line(), err + "Bad len in cmsg " + i + ": expected " + (e.extendedErr()
+                            ? "a sock_extended_err" : "an int") + " actual " + (a.extendedErr() ? "a sock_extended_err" : "an int"));
+                }
+                for (int k = 0; k < e.data().length; k++) {
+                    if (e.data()[k] != a.data()[k]) {
+                        throw new Failure(event.line(), err + (e.extendedErr()
+                                ? "Bad " + EE_NAMES[k] + " in extended err " + i : "Bad data in cmsg " + i)
+                                + ": expected=" + e.data()[k] + " actual=" + a.data()[k]);
+                    }
                 }
             }
             if (live.size() > n) {
-                throw new Failure(event.line(), "runtime error in recvmsg call: received more than " + n + " cmsgs");
+                throw new Failure(event.line(), err + "received more than " + n + " cmsgs");
             }
             if (expected.size() > n) {
-                throw new Failure(event.line(), "runtime error in recvmsg call: received only " + n + " cmsgs");
+                throw new Failure(event.line(), err + "received only " + n + " cmsgs");
             }
         }
 
@@ -1773,7 +1851,8 @@ public final class Runner {
             if ((flags & Symbols.require("MSG_FASTOPEN")) != 0) {
                 throw unsupported(TFO, sc.name() + "() with MSG_FASTOPEN: jtcp has no TCP Fast Open (RFC 7413)");
             }
-            long passed = Symbols.require("MSG_OOB") | Symbols.require("MSG_MORE") | Symbols.require("MSG_EOR");
+            long passed = Symbols.require("MSG_OOB") | Symbols.require("MSG_MORE") | Symbols.require("MSG_EOR")
+                    | Symbols.require("MSG_ZEROCOPY");
             long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | passed;
             long extra = flags & ~ok;
             if (extra != 0) {
@@ -1798,7 +1877,7 @@ public final class Runner {
             }
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            Call send = sendCall(f, isNull, null, count, sf, blocking);
+            Call send = sendCall(f, isNull, null, null, count, sf, blocking);
             if (nargs != 6) {
                 return send;
             }
@@ -1833,8 +1912,11 @@ public final class Runner {
             return zeros;
         }
 
-        /** tcp_sendmsg() from the application's side: copy what fits; a blocking call waits for room until all is sent. */
-        private Call sendCall(SockFd f, boolean isNull, byte[] data, long count, int sf, boolean blocking) {
+        /**
+         * tcp_sendmsg() from the application's side: copy what fits; a blocking call waits for room until all
+         * is sent. iov: the iovec lengths (null: one buffer of count bytes).
+         */
+        private Call sendCall(SockFd f, boolean isNull, byte[] data, int[] iov, long count, int sf, boolean blocking) {
             return new Call() {
                 long sent;
 
@@ -1854,7 +1936,8 @@ public final class Runner {
                         int left = (int) Math.min(count - sent, Integer.MAX_VALUE);
                         byte[] buf = data != null ? data : zeros(left);
                         int off = data != null ? (int) sent : 0;
-                        int n = f.sock.send(buf, off, left, sf);
+                        int n = iov == null && (sf & Tcp.MSG_ZEROCOPY) == 0 ? f.sock.send(buf, off, left, sf)
+                                : f.sock.sendmsg(buf, off, iovTail(iov, sent, left), sf, blocking);
                         if (n > 0) {
                             sent += n;
                             continue;
@@ -1872,6 +1955,22 @@ public final class Runner {
             };
         }
 
+        /** The iovec lengths after the first skip bytes (what a sendmsg() that goes on after a wait still has to send). */
+        private static int[] iovTail(int[] iov, long skip, int left) {
+            if (iov == null) {
+                return new int[] {left};
+            }
+            int i = 0;
+            while (i < iov.length && skip >= iov[i]) {
+                skip -= iov[i++];
+            }
+            int[] rest = java.util.Arrays.copyOfRange(iov, Math.min(i, iov.length), iov.length);
+            if (rest.length > 0) {
+                rest[0] -= (int) skip;
+            }
+            return rest;
+        }
+
         private Call sendmsgCall(Ast.Syscall sc) {
             needArgs(sc, 3);
             SockFd f = sockFd(sc, 0);
@@ -1882,10 +1981,14 @@ public final class Runner {
                 throw unsupported("sendmsg control messages", "sendmsg() with control messages (cmsg) is not supported by jtcp");
             }
             long total = iovTotal(sc, m.iov(), m.iovLen());
+            int[] iov = new int[m.iov().size()];
+            for (int i = 0; i < iov.length; i++) {
+                iov[i] = (int) ((Expr.Iovec) m.iov().get(i)).len();
+            }
             long flags = evalInt(sc.args().get(2));
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            return sendCall(f, false, null, total, sf, blocking);
+            return sendCall(f, false, null, iov, total, sf, blocking);
         }
 
         private Call writevCall(Ast.Syscall sc) {
@@ -1895,7 +1998,7 @@ public final class Runner {
                 throw new Failure(event.line(), "runtime error in writev call: expected an iovec array");
             }
             long total = iovTotal(sc, l.items(), evalInt(sc.args().get(2)));
-            return sendCall(f, false, null, total, 0, !f.nonblock);
+            return sendCall(f, false, null, null, total, 0, !f.nonblock);
         }
 
         private Call closeCall(Ast.Syscall sc) {
@@ -1938,7 +2041,8 @@ public final class Runner {
 
         /** The jtcp option for a (level, optname) pair, or null. */
         private static SockOpt sockOpt(long level, long optname) {
-            String lv = level == Symbols.require("SOL_SOCKET") ? "SOL_SOCKET" : level == Symbols.require("IPPROTO_TCP") ? "IPPROTO_TCP" : null;
+            String lv = level == Symbols.require("SOL_SOCKET") ? "SOL_SOCKET" : level == Symbols.require("IPPROTO_TCP") ? "IPPROTO_TCP"
+                    : level == Symbols.require("SOL_IP") ? "SOL_IP" : null;
             if (lv == null) {
                 return null;
             }
@@ -2117,6 +2221,9 @@ public final class Runner {
             boolean sndShut = f.shutWr || st == TcpState.FIN_WAIT1 || st == TcpState.FIN_WAIT2 || st == TcpState.CLOSING
                     || st == TcpState.LAST_ACK || st == TcpState.TIME_WAIT;
             long m = 0;
+            if (s.pollError()) {
+                m |= Symbols.require("POLLERR");   // tcp_poll(): sk_err or the error queue
+            }
             if (rcvShut && sndShut) {
                 m |= Symbols.require("POLLHUP");
             }
@@ -2157,10 +2264,6 @@ public final class Runner {
                     throw unsupported("poll on a non-socket", "poll() on a non-socket fd is not emulated");
                 }
                 long expRev = evalInt(pf.revents());
-                if ((expRev & Symbols.require("POLLERR")) != 0) {
-                    throw unsupported("poll POLLERR", "poll() expecting POLLERR: sk_err is not observable through TcpSocket"
-                            + " without clearing it");
-                }
                 socks.add(s);
                 evs.add(new long[] {evalInt(pf.events()), expRev});
             }
@@ -2375,7 +2478,7 @@ public final class Runner {
             int from = (int) Math.min(off, file.data.length);
             int n = (int) Math.min(count, file.data.length - from);
             byte[] data = java.util.Arrays.copyOfRange(file.data, from, from + n);
-            return sendCall(out, false, data, n, 0, !out.nonblock);
+            return sendCall(out, false, data, null, n, 0, !out.nonblock);
         }
 
         private Call pipeCall(Ast.Syscall sc) {
@@ -2393,6 +2496,101 @@ public final class Runner {
                 fds.put(r, new PipeFd(p, true));
                 fds.put(w, new PipeFd(p, false));
             });
+        }
+
+        /** splice(fd_in, off_in, fd_out, off_out, len, flags) between a socket and a pipe. */
+        private Call spliceCall(Ast.Syscall sc) {
+            needArgs(sc, 6);
+            Fd in = fd(sc, 0);
+            Fd out = fd(sc, 2);
+            long len = evalInt(sc.args().get(4));
+            long flags = evalInt(sc.args().get(5));
+            boolean pipeNonblock = (flags & Symbols.require("SPLICE_F_NONBLOCK")) != 0;
+            boolean offsets = !(sc.args().get(1) instanceof Expr.Word w1 && w1.name().equals("NULL"))
+                    || !(sc.args().get(3) instanceof Expr.Word w3 && w3.name().equals("NULL"));
+            if (offsets) {
+                return () -> Done.of(-29);   // ESPIPE: neither a socket nor a pipe can seek
+            }
+            if (in instanceof SockFd s && out instanceof PipeFd p && !p.readEnd()) {
+                return () -> spliceFromSocket(s, p.pipe(), len, pipeNonblock);
+            }
+            if (in instanceof PipeFd p && p.readEnd() && out instanceof SockFd s) {
+                return spliceToSocket(p.pipe(), s, len, flags, pipeNonblock);
+            }
+            throw unsupported("splice between " + in.getClass().getSimpleName() + " and " + out.getClass().getSimpleName(),
+                    "splice() is emulated between a TCP socket and a pipe only");
+        }
+
+        /** splice_file_to_pipe(): wait for a free pipe buffer, then tcp_splice_read() at most what the free buffers hold. */
+        private Done spliceFromSocket(SockFd s, Pipe pipe, long len, boolean pipeNonblock) {
+            if (len <= 0) {
+                return Done.of(0);
+            }
+            if (pipe.freeBuffers() == 0) {
+                return pipeNonblock ? Done.of(Errno.EAGAIN.neg()) : null;   // wait_for_space()
+            }
+            int n = (int) Math.min(len, (long) pipe.freeBuffers() * Pipe.PAGE);
+            byte[] buf = new byte[n];
+            int r = s.sock.spliceRead(buf, 0, n, s.nonblock);
+            if (r == Errno.EAGAIN.neg() && !s.nonblock) {
+                return null;   // sk_wait_data()
+            }
+            if (r > 0) {
+                pipe.add(buf, r);
+            }
+            return Done.of(r);
+        }
+
+        /**
+         * splice_to_socket(): the pipe's buffers (up to 16 at a time, at most len bytes) go to sendmsg() as pages
+         * (MSG_SPLICE_PAGES), with MSG_MORE while more is to come; a blocking call waits for data and for room.
+         */
+        private Call spliceToSocket(Pipe pipe, SockFd s, long len, long flags, boolean pipeNonblock) {
+            boolean moreFlag = (flags & Symbols.require("SPLICE_F_MORE")) != 0;
+            return new Call() {
+                long spliced;
+
+                @Override
+                public Done attempt() {
+                    while (spliced < len) {
+                        if (pipe.bufs.isEmpty()) {
+                            if (spliced > 0) {
+                                break;
+                            }
+                            return pipeNonblock ? Done.of(Errno.EAGAIN.neg()) : null;
+                        }
+                        long remain = len - spliced;
+                        List<Integer> lens = new ArrayList<>();
+                        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+                        int taken = 0;
+                        for (byte[] b : pipe.bufs) {
+                            int seg = (int) Math.min(remain, b.length);
+                            lens.add(seg);
+                            data.write(b, 0, seg);
+                            remain -= seg;
+                            if (remain == 0 || ++taken == Pipe.BUFFERS) {
+                                break;
+                            }
+                        }
+                        int msgFlags = Tcp.MSG_SPLICE_PAGES;
+                        if (moreFlag || (remain > 0 && pipe.bufs.size() > lens.size())) {
+                            msgFlags |= Tcp.MSG_MORE;
+                        }
+                        int[] iov = lens.stream().mapToInt(Integer::intValue).toArray();
+                        byte[] bytes = data.toByteArray();
+                        int r = s.sock.sendmsg(bytes, 0, iov, msgFlags, false);
+                        if (r == Errno.EAGAIN.neg() && !s.nonblock) {
+                            return null;   // sk_stream_wait_memory(): a blocking sendmsg() sends it all
+                        }
+                        if (r <= 0) {
+                            return Done.of(spliced > 0 ? spliced : r);
+                        }
+                        pipe.consume(r);
+                        spliced += r;
+                    }
+                    return Done.of(spliced);
+                }
+            };
         }
 
         // ---------------------------------------------------------------------------- code snippets
