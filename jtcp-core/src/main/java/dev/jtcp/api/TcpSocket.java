@@ -1,7 +1,7 @@
 package dev.jtcp.api;
 
 import dev.jtcp.stack.NetStack;
-import dev.jtcp.tcp.SockExtendedErr;
+import dev.jtcp.tcp.ErrQueueEntry;
 import dev.jtcp.tcp.SockOpt;
 import dev.jtcp.tcp.Tcp;
 import dev.jtcp.tcp.TcpInfo;
@@ -129,7 +129,7 @@ public final class TcpSocket {
     }
 
     /** recvmsg(MSG_ERRQUEUE): the oldest error-queue entry, or null when the queue is empty (EAGAIN). */
-    public SockExtendedErr recvErrQueue() {
+    public ErrQueueEntry recvErrQueue() {
         return tcp().recvErrQueue(sk);
     }
 

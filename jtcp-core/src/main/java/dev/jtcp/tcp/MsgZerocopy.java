@@ -104,24 +104,34 @@ final class MsgZerocopy {
         if (sk.errQueue == null) {
             sk.errQueue = new ArrayDeque<>(2);
         }
-        SockExtendedErr tail = sk.errQueue.peekLast();
+        SockExtendedErr tail = sk.errQueue.isEmpty() ? null : sk.errQueue.peekLast().ee();
         // skb_zerocopy_notify_extend(): the merged range must stay below 2^32 ids
         if (tail != null && tail.origin() == SockExtendedErr.SO_EE_ORIGIN_ZEROCOPY && lo == tail.data() + 1
                 && Integer.toUnsignedLong(tail.data() - tail.info()) + 1 + u.len < (1L << 32)) {
             sk.errQueue.pollLast();
-            sk.errQueue.addLast(new SockExtendedErr(0, tail.origin(), 0, tail.code(), tail.info(), tail.data() + u.len));
+            sk.errQueue.addLast(new ErrQueueEntry(new SockExtendedErr(0, tail.origin(), 0, tail.code(), tail.info(),
+                    tail.data() + u.len), -1, 0));
         } else {
-            sk.errQueue.addLast(new SockExtendedErr(0, SockExtendedErr.SO_EE_ORIGIN_ZEROCOPY, 0,
-                    SockExtendedErr.SO_EE_CODE_ZEROCOPY_COPIED, lo, hi));
+            sk.errQueue.addLast(new ErrQueueEntry(new SockExtendedErr(0, SockExtendedErr.SO_EE_ORIGIN_ZEROCOPY, 0,
+                    SockExtendedErr.SO_EE_CODE_ZEROCOPY_COPIED, lo, hi), -1, 0));
         }
         tcp.wake(sk);   // sk_error_report()
     }
 
-    /** sock_dequeue_err_skb(): the oldest entry, or null; a report wakes the socket again if more wait. */
-    static SockExtendedErr dequeue(Tcp tcp, TcpSock sk) {
-        SockExtendedErr e = sk.errQueue == null ? null : sk.errQueue.pollFirst();
-        if (e != null && !sk.errQueue.isEmpty()) {
+    /**
+     * sock_dequeue_err_skb(): the oldest entry, or null; a report wakes the socket again if more wait. Its
+     * timestamp is reported only under SOF_TIMESTAMPING_SOFTWARE (sock_recv_timestamp()).
+     */
+    static ErrQueueEntry dequeue(Tcp tcp, TcpSock sk) {
+        ErrQueueEntry e = sk.errQueue == null ? null : sk.errQueue.pollFirst();
+        if (e == null) {
+            return null;
+        }
+        if (!sk.errQueue.isEmpty()) {
             tcp.wake(sk);
+        }
+        if (e.timestampNs() >= 0 && (sk.tsflags & TxTimestamps.SOF_TIMESTAMPING_SOFTWARE) == 0) {
+            return new ErrQueueEntry(e.ee(), -1, e.length());
         }
         return e;
     }

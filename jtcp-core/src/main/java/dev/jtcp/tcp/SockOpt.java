@@ -13,6 +13,8 @@ public enum SockOpt {
     SO_OOBINLINE("SOL_SOCKET", 10),
     SO_LINGER("SOL_SOCKET", 13),
     SO_MARK("SOL_SOCKET", 36),
+    /** SO_TIMESTAMPING(_OLD): SOF_TIMESTAMPING_* flags; transmit timestamps come on the error queue. */
+    SO_TIMESTAMPING("SOL_SOCKET", 37),
     SO_ZEROCOPY("SOL_SOCKET", 60),
     IP_FREEBIND("SOL_IP", 15),
     TCP_NODELAY("IPPROTO_TCP", 1),

@@ -973,7 +973,7 @@ public final class Tcp {
         if ((flags & (MSG_ZEROCOPY | MSG_SPLICE_PAGES)) != 0) {
             return sendmsg(sk, data, off, new int[] {len}, flags, false);
         }
-        return send(sk, data, off, len, flags, null, null);
+        return send(sk, data, off, len, flags, null, null, false);
     }
 
     /**
@@ -1004,7 +1004,7 @@ public final class Tcp {
         } else if ((flags & MSG_SPLICE_PAGES) != 0 && size > 0) {
             pages = new PageIter(iov);
         }
-        int r = send(sk, data, off, size, flags & ~(MSG_ZEROCOPY | MSG_SPLICE_PAGES), pages, uarg);
+        int r = send(sk, data, off, size, flags & ~(MSG_ZEROCOPY | MSG_SPLICE_PAGES), pages, uarg, callContinues);
         if (uarg != null) {
             uarg.callCopied |= r > 0;
             if (callContinues && (r == Errno.EAGAIN.neg() || (r > 0 && r < size))) {
@@ -1018,7 +1018,7 @@ public final class Tcp {
         return r;
     }
 
-    private int send(TcpSock sk, byte[] data, int off, int len, int flags, PageIter pages, ZcArg uarg) {
+    private int send(TcpSock sk, byte[] data, int off, int len, int flags, PageIter pages, ZcArg uarg, boolean callContinues) {
         TcpState st = sk.state;
         if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
             // sk_stream_wait_connect()
@@ -1045,7 +1045,7 @@ public final class Tcp {
         if (n < len) {
             sk.noSpace = true;   // set before wait_for_space pushes what was copied
         }
-        int copied = output.queueData(sk, data, off, n, n == len ? flags : 0, pages, uarg);
+        int copied = output.queueData(sk, data, off, n, n == len ? flags : 0, pages, uarg, callContinues, n == len);
         return copied > 0 ? copied : Errno.EAGAIN.neg();
     }
 
@@ -1235,7 +1235,7 @@ public final class Tcp {
     }
 
     /** recvmsg(MSG_ERRQUEUE) (ip_recv_error()): the oldest error-queue entry, or null (EAGAIN: it never waits). */
-    public SockExtendedErr recvErrQueue(TcpSock sk) {
+    public ErrQueueEntry recvErrQueue(TcpSock sk) {
         return MsgZerocopy.dequeue(this, sk);
     }
 
@@ -1505,6 +1505,9 @@ public final class Tcp {
                 sk.zerocopy = val == 1;
             }
             case SO_MARK -> sk.mark = val;
+            case SO_TIMESTAMPING -> {
+                return TxTimestamps.set(sk, val);
+            }
             case IP_FREEBIND -> sk.freebind = val != 0;
             case SO_KEEPALIVE -> timers.setKeepalive(sk, val != 0);
             case SO_OOBINLINE -> sk.oobInline = val != 0;
@@ -1626,6 +1629,7 @@ public final class Tcp {
             case SO_REUSEADDR -> sk.reuseAddr ? 1 : 0;
             case SO_ZEROCOPY -> sk.zerocopy ? 1 : 0;
             case SO_MARK -> sk.mark;
+            case SO_TIMESTAMPING -> sk.tsflags;
             case IP_FREEBIND -> sk.freebind ? 1 : 0;
             case SO_KEEPALIVE -> sk.keepAliveOn ? 1 : 0;
             case SO_OOBINLINE -> sk.oobInline ? 1 : 0;

@@ -974,6 +974,9 @@ final class TcpInput {
             if (sk.zcInflight != null) {
                 MsgZerocopy.acked(tcp, sk);   // the freed skbs release their MSG_ZEROCOPY ranges
             }
+            if (sk.txStamps != null) {
+                TxTimestamps.acked(tcp, sk, newUna - advanced, advanced);
+            }
         }
         if (sk.rtxQueue.isEmpty()) {
             tcp.output.chronoStop(sk, TcpSock.CHRONO_BUSY);

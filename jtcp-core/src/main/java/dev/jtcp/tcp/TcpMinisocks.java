@@ -558,6 +558,8 @@ final class TcpMinisocks {
         c.zerocopy = l.zerocopy;   // sk_clone_lock() copies the socket flags, the mark and inet's bits
         c.mark = l.mark;
         c.freebind = l.freebind;
+        c.tsflags = l.tsflags;
+        c.tsKeyBase = l.tsKeyBase;
         if (l.userSndBuf) {
             c.sndBuf = l.sndBuf;
         }

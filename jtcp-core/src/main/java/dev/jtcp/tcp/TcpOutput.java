@@ -263,6 +263,9 @@ final class TcpOutput {
             data = scratch;
         }
         tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
+        if (len > 0 && sk.txStamps != null) {
+            TxTimestamps.sent(tcp, sk, seq, len);
+        }
         tcp.traceInfo(sk, "transmit");
         sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
         sk.segsOut++;
@@ -346,14 +349,17 @@ final class TcpOutput {
      * (wait_for_space: push what was copied, with PSH). Returns the bytes copied.
      */
     int queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
-        return queueData(sk, data, off, n, flags, null, null);
+        return queueData(sk, data, off, n, flags, null, null, false, true);
     }
 
     /**
      * tcp_sendmsg_locked()'s copy loop. With pages (MSG_ZEROCOPY or splice) the data goes in as page
-     * fragments; uarg is the MSG_ZEROCOPY range the bytes belong to, or null.
+     * fragments; uarg is the MSG_ZEROCOPY range the bytes belong to, or null. callContinues: a blocking
+     * caller sends what is not copied now in the same call; whole: n is all the call still has to send.
+     * The call's end marks its last byte for SO_TIMESTAMPING (tcp_tx_timestamp(), before the push).
      */
-    int queueData(TcpSock sk, byte[] data, int off, int n, int flags, PageIter pages, ZcArg uarg) {
+    int queueData(TcpSock sk, byte[] data, int off, int n, int flags, PageIter pages, ZcArg uarg, boolean callContinues,
+            boolean whole) {
         boolean oob = (flags & Tcp.MSG_OOB) != 0;
         boolean more = (flags & Tcp.MSG_MORE) != 0;
         int mss = Math.max(1, currentMss(sk));
@@ -414,6 +420,9 @@ final class TcpOutput {
             return 0;
         }
         WriteSkb tail = sk.writeQueue.peekLast();
+        if (sk.tsflags != 0 && (!callContinues || (whole && done == n))) {
+            TxTimestamps.afterWrite(sk, tail);
+        }
         if (done < n) {
             // wait_for_space: SOCK_NOSPACE, then tcp_push() of what was copied, without MSG_MORE, past Nagle.
             sk.noSpace = true;
@@ -989,6 +998,9 @@ final class TcpOutput {
         sk.rtxQueue.clear();
         sk.writeQueue.clear();
         MsgZerocopy.purge(tcp, sk);
+        if (sk.txStamps != null) {
+            sk.txStamps.clear();   // the marked skbs are freed unstamped
+        }
         sk.sendBuf.consumeTo(sk.sendBuf.tail());
         if (sk.sndUnaPos >= 0) {
             sk.sndUnaPos = sk.sendBuf.head();

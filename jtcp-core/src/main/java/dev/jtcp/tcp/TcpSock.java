@@ -79,7 +79,13 @@ public final class TcpSock extends Sock {
 
     // ---------------------------------------------------------------- error queue and MSG_ZEROCOPY
     /** sk_error_queue (lazily created): what recvmsg(MSG_ERRQUEUE) returns, oldest first. */
-    ArrayDeque<SockExtendedErr> errQueue;
+    ArrayDeque<ErrQueueEntry> errQueue;
+    /** sk_tsflags (SO_TIMESTAMPING): SOF_TIMESTAMPING_* bits. */
+    int tsflags;
+    /** sk_tskey: the sequence number OPT_ID counts byte keys from. */
+    int tsKeyBase;
+    /** Bytes whose transmission and acknowledgement are to be timestamped, in stream order (lazily created). */
+    ArrayDeque<TxTimestamps.Request> txStamps;
     /** sk_zckey: the next MSG_ZEROCOPY notification id. */
     int zcKey;
     /** Zerocopy ranges whose bytes are queued, in stream order (lazily created). */

@@ -5,6 +5,7 @@ import dev.jtcp.stack.EmbeddedStack;
 import dev.jtcp.sys.Errno;
 import dev.jtcp.sys.Mib;
 import dev.jtcp.sys.Sysctl;
+import dev.jtcp.tcp.ErrQueueEntry;
 import dev.jtcp.tcp.SockExtendedErr;
 import dev.jtcp.tcp.SockOpt;
 import dev.jtcp.tcp.Tcp;
@@ -1718,8 +1719,16 @@ public final class Runner {
             return total;
         }
 
-        /** One control message: level, type, and its data (an int, or sock_extended_err's six fields). */
-        private record CmsgVal(long level, long type, boolean extendedErr, long[] data) {
+        private static final int CMSG_INT = 0;
+        private static final int CMSG_EXTENDED_ERR = 1;
+        private static final int CMSG_TIMESTAMPING = 2;
+        private static final String[] CMSG_KINDS = {"an int", "a sock_extended_err", "a scm_timestamping"};
+
+        /**
+         * One control message: level, type, and its data: an int, sock_extended_err's six fields, or
+         * scm_timestamping's ts[0] (expected: seconds and nanoseconds of script time; live: nanoseconds).
+         */
+        private record CmsgVal(long level, long type, int kind, long[] data) {
         }
 
         private Call recvmsgCall(Ast.Syscall sc) {
@@ -1752,7 +1761,7 @@ public final class Runner {
                 // tcp_recvmsg(): the TCP_CM_INQ message is written after a successful read, if there is room.
                 int hint = f.sock.inqHint();
                 List<CmsgVal> liveCmsgs = d.ret() >= 0 && hint >= 0 && controlBuffer
-                        ? List.of(new CmsgVal(Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), false, new long[] {hint}))
+                        ? List.of(new CmsgVal(Symbols.require("SOL_TCP"), Symbols.require("TCP_CM_INQ"), CMSG_INT, new long[] {hint}))
                         : List.of();
                 return new Done(d.ret(), d.errno(), () -> checkMsg(expectedFlags, liveFlags, expectedCmsgs, liveCmsgs));
             };
@@ -1769,28 +1778,35 @@ public final class Runner {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = evalInt(ee.fields().get(i));
                 }
-                return new CmsgVal(level, type, true, v);
+                return new CmsgVal(level, type, CMSG_EXTENDED_ERR, v);
             }
-            if (cm.data() instanceof Expr.ScmTimestamping) {
-                throw unsupported("SO_TIMESTAMPING", "recvmsg() expecting SCM_TIMESTAMPING: jtcp has no SO_TIMESTAMPING");
+            if (cm.data() instanceof Expr.ScmTimestamping ts) {
+                return new CmsgVal(level, type, CMSG_TIMESTAMPING, new long[] {ts.sec(), ts.nsec()});
             }
-            return new CmsgVal(level, type, false, new long[] {evalInt(cm.data())});
+            return new CmsgVal(level, type, CMSG_INT, new long[] {evalInt(cm.data())});
         }
 
         /**
-         * recvmsg(MSG_ERRQUEUE) (ip_recv_error()): the oldest entry as an IP_RECVERR message, msg_flags
-         * MSG_ERRQUEUE, no data (completions carry none); EAGAIN at once when the queue is empty.
+         * recvmsg(MSG_ERRQUEUE) (ip_recv_error()): the oldest entry: its SCM_TIMESTAMPING stamp if reported
+         * (sock_recv_timestamp()), then IP_RECVERR; the entry's packet bytes that fit (MSG_TRUNC if not all),
+         * msg_flags MSG_ERRQUEUE; EAGAIN at once when the queue is empty.
          */
         private Done errQueueOnce(SockFd f, int total, long expectedFlags, List<CmsgVal> expectedCmsgs) {
-            SockExtendedErr e = f.sock.recvErrQueue();
-            if (e == null) {
+            ErrQueueEntry q = f.sock.recvErrQueue();
+            if (q == null) {
                 return Done.of(Errno.EAGAIN.neg());
             }
-            List<CmsgVal> live = List.of(new CmsgVal(Symbols.require("SOL_IP"), Symbols.require("IP_RECVERR"), true,
+            SockExtendedErr e = q.ee();
+            List<CmsgVal> live = new ArrayList<>();
+            if (q.timestampNs() >= 0) {
+                live.add(new CmsgVal(Symbols.require("SOL_SOCKET"), Symbols.require("SCM_TIMESTAMPING"), CMSG_TIMESTAMPING,
+                        new long[] {q.timestampNs()}));
+            }
+            live.add(new CmsgVal(Symbols.require("SOL_IP"), Symbols.require("IP_RECVERR"), CMSG_EXTENDED_ERR,
                     new long[] {e.errno(), e.origin(), e.type(), e.code(), Integer.toUnsignedLong(e.info()),
                         Integer.toUnsignedLong(e.data())}));
-            long liveFlags = Symbols.require("MSG_ERRQUEUE");
-            return Done.of(0, () -> checkMsg(expectedFlags, liveFlags, expectedCmsgs, live));
+            long liveFlags = Symbols.require("MSG_ERRQUEUE") | (q.length() > total ? Symbols.require("MSG_TRUNC") : 0);
+            return Done.of(Math.min(q.length(), total), () -> checkMsg(expectedFlags, liveFlags, expectedCmsgs, live));
         }
 
         private void checkMsg(long expectedFlags, long liveFlags, List<CmsgVal> expected, List<CmsgVal> live) {
@@ -1816,13 +1832,17 @@ public final class Runner {
                 if (e.type() != a.type()) {
                     throw new Failure(event.line(), err + "Bad type in cmsg " + i + ": expected=" + e.type() + " actual=" + a.type());
                 }
-                if (e.extendedErr() != a.extendedErr()) {
-                    throw new Failure(event.line(), err + "Bad len in cmsg " + i + ": expected " + (e.extendedErr()
-                            ? "a sock_extended_err" : "an int") + " actual " + (a.extendedErr() ? "a sock_extended_err" : "an int"));
+                if (e.kind() != a.kind()) {
+                    throw new Failure(event.line(), err + "Bad len in cmsg " + i + ": expected " + CMSG_KINDS[e.kind()]
+                            + " actual " + CMSG_KINDS[a.kind()]);
+                }
+                if (e.kind() == CMSG_TIMESTAMPING) {
+                    checkTimestamp(i, e.data(), a.data()[0]);
+                    continue;
                 }
                 for (int k = 0; k < e.data().length; k++) {
                     if (e.data()[k] != a.data()[k]) {
-                        throw new Failure(event.line(), err + (e.extendedErr()
+                        throw new Failure(event.line(), err + (e.kind() == CMSG_EXTENDED_ERR
                                 ? "Bad " + EE_NAMES[k] + " in extended err " + i : "Bad data in cmsg " + i)
                                 + ": expected=" + e.data()[k] + " actual=" + a.data()[k]);
                     }
@@ -1833,6 +1853,19 @@ public final class Runner {
             }
             if (expected.size() > n) {
                 throw new Failure(event.line(), err + "received only " + n + " cmsgs");
+            }
+        }
+
+        /** scm_timestamping_expect_eq(): ts[0] within tolerance_usecs of the script time (0 means "any"). */
+        private void checkTimestamp(int i, long[] expected, long liveNs) {
+            if (expected[0] == 0 && expected[1] == 0) {
+                return;
+            }
+            long expUs = expected[0] * 1_000_000L + expected[1] / 1000;
+            long actUs = liveNs / NS_PER_US;
+            if (Math.abs(expUs - actUs) > toleranceUs) {
+                throw new Failure(event.line(), "runtime error in recvmsg call: Bad timestamp 0 in scm_timestamping " + i
+                        + ": expected=" + expUs + " actual=" + actUs);
             }
         }
 
@@ -1936,7 +1969,8 @@ public final class Runner {
                         int left = (int) Math.min(count - sent, Integer.MAX_VALUE);
                         byte[] buf = data != null ? data : zeros(left);
                         int off = data != null ? (int) sent : 0;
-                        int n = iov == null && (sf & Tcp.MSG_ZEROCOPY) == 0 ? f.sock.send(buf, off, left, sf)
+                        // one blocking call is one tcp_sendmsg(): its zerocopy range and its timestamp span the waits
+                        int n = iov == null && (sf & Tcp.MSG_ZEROCOPY) == 0 && !blocking ? f.sock.send(buf, off, left, sf)
                                 : f.sock.sendmsg(buf, off, iovTail(iov, sent, left), sf, blocking);
                         if (n > 0) {
                             sent += n;
@@ -2081,6 +2115,13 @@ public final class Runner {
             } else if (v instanceof Expr.ListExpr) {
                 values = new int[] {(int) bracketed(v, "the option value")};
                 need = 4;
+                long unmodelled = Symbols.require("SOF_TIMESTAMPING_OPT_CMSG") | Symbols.require("SOF_TIMESTAMPING_OPT_STATS")
+                        | (1L << 13);   // SOF_TIMESTAMPING_OPT_PKTINFO
+                if (opt == SockOpt.SO_TIMESTAMPING && (values[0] & unmodelled) != 0) {
+                    throw unsupported("SO_TIMESTAMPING " + Symbols.flags(values[0] & unmodelled, "SOF_TIMESTAMPING_"),
+                            "setsockopt(SO_TIMESTAMPING) with " + Symbols.flags(values[0] & unmodelled, "SOF_TIMESTAMPING_")
+                            + ": the IP_PKTINFO and OPT_STATS control messages are not modelled");
+                }
                 if (opt == SockOpt.SO_LINGER) {
                     throw new Failure(event.line(), "runtime error in setsockopt call: SO_LINGER needs {onoff=.., linger=..}");
                 }
