@@ -255,4 +255,44 @@ class RunnerTest {
         assertThat(range.message()).isEqualTo("timing error: expected outbound packet in relative time range +0.100000~+0.200000 sec"
                 + " but happened at +0.000000 sec");
     }
+    private static final String ERRQUEUE_READ = """
+               +0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{...,0}], msg_flags=MSG_ERRQUEUE,
+                              msg_control=[{cmsg_level=CMSG_LEVEL_IP, cmsg_type=CMSG_TYPE_RECVERR,
+                                            cmsg_data={ee_errno=0, ee_origin=SO_EE_ORIGIN_ZEROCOPY, ee_type=0,
+                                                       ee_code=SO_EE_CODE_ZEROCOPY_COPIED, ee_info=0, ee_data=%d}}]},
+                              MSG_ERRQUEUE) = 0
+            """;
+
+    @Test
+    void zerocopyCompletionsAreReadFromTheErrorQueueAndCompared() {
+        String sends = """
+               +0 setsockopt(4, SOL_SOCKET, SO_ZEROCOPY, [1], 4) = 0
+               +0 recvmsg(4, {msg_name(...)=..., msg_iov(1)=[{...,0}], msg_flags=MSG_ERRQUEUE, msg_control=[]},
+                          MSG_ERRQUEUE) = -1 EAGAIN (Resource temporarily unavailable)
+               +0 send(4, ..., 100, MSG_ZEROCOPY) = 100
+               +0 > P. 1:101(100) ack 1
+               +0 poll([{fd=4, events=POLLOUT, revents=POLLOUT}], 1, 0) = 1
+              +.1 < . 1:1(0) ack 101 win 1024
+               +0 poll([{fd=4, events=POLLOUT, revents=POLLOUT|POLLERR}], 1, 0) = 1
+            """;
+        DrillResult ok = text(HANDSHAKE + sends + ERRQUEUE_READ.formatted(0));
+        assertThat(ok.status()).as(ok.summaryLine()).isEqualTo(DrillResult.Status.PASS);
+        DrillResult wrong = text(HANDSHAKE + sends + ERRQUEUE_READ.formatted(1));
+        assertThat(wrong.status()).isEqualTo(DrillResult.Status.FAIL);
+        assertThat(wrong.message()).isEqualTo("runtime error in recvmsg call: Bad data in extended err 0: expected=1 actual=0");
+    }
+
+    @Test
+    void spliceMovesDataFromASocketThroughAPipeIntoASocket() {
+        DrillResult r = text(HANDSHAKE + """
+               +0 pipe([5, 6]) = 0
+               +0 < P. 1:101(100) ack 1 win 1024
+               +0 splice(4, NULL, 6, NULL, 1000, 0) = 100
+               +0 splice(5, NULL, 4, NULL, 1000, 0) = 100
+               +0 > P. 1:101(100) ack 101
+               +0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0
+               +0 splice(4, NULL, 6, NULL, 10, 0) = -1 EAGAIN (Resource temporarily unavailable)
+            """);
+        assertThat(r.status()).as(r.summaryLine() + "\n" + r.detail()).isEqualTo(DrillResult.Status.PASS);
+    }
 }
