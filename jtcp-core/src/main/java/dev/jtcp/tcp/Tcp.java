@@ -1197,6 +1197,11 @@ public final class Tcp {
         if (sk.finReceived && !peek) {
             sk.finConsumed = true;
         }
+        return readNothing(sk);
+    }
+
+    /** What a read that found nothing returns: 0 at end of stream, the pending error, ENOTCONN, or -EAGAIN (it would wait). */
+    private int readNothing(TcpSock sk) {
         if (sk.done) {
             return 0;
         }
@@ -1258,23 +1263,12 @@ public final class Tcp {
         if (n > 0) {
             return n;
         }
-        if (sk.done) {
-            return 0;
-        }
-        if (sk.err != 0) {
-            return sockError(sk);
-        }
-        if ((sk.shutdown & TcpSock.RCV_SHUTDOWN) != 0) {
-            return 0;
-        }
-        if (sk.state == TcpState.CLOSE) {
-            return Errno.ENOTCONN.neg();
-        }
-        if (nonblock) {
-            return Errno.EAGAIN.neg();
+        int r = readNothing(sk);
+        if (r != Errno.EAGAIN.neg() || nonblock) {
+            return r;
         }
         // tcp_splice_read(): nothing read while the receive queue holds data (urgent data): do not loop
-        return sk.rcvDataEnd() != sk.copiedSeq ? 0 : Errno.EAGAIN.neg();
+        return sk.rcvDataEnd() != sk.copiedSeq ? 0 : r;
     }
 
     /** tcp_read_sock(): in-order bytes up to len, never past the urgent mark; a FIN reached is consumed. */

@@ -697,8 +697,8 @@ final class TcpOutput {
             }
             int sendLen = whole ? len : limit;
             int pcount = sendLen <= mssNow ? 1 : (sendLen + mssNow - 1) / mssNow;
-            transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor, withFin,
-                    withFin && sendLen == 0 ? finWhy(sk) : why);
+            transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor,
+                    skb != null && skb.zc != null, withFin, withFin && sendLen == 0 ? finWhy(sk) : why);
             // tcp_minshall_update(): the packet ended with a partial segment.
             if (sendLen < pcount * mssNow) {
                 sk.sndSml = sk.sndNxt;
@@ -736,7 +736,7 @@ final class TcpOutput {
      * queue keeps the skb's own PSH, not the forced one.
      */
     private void transmitPacket(TcpSock sk, int start, int len, int mssNow, int pcount, boolean skbPsh,
-            boolean eor, boolean withFin, String why) {
+            boolean eor, boolean zc, boolean withFin, String why) {
         if (len > 0 && sk.packetsInFlight() == 0) {
             // tcp_event_data_sent(): data leaves with nothing in flight.
             TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_TX_START);
@@ -759,6 +759,7 @@ final class TcpOutput {
             seg.end = end;
             seg.tcpFlags = (flags & TcpFlags.FIN) | (lastSeg && skbPsh ? TcpFlags.PSH : 0);
             seg.eor = lastSeg && eor;
+            seg.zc = zc;
             long now = tcp.now();
             seg.firstTxNs = now;
             seg.lastTxNs = now;
@@ -1116,8 +1117,10 @@ final class TcpOutput {
         int space = mss - seg.payload();
         while (it.hasNext()) {
             TxSegment next = it.next();
-            if (next.has(TxSegment.SACKED_ACKED) || (seg.tcpFlags & TcpFlags.FIN) != 0 || seg.eor) {
-                break;   // tcp_can_collapse(), tcp_skb_can_collapse(): a record's end takes nothing after it
+            if (next.has(TxSegment.SACKED_ACKED) || (seg.tcpFlags & TcpFlags.FIN) != 0 || seg.eor || seg.zc || next.zc) {
+                // tcp_can_collapse(), tcp_skb_can_collapse(): a record's end takes nothing after it;
+                // tcp_collapse_retrans() -> skb_shift(): zerocopy skbs are never merged
+                break;
             }
             space -= next.payload();
             if (space < 0) {
@@ -1238,7 +1241,8 @@ final class TcpOutput {
                     skb.psh = true;
                 }
             }
-            transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor, withFin, why);
+            transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor, skb != null && skb.zc != null,
+                    withFin, why);
             return true;
         }
         // tcp_xmit_probe_skb(): seq = snd_una - 1 makes the peer answer with an ACK without data; with

@@ -18,6 +18,7 @@ final class TxSegment {
     int end;           // exclusive; includes SYN and FIN
     int tcpFlags;      // SYN, FIN, PSH as they were first sent
     boolean eor;       // ends a send() with MSG_EOR: a retransmission never merges what follows into it
+    boolean zc;        // holds MSG_ZEROCOPY bytes: never merged with another segment (skb_shift())
     int sacked;
     long firstTxNs;
     long lastTxNs;

@@ -14,18 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** splice() from a socket (tcp_splice_read(), tcp_read_sock()) and IP_FREEBIND. */
 class SpliceReadTest {
 
-    private static TcpSocket established(LadderPeer p) {
-        TcpSocket s = p.connect();
-        p.out(0.0, "S");
-        p.in(0.010, "S.", 0, 0, 1, 65535, p.synOpts(7));
-        p.out(0.010, ".");
-        return s;
-    }
 
     @Test
     void spliceStopsAtTheUrgentMark_andDoesNotSkipTheUrgentByte() {
         LadderPeer p = LadderPeer.linuxDefaults();
-        TcpSocket s = established(p);
+        TcpSocket s = p.connectEstablished();
         p.in(0.020, "P.", 1, 100, 1, 502);
         byte[] buf = new byte[200];
         assertThat(s.spliceRead(buf, 0, 200, false)).as("no urgent data: all of it").isEqualTo(100);
@@ -35,7 +28,7 @@ class SpliceReadTest {
     @Test
     void atTheUrgentMark_aBlockingSpliceReturnsZero_aNonBlockingOneEagain() {
         LadderPeer p = LadderPeer.linuxDefaults();
-        TcpSocket s = established(p);
+        TcpSocket s = p.connectEstablished();
         // 100 bytes with the urgent pointer 100: the last byte is urgent (as packetdrill's "U. 1:101(100) urg 100")
         p.at(0.020);
         TcpHeader h = new TcpHeader(LadderPeer.PEER_PORT, p.localPort, p.peerIsn + 1, p.localIsn + 1,
@@ -51,7 +44,7 @@ class SpliceReadTest {
     @Test
     void nothingQueued_isEagain_andEndOfStreamIsZero() {
         LadderPeer p = LadderPeer.linuxDefaults();
-        TcpSocket s = established(p);
+        TcpSocket s = p.connectEstablished();
         byte[] buf = new byte[10];
         assertThat(s.spliceRead(buf, 0, 10, false)).as("a blocking caller waits").isEqualTo(Errno.EAGAIN.neg());
         p.in(0.020, "F.", 1, 0, 1, 502);

@@ -12,13 +12,6 @@ class TxTimestampsTest {
     private static final int TX_ALL = TxTimestamps.SOF_TIMESTAMPING_TX_SCHED | TxTimestamps.SOF_TIMESTAMPING_TX_SOFTWARE
             | TxTimestamps.SOF_TIMESTAMPING_TX_ACK | TxTimestamps.SOF_TIMESTAMPING_SOFTWARE | TxTimestamps.SOF_TIMESTAMPING_OPT_ID;
 
-    private static TcpSocket established(LadderPeer p) {
-        TcpSocket s = p.connect();
-        p.out(0.0, "S");
-        p.in(0.010, "S.", 0, 0, 1, 65535, p.synOpts(7));
-        p.out(0.010, ".");
-        return s;
-    }
 
     private static void expectStamp(TcpSocket s, int type, int key, double at) {
         ErrQueueEntry e = s.recvErrQueue();
@@ -43,7 +36,7 @@ class TxTimestampsTest {
     @Test
     void theLastByteOfEachWrite_isStampedWhenSent_andWhenAcked() {
         LadderPeer p = LadderPeer.linuxDefaults();
-        TcpSocket s = established(p);
+        TcpSocket s = p.connectEstablished();
         assertThat(s.setOption(SockOpt.SO_TIMESTAMPING, TX_ALL)).isZero();
         assertThat(s.setOption(SockOpt.TCP_NODELAY, 1)).isZero();
         s.write(new byte[1000], 0, 1000);
@@ -65,7 +58,7 @@ class TxTimestampsTest {
     @Test
     void twoWritesIntoOneUnsentSkb_getOneStamp_forTheLaterByte() {
         LadderPeer p = LadderPeer.linuxDefaults();
-        TcpSocket s = established(p);
+        TcpSocket s = p.connectEstablished();
         assertThat(s.setOption(SockOpt.SO_TIMESTAMPING, TX_ALL | TxTimestamps.SOF_TIMESTAMPING_OPT_TSONLY)).isZero();
         assertThat(s.setOption(SockOpt.TCP_CORK, 1)).isZero();
         s.write(new byte[100], 0, 100);
@@ -82,7 +75,7 @@ class TxTimestampsTest {
     @Test
     void withoutSofTimestampingSoftware_noStampIsReported_butTheEntryComes() {
         LadderPeer p = LadderPeer.linuxDefaults();
-        TcpSocket s = established(p);
+        TcpSocket s = p.connectEstablished();
         assertThat(s.setOption(SockOpt.SO_TIMESTAMPING, TxTimestamps.SOF_TIMESTAMPING_TX_SCHED)).isZero();
         s.write(new byte[10], 0, 10);
         p.out(0.010, "P.").len(10);

@@ -98,6 +98,15 @@ public final class LadderPeer {
         return s;
     }
 
+    /** connect() and the handshake at 10 ms (the peer's SYN-ACK: mss 1460, sackOK, TS, wscale 7): an established client. */
+    public TcpSocket connectEstablished() {
+        TcpSocket s = connect();
+        out(0.0, "S");
+        in(0.010, "S.", 0, 0, 1, 65535, synOpts(7));
+        out(0.010, ".");
+        return s;
+    }
+
     // ---------------------------------------------------------------- options
 
     /** The options a Linux SYN or SYN-ACK carries: mss 1460, sackOK, TS, nop, wscale. */
