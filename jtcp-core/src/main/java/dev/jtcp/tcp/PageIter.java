@@ -34,6 +34,7 @@ final class PageIter {
                     break;   // -EMSGSIZE
                 }
                 skb.frags++;
+                skb.pages = true;
                 skb.lastPageOwner = this;
                 skb.lastPage = page;
                 skb.copyTail = false;

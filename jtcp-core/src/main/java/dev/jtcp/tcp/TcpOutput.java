@@ -852,16 +852,20 @@ final class TcpOutput {
         it.next();
         WriteSkb next = it.next();
         int nlen = Math.min(amount, next.len());
-        // skb_shift(): never zerocopy skbs, and the fragments must fit
-        if (nlen == 0 || skb.zc != null || next.zc != null || skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS) {
+        // skb_shift(): never zerocopy skbs, and page fragments must fit (copies share the socket's page)
+        boolean pages = skb.pages || next.pages;
+        if (nlen == 0 || skb.zc != null || next.zc != null || (pages && skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS)) {
             return;
         }
         skb.end += nlen;
         next.start += nlen;
         if (next.len() == 0) {
             skb.psh |= next.psh;   // tcp_eat_one_skb()
-            skb.frags += next.frags;
-            skb.copyTail = false;
+            if (pages) {
+                skb.frags += next.frags;
+                skb.pages = true;
+                skb.copyTail = false;
+            }
             it.remove();
         }
     }

@@ -17,6 +17,8 @@ final class WriteSkb {
     ZcArg zc;
     /** nr_frags: page fragments, counted for data that arrives as pages (MSG_ZEROCOPY, splice) and capped at MAX_SKB_FRAGS. */
     int frags;
+    /** Some fragment is a page of the application's (zerocopy) or of a pipe (splice), not the socket's copy page. */
+    boolean pages;
     /** The last fragment is the socket's copy page (sk_page_frag): a further copy extends it (skb_can_coalesce). */
     boolean copyTail;
     /** The last fragment's page, for coalescing (a PageIter and a page index within it), or null. */
