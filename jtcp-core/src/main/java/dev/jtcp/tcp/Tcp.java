@@ -990,11 +990,14 @@ public final class Tcp {
         }
         int size = (int) Math.min(total, Integer.MAX_VALUE);
         ZcArg uarg = null;
+        boolean copiedBefore = false;
         PageIter pages = null;
         if ((flags & MSG_ZEROCOPY) != 0 && size > 0) {
             if (sk.zerocopy) {
                 uarg = sk.zcCall;   // a blocking call goes on with its range
+                copiedBefore = sk.zcCallCopied;
                 sk.zcCall = null;
+                sk.zcCallCopied = false;
                 if (uarg == null) {
                     WriteSkb tail = sk.writeQueue.peekLast();
                     uarg = MsgZerocopy.realloc(sk, size, tail != null ? tail.zc : null);
@@ -1006,10 +1009,11 @@ public final class Tcp {
         }
         int r = send(sk, data, off, size, flags & ~(MSG_ZEROCOPY | MSG_SPLICE_PAGES), pages, uarg, callContinues);
         if (uarg != null) {
-            uarg.callCopied |= r > 0;
+            boolean copied = copiedBefore || r > 0;
             if (callContinues && (r == Errno.EAGAIN.neg() || (r > 0 && r < size))) {
                 sk.zcCall = uarg;   // the call waits for room and keeps its reference
-            } else if (uarg.callCopied) {
+                sk.zcCallCopied = copied;
+            } else if (copied) {
                 MsgZerocopy.put(this, sk, uarg);
             } else {
                 MsgZerocopy.abort(this, sk, uarg);   // net_zcopy_put_abort(): nothing sent, the id is given back

@@ -92,6 +92,8 @@ public final class TcpSock extends Sock {
     ArrayDeque<ZcArg> zcInflight;
     /** The range a blocking send(MSG_ZEROCOPY) holds while it waits for room, or null. */
     ZcArg zcCall;
+    /** That blocking send has copied something already: it ends with a completion, not an abort. */
+    boolean zcCallCopied;
 
     // ---------------------------------------------------------------- listener (state LISTEN)
     /** Accept queue: established children waiting for accept() (FIFO, O(1) at both ends). */

@@ -18,8 +18,6 @@ final class ZcArg {
     boolean attached;
     /** End sequence of the last skb holding its bytes: the skbs are all freed once snd_una reaches it. */
     int endSeq;
-    /** A call that holds this uarg has already copied some of its data (it ends with put, not abort). */
-    boolean callCopied;
 
     ZcArg(int id, long bytelen) {
         this.id = id;

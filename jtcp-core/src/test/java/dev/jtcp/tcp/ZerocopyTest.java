@@ -183,4 +183,41 @@ class ZerocopyTest {
             p.outBetween(0.1, 1.5, "P.").seq(1).len(zerocopy ? 100 : 200);
         }
     }
+
+    @Test
+    void aSendThatExtendsARange_butCopiesNothing_givesOnlyItsOwnIdBack() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = established(p);
+        assertThat(s.setOption(SockOpt.SO_SNDBUF, 1)).isZero();   // the minimum, 4608 bytes
+        assertThat(s.setOption(SockOpt.TCP_CORK, 1)).isZero();
+        assertThat(zcSend(s, 4608)).isEqualTo(4608);
+        assertThat(zcSend(s, 100)).as("no room: the range was extended, then the extension undone").isEqualTo(Errno.EAGAIN.neg());
+        assertThat(s.setOption(SockOpt.TCP_CORK, 0)).isZero();
+        p.drain();
+        p.in(0.020, ".", 1, 0, 4609, 502);
+        assertThat(s.recvErrQueue().ee()).isEqualTo(COPIED_0_0);
+        assertThat(zcSend(s, 10)).isEqualTo(10);
+        p.drain();
+        p.in(0.030, ".", 1, 0, 4619, 502);
+        assertThat(s.recvErrQueue().ee()).as("id 1 was given back, so this send is 1").isEqualTo(copied(1, 1));
+    }
+
+    @Test
+    void aBlockingSendKeepsOneIdAcrossItsWaits() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = established(p);
+        assertThat(s.setOption(SockOpt.SO_SNDBUF, 1)).isZero();
+        byte[] data = new byte[6000];
+        int first = s.sendmsg(data, 0, new int[] {6000}, Tcp.MSG_ZEROCOPY, true);
+        assertThat(first).as("a part fits").isPositive().isLessThan(6000);
+        p.drain();
+        p.in(0.020, ".", 1, 0, 1 + first, 502);
+        assertThat(s.recvErrQueue()).as("the waiting call still holds its range").isNull();
+        int rest = s.sendmsg(data, first, new int[] {6000 - first}, Tcp.MSG_ZEROCOPY, true);
+        assertThat(rest).isEqualTo(6000 - first);
+        p.drain();
+        p.in(0.030, ".", 1, 0, 6001, 502);
+        assertThat(s.recvErrQueue().ee()).as("one call, one id").isEqualTo(COPIED_0_0);
+        assertThat(s.recvErrQueue()).isNull();
+    }
 }
