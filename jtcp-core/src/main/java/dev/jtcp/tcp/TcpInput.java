@@ -956,6 +956,9 @@ final class TcpInput {
                 flag |= FLAG_SYN_ACKED;
                 sk.retransStampSet = false;
             }
+            if (seg.skbEnd) {
+                sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_wmem_free_skb(): the whole skb is acked
+            }
             it.remove();
         }
         // Advance snd_una and free acknowledged payload.
@@ -963,7 +966,9 @@ final class TcpInput {
         if (Seq.gt(newUna, sk.sndUna)) {
             long newPos = sk.sndPos(newUna);
             long consumeTo = Math.min(Math.max(newPos, sk.sendBuf.head()), sk.sendBuf.tail());
+            int before = sk.sendBuf.size();
             sk.sendBuf.consumeTo(consumeTo);
+            sk.wmemQueued -= before - sk.sendBuf.size();   // freed skbs and tcp_trim_head() give back the payload
             int advanced = newUna - sk.sndUna;
             sk.bytesAcked += advanced;
             sk.sndUna = newUna;

@@ -342,7 +342,7 @@ final class TcpOutput {
      * tcp_sendmsg_locked() after the checks: copy into write-queue skbs of at most the size goal, clear
      * PSH on a tail skb the write appends to, mark PSH every half of the largest window (forced_push())
      * and send full skbs at once (tcp_push_one()); then tcp_push() marks the tail and sends. A new skb is
-     * only started while tcp_stream_memory_free() (TCP_NOTSENT_LOWAT); else the write stops there
+     * only started while sk_stream_memory_free() (SO_SNDBUF in truesize, TCP_NOTSENT_LOWAT); else the write stops there
      * (wait_for_space: push what was copied, with PSH). Returns the bytes copied.
      */
     int queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
@@ -356,10 +356,12 @@ final class TcpOutput {
             skb = sk.writeQueue.peekLast();
             int copy = skb != null ? sizeGoal - skb.len() : 0;
             if (copy <= 0 || skb.eor) {   // tcp_skb_can_collapse_to(): nothing joins a record's end
-                if (!streamMemoryFree(sk, 0)) {
+                // sk_stream_memory_free(): sk_wmem_queued under sk_sndbuf, unsent bytes under the low mark
+                if (sk.wmemQueued >= sk.sndBuf || !streamMemoryFree(sk, 0)) {
                     break;
                 }
-                skb = new WriteSkb(sk.writeSeq);   // tcp_skb_entail()
+                skb = new WriteSkb(sk.writeSeq);   // tcp_stream_alloc_skb(), tcp_skb_entail()
+                sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
                 if (!sk.hasUnsent()) {
                     chronoStart(sk, TcpSock.CHRONO_BUSY);   // tcp_add_write_queue_tail(): the queue was empty
                 }
@@ -373,6 +375,7 @@ final class TcpOutput {
                 skb.psh = false;   // the write goes on where the previous one was marked
             }
             sk.sendBuf.append(data, off + done, copy);
+            sk.wmemQueued += copy;   // skb_copy_to_page_nocache(): truesize grows by the payload
             sk.writeSeq += copy;
             skb.end = sk.writeSeq;
             done += copy;
@@ -396,8 +399,11 @@ final class TcpOutput {
         if (done < n) {
             // wait_for_space: SOCK_NOSPACE, then tcp_push() of what was copied, without MSG_MORE, past Nagle.
             sk.noSpace = true;
+            if (tail == null) {
+                return done;   // tcp_push(): everything copied is already sent
+            }
             markPush(sk, tail);
-            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ALL, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
+            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ALL, "application write stopped: send buffer full (SO_SNDBUF or TCP_NOTSENT_LOWAT)")) {
                 tcp.timers.checkProbeTimer(sk);
             }
             return done;
@@ -640,6 +646,7 @@ final class TcpOutput {
                     sk.writeQueue.pollFirst();
                 } else {
                     skb.start = start + limit;   // tso_fragment(): the rest keeps PSH and FIN
+                    sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // in a new skb of its own
                 }
             }
             int sendLen = whole ? len : limit;
@@ -712,6 +719,7 @@ final class TcpOutput {
             seg.txDelivered = sk.deliveredSegs;
             seg.txOrder = ++sk.txCounter;
             boolean priorPackets = sk.packetsOut > 0;
+            seg.skbEnd = lastSeg;   // the packet is one skb of the retransmit queue
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
             transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
@@ -806,6 +814,7 @@ final class TcpOutput {
         if (next.len() == 0) {
             skb.psh |= next.psh;   // tcp_eat_one_skb()
             it.remove();
+            sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
         }
     }
 
@@ -913,6 +922,9 @@ final class TcpOutput {
         if (!sk.hasUnsent()) {
             chronoStart(sk, TcpSock.CHRONO_BUSY);   // a FIN-only skb enters an empty write queue
         }
+        if (sk.writeQueue.isEmpty()) {
+            sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // a FIN-only skb (tcp_stream_alloc_skb)
+        }
         sk.finQueued = true;
         sk.writeSeq++;
         if (writeXmit(sk, currentMss(sk), TCP_NAGLE_OFF, PUSH_ALL, finWhy(sk))) {
@@ -937,6 +949,7 @@ final class TcpOutput {
     void writeQueuePurge(TcpSock sk) {
         sk.rtxQueue.clear();
         sk.writeQueue.clear();
+        sk.wmemQueued = 0;
         sk.sendBuf.consumeTo(sk.sendBuf.tail());
         if (sk.sndUnaPos >= 0) {
             sk.sndUnaPos = sk.sendBuf.head();
@@ -969,6 +982,11 @@ final class TcpOutput {
                 fragment(sk, seg, mss);
             }
             collapse(sk, seg, mss);
+            if (!seg.skbEnd) {
+                // tcp_fragment(): what is retransmitted is cut off the rest of its skb
+                seg.skbEnd = true;
+                sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
+            }
         }
         int flags = seg.tcpFlags;
         int len = seg.payload();
@@ -1025,6 +1043,11 @@ final class TcpOutput {
         tail.retransCount = seg.retransCount;
         seg.end = seg.start + mss;
         seg.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+        tail.skbEnd = seg.skbEnd;
+        if (seg.skbEnd) {
+            sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // the tail is a new skb
+        }
+        seg.skbEnd = true;
         insertAfter(sk, seg, tail);
         sk.packetsOut++;
         if (tail.has(TxSegment.LOST)) {
@@ -1062,7 +1085,11 @@ final class TcpOutput {
             if (Seq.gt(next.end, sk.wndEnd())) {
                 break;
             }
-            // tcp_collapse_retrans(): seg takes over next's range and flags.
+            // tcp_collapse_retrans(): seg takes over next's range and flags; a separate skb is freed.
+            if (seg.skbEnd) {
+                sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
+            }
+            seg.skbEnd = next.skbEnd;
             seg.end = next.end;
             seg.tcpFlags |= next.tcpFlags & (TcpFlags.FIN | TcpFlags.PSH);
             seg.eor = next.eor;

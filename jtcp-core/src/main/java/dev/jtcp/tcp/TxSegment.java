@@ -19,6 +19,11 @@ final class TxSegment {
     int tcpFlags;      // SYN, FIN, PSH as they were first sent
     boolean eor;       // ends a send() with MSG_EOR: a retransmission never merges what follows into it
     int sacked;
+    /**
+     * The last segment of one of Linux's retransmit-queue skbs (a TSO packet as sent, or the part a
+     * retransmission split off): the skb's head truesize leaves sk_wmem_queued with it.
+     */
+    boolean skbEnd;
     long firstTxNs;
     long lastTxNs;
     int retransCount;

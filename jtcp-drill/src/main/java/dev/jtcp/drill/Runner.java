@@ -1837,9 +1837,18 @@ public final class Runner {
         private Call sendCall(SockFd f, boolean isNull, byte[] data, long count, int sf, boolean blocking) {
             return new Call() {
                 long sent;
+                boolean asleep;
 
                 @Override
                 public Done attempt() {
+                    if (asleep) {
+                        // sk_stream_wait_memory(): the writer sleeps until sk_stream_write_space() wakes it,
+                        // which needs a third of the buffer free (or an error, or a shutdown)
+                        if (!f.sock.writeReady()) {
+                            return null;
+                        }
+                        asleep = false;
+                    }
                     if (count < 0) {
                         return Done.of(Errno.EINVAL.neg());
                     }
@@ -1863,6 +1872,7 @@ public final class Runner {
                             if (!blocking) {
                                 return Done.of(sent > 0 ? sent : n);
                             }
+                            asleep = true;
                             return null;
                         }
                         return Done.of(sent > 0 ? sent : n);
@@ -2127,7 +2137,7 @@ public final class Runner {
                 if (s.readable()) {
                     m |= in;
                 }
-                if (sndShut || s.writable()) {
+                if (sndShut || s.writeReady()) {   // tcp_poll(): __sk_stream_is_writeable(sk, 1)
                     m |= out;
                 }
                 if (s.urgentPending()) {
