@@ -198,7 +198,7 @@ public final class Tcp {
      * icsk_timeout hold it (what ss shows), before the timer wheel rounds it up.
      */
     long nominalAfter(long deltaJiffies) {
-        return jiffies.toNs(jiffiesNow() + deltaJiffies);
+        return jiffies.instantOf(jiffiesNow() + deltaJiffies);
     }
 
     /** The current jiffies count. */

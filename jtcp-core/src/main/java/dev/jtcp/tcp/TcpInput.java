@@ -190,7 +190,7 @@ final class TcpInput {
         int ack = s.th.ack();
         return s.has(TcpFlags.ACK) && s.seq == s.endSeq && s.seq == sk.rcvNxt && ack == sk.sndUna
                 && !mayUpdateWindow(sk, ack, s.seq, s.th.window() << sk.sndWscale)
-                && (sk.tsRecent - sk.rcvTsval) <= (int) (tcp.jiffies.at(sk.rtoNs) * 1024 / tcp.jiffies.hz());
+                && (sk.tsRecent - sk.rcvTsval) <= (int) (tcp.jiffies.count(sk.rtoNs) * 1024 / tcp.jiffies.hz());
     }
 
     /** tcp_store_ts_recent(). */
@@ -2651,9 +2651,9 @@ final class TcpInput {
         rcvRttMeasure(sk);
         long nowNs = now();
         // ATO arithmetic is in jiffies, as in the kernel.
-        long atoMin = tcp.jiffies.at(TcpConstants.TCP_ATO_MIN_NS + tcp.jiffies.jiffyNs() - 1);
-        long ato = tcp.jiffies.at(sk.atoNs);
-        long rtoJ = tcp.jiffies.at(sk.rtoNs);
+        long atoMin = tcp.jiffies.count(TcpConstants.TCP_ATO_MIN_NS + tcp.jiffies.jiffyNs() - 1);
+        long ato = tcp.jiffies.count(sk.atoNs);
+        long rtoJ = tcp.jiffies.count(sk.rtoNs);
         if (ato == 0) {
             // The first data segment: start the delayed-ACK engine in quick-ack mode.
             incrQuickack(sk, TcpConstants.TCP_MAX_QUICKACKS);
@@ -2972,7 +2972,7 @@ final class TcpInput {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
-                && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
+                && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.count(sk.atoNs)) {
             if (sk.pingpong < 255) {
                 sk.pingpong++;
             }

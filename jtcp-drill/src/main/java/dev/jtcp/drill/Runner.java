@@ -126,7 +126,11 @@ public final class Runner {
                 for (Ast.Option o : script.options()) {
                     applyOption(o);
                 }
-                es = EmbeddedStack.create(Ipv4Addr.format(localIp), new Sysctl(), opts.seed(), opts.hz(), opts.timerWheel());
+                // A real kernel's ticks run independently of the script: packetdrill's time 0 falls anywhere in
+                // a tick, so a timer armed N jiffies ahead fires after N to N + 1 ticks (the wheel's + 1 bucket).
+                // The script starts mid-tick, the expected phase, rather than on a tick, the latest one.
+                es = EmbeddedStack.create(Ipv4Addr.format(localIp), new Sysctl(), opts.seed(), opts.hz(), opts.timerWheel(),
+                        1_000_000_000L / opts.hz() / 2);
                 if (mtu != 1500) {
                     es.stack().addRoute("0.0.0.0/0", mtu);
                 }
@@ -344,6 +348,7 @@ public final class Runner {
         }
 
         private long eventOffsetUs;
+        private static final long SYSCALL_NS = 1_000;
 
         /** packetdrill's wait_for_event(): advance to the event's time; then check it was not already late. */
         private void waitForEvent() {
@@ -1224,6 +1229,7 @@ public final class Runner {
                     log("syscall " + sc.name() + " blocks");
                     pending = new Pending(event, sc, call, eventUs, endUs, event.time().type(), fdMode);
                 }
+                syscallTime();
                 return;
             }
             if (d == null) {
@@ -1248,6 +1254,18 @@ public final class Runner {
                 d.post().run();
             }
             pollPending();
+            syscallTime();
+        }
+
+        /**
+         * A system call takes time on a real machine, and packetdrill takes the next relative event's time from
+         * when the call returned: the script's thread moves on one microsecond (the resolution of packetdrill's
+         * clock and of tcp_mstamp), so that what a script does one step after another is never simultaneous.
+         * RTT samples then carry the script's own pace, as on Linux (a segment sent by the first of several
+         * calls is acknowledged, relative to the last, later than one the stack sends by itself).
+         */
+        private void syscallTime() {
+            advanceTo(es.nowNs() + SYSCALL_NS);
         }
 
         private void traceCall(Ast.Syscall sc, Done d) {
