@@ -1044,10 +1044,8 @@ final class TcpOutput {
         seg.end = seg.start + mss;
         seg.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
         tail.skbEnd = seg.skbEnd;
-        if (seg.skbEnd) {
-            sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // the tail is a new skb
-        }
-        seg.skbEnd = true;
+        seg.skbEnd = true;   // the skb is cut at mss: the rest is a new skb
+        sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
         insertAfter(sk, seg, tail);
         sk.packetsOut++;
         if (tail.has(TxSegment.LOST)) {
@@ -1199,6 +1197,7 @@ final class TcpOutput {
                 } else {
                     skb.start = start + len;
                     skb.psh = true;
+                    sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_fragment(): a new skb
                 }
             }
             transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor, withFin, why);
