@@ -52,9 +52,14 @@ public final class EmbeddedStack {
     }
 
     public static EmbeddedStack create(String addr, Sysctl sysctl, long seed, int hz, boolean timerWheel) {
+        return create(addr, sysctl, seed, hz, timerWheel, 0);
+    }
+
+    /** tickPhaseNs: how far into a kernel tick virtual time 0 falls ({@link NetStack.Builder#tickPhase}). */
+    public static EmbeddedStack create(String addr, Sysctl sysctl, long seed, int hz, boolean timerWheel, long tickPhaseNs) {
         TraceLog log = new TraceLog();
         NetStack.Builder b = NetStack.builder("local").address(addr).sysctl(sysctl).seed(seed).hz(hz)
-                .timerWheel(timerWheel).tracer(log);
+                .timerWheel(timerWheel).tickPhase(tickPhaseNs).tracer(log);
         return new EmbeddedStack(b, log);
     }
 

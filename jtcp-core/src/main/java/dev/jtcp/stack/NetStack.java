@@ -89,7 +89,7 @@ public final class NetStack implements TcpHost {
         this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
         this.defaultMtu = b.mtu;
         this.checksumOffload = b.checksumOffload;
-        this.jiffies = new Jiffies(b.hz, b.timerWheel);
+        this.jiffies = new Jiffies(b.hz, b.timerWheel, b.tickPhaseNs);
         this.tcp = new Tcp(this);
         this.icmp = new Icmp(this, (int) secrets[2]);
     }
@@ -109,6 +109,7 @@ public final class NetStack implements TcpHost {
         private int mtu = 1500;
         private int hz = DEFAULT_HZ;
         private boolean timerWheel = true;
+        private long tickPhaseNs;
         private boolean checksumOffload;
 
         private Builder(String name) {
@@ -171,6 +172,16 @@ public final class NetStack implements TcpHost {
          */
         public Builder timerWheel(boolean on) {
             this.timerWheel = on;
+            return this;
+        }
+
+        /**
+         * How far into a kernel tick virtual time 0 falls (default 0: time 0 is a tick). A real kernel's
+         * ticks are not aligned with anything a connection does; a driver replaying a script written for
+         * real time sets where its time 0 falls. Accepted: 0 to one jiffy at the chosen HZ (exclusive).
+         */
+        public Builder tickPhase(long ns) {
+            this.tickPhaseNs = ns;
             return this;
         }
 

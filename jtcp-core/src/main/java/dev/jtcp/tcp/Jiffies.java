@@ -6,7 +6,9 @@ package dev.jtcp.tcp;
  * due in [63 << 3(n-1), 63 << 3n) jiffies with a granularity of 8^n jiffies, and expiries are rounded
  * up so that a timer never fires early). Modelling both is what makes a 1 s SYN timeout fire 1.024 s
  * later at HZ=250, as on a Debian or Ubuntu kernel; with the wheel off, timers fire at their nominal
- * instant. Virtual time 0 is a tick.
+ * instant. Virtual time 0 falls {@code phaseNs} into a tick (0 by default: virtual time 0 is a tick); a
+ * real kernel's ticks have no relation to when a connection starts, so a driver that replays scripts
+ * written against real time can set a phase (the packetdrill runner puts time 0 mid-tick).
  */
 public final class Jiffies {
     private static final int LVL_CLK_SHIFT = 3;
@@ -14,13 +16,27 @@ public final class Jiffies {
 
     private final long jiffyNs;
     private final boolean wheel;
+    private final long phaseNs;
 
     public Jiffies(int hz, boolean wheel) {
+        this(hz, wheel, 0);
+    }
+
+    /** phaseNs: how far into a tick virtual time 0 falls, 0 to one jiffy (exclusive). */
+    public Jiffies(int hz, boolean wheel, long phaseNs) {
         if (hz < 100 || hz > 1000) {
             throw new IllegalArgumentException("HZ must be in 100..1000, got " + hz);
         }
         this.jiffyNs = 1_000_000_000L / hz;
+        if (phaseNs < 0 || phaseNs >= jiffyNs) {
+            throw new IllegalArgumentException("the tick phase must be in 0.." + (jiffyNs - 1) + " ns, got " + phaseNs);
+        }
         this.wheel = wheel;
+        this.phaseNs = phaseNs;
+    }
+
+    public long phaseNs() {
+        return phaseNs;
     }
 
     public long jiffyNs() {
@@ -37,7 +53,17 @@ public final class Jiffies {
 
     /** The jiffies counter at instant ns. */
     public long at(long ns) {
-        return Math.floorDiv(ns, jiffyNs);
+        return Math.floorDiv(ns + phaseNs, jiffyNs);
+    }
+
+    /** The instant the jiffies counter reaches j (a tick). */
+    public long instantOf(long j) {
+        return j * jiffyNs - phaseNs;
+    }
+
+    /** A duration in whole jiffies, rounded down. */
+    public long count(long durationNs) {
+        return Math.floorDiv(durationNs, jiffyNs);
     }
 
     /** usecs_to_jiffies(): rounds up. */
@@ -79,6 +105,6 @@ public final class Jiffies {
         }
         int shift = lvl * LVL_CLK_SHIFT;
         bucketExpiry = ((expires >> shift) + 1) << shift;
-        return bucketExpiry * jiffyNs;
+        return instantOf(bucketExpiry);
     }
 }

@@ -202,7 +202,7 @@ public final class Tcp {
      * icsk_timeout hold it (what ss shows), before the timer wheel rounds it up.
      */
     long nominalAfter(long deltaJiffies) {
-        return jiffies.toNs(jiffiesNow() + deltaJiffies);
+        return jiffies.instantOf(jiffiesNow() + deltaJiffies);
     }
 
     /** The current jiffies count. */
@@ -1040,25 +1040,23 @@ public final class Tcp {
         if (len == 0) {
             return 0;
         }
-        int space = sendSpace(sk);
-        if (space <= 0) {
+        // The send buffer is checked only when a new skb is needed (sk_stream_memory_free()), so a write
+        // fills the tail skb up to the size goal even past SO_SNDBUF, as Linux's does.
+        int copied = output.queueData(sk, data, off, len, flags, pages, uarg, callContinues, true);
+        if (copied == 0) {
             sk.noSpace = true;   // wait_for_space: set_bit(SOCK_NOSPACE)
             return Errno.EAGAIN.neg();
         }
-        int n = Math.min(space, len);
-        if (n < len) {
-            sk.noSpace = true;   // set before wait_for_space pushes what was copied
-        }
-        int copied = output.queueData(sk, data, off, n, n == len ? flags : 0, pages, uarg, callContinues, n == len);
-        return copied > 0 ? copied : Errno.EAGAIN.neg();
+        return copied;
     }
 
     /**
      * tcp_check_space() after an ACK: a writer that found no room is woken once the socket is writable
-     * again (sk_stream_write_space() clears SOCK_NOSPACE), which ends the sndbuf-limited clock.
+     * again, with a third of the buffer free (sk_stream_write_space() clears SOCK_NOSPACE), which ends the
+     * sndbuf-limited clock.
      */
     void checkSpace(TcpSock sk) {
-        if (sk.noSpace && writable(sk)) {
+        if (sk.noSpace && writeReady(sk)) {   // __sk_stream_is_writeable(): a third of the buffer is free
             sk.noSpace = false;
             output.chronoStop(sk, TcpSock.CHRONO_SNDBUF_LIMITED);
         }
@@ -1074,7 +1072,7 @@ public final class Tcp {
         return err;
     }
 
-    /** Free send-buffer space in bytes (sk_stream_wspace). */
+    /** Free send-buffer space in bytes of truesize (sk_stream_wspace); negative once a write overshot. */
     int sendSpace(TcpSock sk) {
         return sk.sndBuf - sk.sndQueued();
     }

@@ -53,6 +53,16 @@ public final class TcpConstants {
     public static final int GSO_MAX_SEGS = 65535;
     /** MAX_TCP_HEADER on x86-64 (L1_CACHE_ALIGN(128 + MAX_HEADER)): headroom sk_dst_gso_max_size() takes off. */
     public static final int MAX_TCP_HEADER = 320;
+    /** SKB_DATA_ALIGN(sizeof(struct sk_buff)) on x86-64: the sk_buff itself, counted in every truesize. */
+    public static final int SKB_STRUCT_TRUESIZE = 256;
+    /** SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) on x86-64 (MAX_SKB_FRAGS = 17). */
+    public static final int SKB_SHINFO_TRUESIZE = 320;
+    /**
+     * truesize of a write-queue skb before any payload: tcp_stream_alloc_skb() takes a head of
+     * MAX_TCP_HEADER from the small-head cache, SKB_TRUESIZE(MAX_TCP_HEADER); payload copied into its page
+     * fragments adds its length. sk_wmem_queued is the sum of these over the write and retransmit queues.
+     */
+    public static final int SKB_TX_HEAD_TRUESIZE = MAX_TCP_HEADER + SKB_SHINFO_TRUESIZE + SKB_STRUCT_TRUESIZE;
     /** SK_DEFAULT_PACING_SHIFT: TSO autosizing aims at one packet per 2^-10 s of the pacing rate. */
     public static final int SK_DEFAULT_PACING_SHIFT = 10;
     /** MAX_TCP_KEEPIDLE etc. are sysctl ranges. TCP_KEEPALIVE resource retry: */

@@ -190,7 +190,7 @@ final class TcpInput {
         int ack = s.th.ack();
         return s.has(TcpFlags.ACK) && s.seq == s.endSeq && s.seq == sk.rcvNxt && ack == sk.sndUna
                 && !mayUpdateWindow(sk, ack, s.seq, s.th.window() << sk.sndWscale)
-                && (sk.tsRecent - sk.rcvTsval) <= (int) (tcp.jiffies.at(sk.rtoNs) * 1024 / tcp.jiffies.hz());
+                && (sk.tsRecent - sk.rcvTsval) <= (int) (tcp.jiffies.count(sk.rtoNs) * 1024 / tcp.jiffies.hz());
     }
 
     /** tcp_store_ts_recent(). */
@@ -956,6 +956,9 @@ final class TcpInput {
                 flag |= FLAG_SYN_ACKED;
                 sk.retransStampSet = false;
             }
+            if (seg.skbEnd) {
+                sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_wmem_free_skb(): the whole skb is acked
+            }
             it.remove();
         }
         // Advance snd_una and free acknowledged payload.
@@ -963,7 +966,9 @@ final class TcpInput {
         if (Seq.gt(newUna, sk.sndUna)) {
             long newPos = sk.sndPos(newUna);
             long consumeTo = Math.min(Math.max(newPos, sk.sendBuf.head()), sk.sendBuf.tail());
+            int before = sk.sendBuf.size();
             sk.sendBuf.consumeTo(consumeTo);
+            sk.wmemQueued -= before - sk.sendBuf.size();   // freed skbs and tcp_trim_head() give back the payload
             int advanced = newUna - sk.sndUna;
             sk.bytesAcked += advanced;
             sk.sndUna = newUna;
@@ -2652,9 +2657,9 @@ final class TcpInput {
         rcvRttMeasure(sk);
         long nowNs = now();
         // ATO arithmetic is in jiffies, as in the kernel.
-        long atoMin = tcp.jiffies.at(TcpConstants.TCP_ATO_MIN_NS + tcp.jiffies.jiffyNs() - 1);
-        long ato = tcp.jiffies.at(sk.atoNs);
-        long rtoJ = tcp.jiffies.at(sk.rtoNs);
+        long atoMin = tcp.jiffies.count(TcpConstants.TCP_ATO_MIN_NS + tcp.jiffies.jiffyNs() - 1);
+        long ato = tcp.jiffies.count(sk.atoNs);
+        long rtoJ = tcp.jiffies.count(sk.rtoNs);
         if (ato == 0) {
             // The first data segment: start the delayed-ACK engine in quick-ack mode.
             incrQuickack(sk, TcpConstants.TCP_MAX_QUICKACKS);
@@ -2973,7 +2978,7 @@ final class TcpInput {
         long nowNs = now();
         long nowJ = jiffies(nowNs);
         if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
-                && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.at(sk.atoNs)) {
+                && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.count(sk.atoNs)) {
             if (sk.pingpong < 255) {
                 sk.pingpong++;
             }

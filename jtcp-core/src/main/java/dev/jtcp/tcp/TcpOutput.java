@@ -345,7 +345,7 @@ final class TcpOutput {
      * tcp_sendmsg_locked() after the checks: copy into write-queue skbs of at most the size goal, clear
      * PSH on a tail skb the write appends to, mark PSH every half of the largest window (forced_push())
      * and send full skbs at once (tcp_push_one()); then tcp_push() marks the tail and sends. A new skb is
-     * only started while tcp_stream_memory_free() (TCP_NOTSENT_LOWAT); else the write stops there
+     * only started while sk_stream_memory_free() (SO_SNDBUF in truesize, TCP_NOTSENT_LOWAT); else the write stops there
      * (wait_for_space: push what was copied, with PSH). Returns the bytes copied.
      */
     int queueData(TcpSock sk, byte[] data, int off, int n, int flags) {
@@ -378,10 +378,12 @@ final class TcpOutput {
                 }
             }
             if (newSegment) {
-                if (!streamMemoryFree(sk, 0)) {
+                // sk_stream_memory_free(): sk_wmem_queued under sk_sndbuf, unsent bytes under the low mark
+                if (sk.wmemQueued >= sk.sndBuf || !streamMemoryFree(sk, 0)) {
                     break;
                 }
-                skb = new WriteSkb(sk.writeSeq);   // tcp_skb_entail()
+                skb = new WriteSkb(sk.writeSeq);   // tcp_stream_alloc_skb(), tcp_skb_entail()
+                sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
                 if (!sk.hasUnsent()) {
                     chronoStart(sk, TcpSock.CHRONO_BUSY);   // tcp_add_write_queue_tail(): the queue was empty
                 }
@@ -394,6 +396,7 @@ final class TcpOutput {
                 skb.psh = false;   // the write goes on where the previous one was marked
             }
             sk.sendBuf.append(data, off + done, copy);
+            sk.wmemQueued += copy;   // skb_copy_to_page_nocache(): truesize grows by the payload
             sk.writeSeq += copy;
             skb.end = sk.writeSeq;
             if (uarg != null) {
@@ -426,8 +429,11 @@ final class TcpOutput {
         if (done < n) {
             // wait_for_space: SOCK_NOSPACE, then tcp_push() of what was copied, without MSG_MORE, past Nagle.
             sk.noSpace = true;
+            if (tail == null) {
+                return done;   // tcp_push(): everything copied is already sent
+            }
             markPush(sk, tail);
-            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ALL, "application write stopped: TCP_NOTSENT_LOWAT reached")) {
+            if (writeXmit(sk, mss, TCP_NAGLE_PUSH, PUSH_ALL, "application write stopped: send buffer full (SO_SNDBUF or TCP_NOTSENT_LOWAT)")) {
                 tcp.timers.checkProbeTimer(sk);
             }
             return done;
@@ -693,6 +699,7 @@ final class TcpOutput {
                     sk.writeQueue.pollFirst();
                 } else {
                     skb.start = start + limit;   // tso_fragment(): the rest keeps PSH and FIN
+                    sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // in a new skb of its own
                 }
             }
             int sendLen = whole ? len : limit;
@@ -766,6 +773,7 @@ final class TcpOutput {
             seg.txDelivered = sk.deliveredSegs;
             seg.txOrder = ++sk.txCounter;
             boolean priorPackets = sk.packetsOut > 0;
+            seg.skbEnd = lastSeg;   // the packet is one skb of the retransmit queue
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
             transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
@@ -867,6 +875,7 @@ final class TcpOutput {
                 skb.copyTail = false;
             }
             it.remove();
+            sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
         }
     }
 
@@ -974,6 +983,9 @@ final class TcpOutput {
         if (!sk.hasUnsent()) {
             chronoStart(sk, TcpSock.CHRONO_BUSY);   // a FIN-only skb enters an empty write queue
         }
+        if (sk.writeQueue.isEmpty()) {
+            sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // a FIN-only skb (tcp_stream_alloc_skb)
+        }
         sk.finQueued = true;
         sk.writeSeq++;
         WriteSkb tail = sk.writeQueue.peekLast();
@@ -1006,6 +1018,7 @@ final class TcpOutput {
         if (sk.txStamps != null) {
             sk.txStamps.clear();   // the marked skbs are freed unstamped
         }
+        sk.wmemQueued = 0;
         sk.sendBuf.consumeTo(sk.sendBuf.tail());
         if (sk.sndUnaPos >= 0) {
             sk.sndUnaPos = sk.sendBuf.head();
@@ -1038,6 +1051,11 @@ final class TcpOutput {
                 fragment(sk, seg, mss);
             }
             collapse(sk, seg, mss);
+            if (!seg.skbEnd) {
+                // tcp_fragment(): what is retransmitted is cut off the rest of its skb
+                seg.skbEnd = true;
+                sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
+            }
         }
         int flags = seg.tcpFlags;
         int len = seg.payload();
@@ -1094,6 +1112,9 @@ final class TcpOutput {
         tail.retransCount = seg.retransCount;
         seg.end = seg.start + mss;
         seg.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+        tail.skbEnd = seg.skbEnd;
+        seg.skbEnd = true;   // the skb is cut at mss: the rest is a new skb
+        sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
         insertAfter(sk, seg, tail);
         sk.packetsOut++;
         if (tail.has(TxSegment.LOST)) {
@@ -1133,7 +1154,11 @@ final class TcpOutput {
             if (Seq.gt(next.end, sk.wndEnd())) {
                 break;
             }
-            // tcp_collapse_retrans(): seg takes over next's range and flags.
+            // tcp_collapse_retrans(): seg takes over next's range and flags; a separate skb is freed.
+            if (seg.skbEnd) {
+                sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
+            }
+            seg.skbEnd = next.skbEnd;
             seg.end = next.end;
             seg.tcpFlags |= next.tcpFlags & (TcpFlags.FIN | TcpFlags.PSH);
             seg.eor = next.eor;
@@ -1243,6 +1268,7 @@ final class TcpOutput {
                 } else {
                     skb.start = start + len;
                     skb.psh = true;
+                    sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_fragment(): a new skb
                 }
             }
             transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor, skb != null && skb.zc != null,

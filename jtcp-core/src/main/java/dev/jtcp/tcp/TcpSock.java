@@ -346,6 +346,11 @@ public final class TcpSock extends Sock {
     final ArrayDeque<WriteSkb> writeQueue = new ArrayDeque<>(2);
     /** A FIN is queued at writeSeq - 1. */
     boolean finQueued;
+    /**
+     * sk_wmem_queued: the truesize of the skbs of the write and retransmit queues (each
+     * {@link TcpConstants#SKB_TX_HEAD_TRUESIZE} plus its payload), what SO_SNDBUF limits.
+     */
+    int wmemQueued;
 
     // ---------------------------------------------------------------- receive side buffers
     final ByteRing recvBuf;
@@ -445,9 +450,9 @@ public final class TcpSock extends Sock {
         return n;
     }
 
-    /** Payload bytes in the send queue (written, not yet acknowledged). */
+    /** sk_wmem_queued: send-queue memory in truesize (written, not yet acknowledged). */
     int sndQueued() {
-        return sendBuf.size();
+        return wmemQueued;
     }
 
     /** tcp_min_rtt(): the windowed minimum RTT in microseconds, ~0U (as an unsigned 32-bit value) before a sample. */

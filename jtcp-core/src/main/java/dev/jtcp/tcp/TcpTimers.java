@@ -271,8 +271,8 @@ final class TcpTimers {
     /** tcp_sndbuf_expand(): room for two windows of full-sized segments (Linux's truesize arithmetic). */
     void sndbufExpand(TcpSock sk) {
         int mss = Math.max(sk.mssClamp, sk.mssCache);
-        int perMss = Integer.highestOneBit(Math.max(1, mss + 320 + 320 - 1)) << 1;
-        perMss += 256;
+        int perMss = mss + TcpConstants.MAX_TCP_HEADER + TcpConstants.SKB_SHINFO_TRUESIZE;
+        perMss = (Integer.highestOneBit(Math.max(1, perMss - 1)) << 1) + TcpConstants.SKB_STRUCT_TRUESIZE;   // roundup_pow_of_two
         int nrSegs = Math.max(TcpConstants.TCP_INIT_CWND, sk.sndCwnd);
         nrSegs = Math.max(nrSegs, sk.reordering + 1);
         long sndmem = 2L * nrSegs * perMss;

@@ -20,6 +20,11 @@ final class TxSegment {
     boolean eor;       // ends a send() with MSG_EOR: a retransmission never merges what follows into it
     boolean zc;        // holds MSG_ZEROCOPY bytes: never merged with another segment (skb_shift())
     int sacked;
+    /**
+     * The last segment of one of Linux's retransmit-queue skbs (a TSO packet as sent, or the part a
+     * retransmission split off): the skb's head truesize leaves sk_wmem_queued with it.
+     */
+    boolean skbEnd;
     long firstTxNs;
     long lastTxNs;
     int retransCount;

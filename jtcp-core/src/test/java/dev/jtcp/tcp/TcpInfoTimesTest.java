@@ -56,18 +56,21 @@ class TcpInfoTimesTest {
         LadderPeer p = LadderPeer.linuxDefaults();
         TcpSocket s = p.connect();
         p.out(0.0, "S");
-        p.in(0.050, "S.", 0, 0, 1, 65535, p.synOpts(7));
+        p.in(0.050, "S.", 0, 0, 1, 4000, p.synOpts(7));   // half of a 4000-byte window: one-MSS skbs
         p.out(0.050, ".");
-        s.setOption(SockOpt.SO_SNDBUF, 2000);   // doubled, and at least SOCK_MIN_SNDBUF: 4608 bytes
+        s.setOption(SockOpt.SO_SNDBUF, 3000);   // doubled: 6000 bytes
         p.at(0.100);
-        int n = s.write(new byte[10_000], 0, 10_000);
-        assertThat(n).isEqualTo(4608);   // the buffer is full: SOCK_NOSPACE
-        p.drain();                       // all of it is sent: the window is not the limit, the buffer is
-        p.at(0.200);
+        // sk_wmem_queued counts truesize (896 per skb plus its payload): a fourth skb would pass 6000, so
+        // the write stops after three with SOCK_NOSPACE set; the window lets two of them go.
+        assertThat(s.write(new byte[10_000], 0, 10_000)).isEqualTo(3 * 1448);
+        assertThat(p.drain()).hasSize(2);
+        p.in(0.150, ".", 1, 0, 1449, 31);   // the third goes: all is sent, the writer still has no room
+        assertThat(p.drain()).hasSize(1);
+        p.at(0.250);
         assertThat(s.info().sndbufLimitedUs()).isEqualTo(100_000);
-        p.in(0.200, ".", 1, 0, 4609, 502);   // everything acknowledged: writable again, the clock stops
-        p.at(0.300);
+        p.in(0.250, ".", 1, 0, 3 * 1448 + 1, 31);   // everything acknowledged: writable again, the clock stops
+        p.at(0.400);
         assertThat(s.info().sndbufLimitedUs()).isEqualTo(100_000);
-        assertThat(s.info().rwndLimitedUs()).isZero();
+        assertThat(s.info().rwndLimitedUs()).isEqualTo(48_000);   // 0.100 .. 0.150: jiffies 25 .. 37
     }
 }

@@ -129,7 +129,11 @@ public final class Runner {
                 for (Ast.Option o : script.options()) {
                     applyOption(o);
                 }
-                es = EmbeddedStack.create(Ipv4Addr.format(localIp), new Sysctl(), opts.seed(), opts.hz(), opts.timerWheel());
+                // A real kernel's ticks run independently of the script: packetdrill's time 0 falls anywhere in
+                // a tick, so a timer armed N jiffies ahead fires after N to N + 1 ticks (the wheel's + 1 bucket).
+                // The script starts mid-tick, the expected phase, rather than on a tick, the latest one.
+                es = EmbeddedStack.create(Ipv4Addr.format(localIp), new Sysctl(), opts.seed(), opts.hz(), opts.timerWheel(),
+                        1_000_000_000L / opts.hz() / 2);
                 if (mtu != 1500) {
                     es.stack().addRoute("0.0.0.0/0", mtu);
                 }
@@ -347,6 +351,7 @@ public final class Runner {
         }
 
         private long eventOffsetUs;
+        private static final long SYSCALL_NS = 1_000;
 
         /** packetdrill's wait_for_event(): advance to the event's time; then check it was not already late. */
         private void waitForEvent() {
@@ -1227,6 +1232,7 @@ public final class Runner {
                     log("syscall " + sc.name() + " blocks");
                     pending = new Pending(event, sc, call, eventUs, endUs, event.time().type(), fdMode);
                 }
+                syscallTime();
                 return;
             }
             if (d == null) {
@@ -1251,6 +1257,18 @@ public final class Runner {
                 d.post().run();
             }
             pollPending();
+            syscallTime();
+        }
+
+        /**
+         * A system call takes time on a real machine, and packetdrill takes the next relative event's time from
+         * when the call returned: the script's thread moves on one microsecond (the resolution of packetdrill's
+         * clock and of tcp_mstamp), so that what a script does one step after another is never simultaneous.
+         * RTT samples then carry the script's own pace, as on Linux (a segment sent by the first of several
+         * calls is acknowledged, relative to the last, later than one the stack sends by itself).
+         */
+        private void syscallTime() {
+            advanceTo(es.nowNs() + SYSCALL_NS);
         }
 
         private void traceCall(Ast.Syscall sc, Done d) {
@@ -1952,9 +1970,18 @@ public final class Runner {
         private Call sendCall(SockFd f, boolean isNull, byte[] data, int[] iov, long count, int sf, boolean blocking) {
             return new Call() {
                 long sent;
+                boolean asleep;
 
                 @Override
                 public Done attempt() {
+                    if (asleep) {
+                        // sk_stream_wait_memory(): the writer sleeps until sk_stream_write_space() wakes it,
+                        // which needs a third of the buffer free (or an error, or a shutdown)
+                        if (!f.sock.writeReady()) {
+                            return null;
+                        }
+                        asleep = false;
+                    }
                     if (count < 0) {
                         return Done.of(Errno.EINVAL.neg());
                     }
@@ -1980,6 +2007,7 @@ public final class Runner {
                             if (!blocking) {
                                 return Done.of(sent > 0 ? sent : n);
                             }
+                            asleep = true;
                             return null;
                         }
                         return Done.of(sent > 0 ? sent : n);
@@ -2275,7 +2303,7 @@ public final class Runner {
                 if (s.readable()) {
                     m |= in;
                 }
-                if (sndShut || s.writable()) {
+                if (sndShut || s.writeReady()) {   // tcp_poll(): __sk_stream_is_writeable(sk, 1)
                     m |= out;
                 }
                 if (s.urgentPending()) {

@@ -144,7 +144,7 @@ public final class SimSocket {
                 continue;
             }
             if (r == Errno.EAGAIN.neg() && !nonBlocking) {
-                proc.await(s, s::writable);
+                proc.await(s, s::writeReady);   // sk_stream_wait_memory(): woken by sk_stream_write_space()
                 continue;
             }
             break;
