@@ -37,6 +37,15 @@ public final class Tcp {
     public static final int MSG_EOR = 0x80;
     /** send(): more data follows at once; no PSH, and a partial segment waits (as TCP_CORK, for this call). */
     public static final int MSG_MORE = 0x8000;
+    /** IP_MTU_DISCOVER values (linux/in.h): never DF; DF unless the route's MTU is locked; always DF; ... */
+    public static final int IP_PMTUDISC_DONT = 0;
+    public static final int IP_PMTUDISC_WANT = 1;
+    public static final int IP_PMTUDISC_DO = 2;
+    public static final int IP_PMTUDISC_PROBE = 3;
+    public static final int IP_PMTUDISC_INTERFACE = 4;
+    public static final int IP_PMTUDISC_OMIT = 5;
+    /** INET_ECN_MASK: the two ECN bits of the TOS byte. */
+    static final int INET_ECN_MASK = 3;
 
     final TcpHost host;
     final Sysctl sysctl;
@@ -46,7 +55,7 @@ public final class Tcp {
     final TcpTimers timers;
     final TcpMinisocks mini;
     /** ICMP errors for TCP (tcp_v4_err). */
-    private final TcpIcmp icmp;
+    final TcpIcmp icmp;
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
@@ -761,6 +770,8 @@ public final class Tcp {
         int sndBuf = sysctl.get(SysctlKey.TCP_WMEM, 1);
         int rcvBuf = sysctl.get(SysctlKey.TCP_RMEM, 1);
         TcpSock sk = new TcpSock(nextSockId++, sndBuf, rcvBuf);
+        // inet_create(): path MTU discovery unless net.ipv4.ip_no_pmtu_disc.
+        sk.pmtudisc = sysctl.get(SysctlKey.IP_NO_PMTU_DISC) != 0 ? IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
         TcpCong.assign(this, sk);   // tcp_init_sock(): the default congestion control
         sockets.add(sk);
         return sk;
@@ -1470,6 +1481,20 @@ public final class Tcp {
             case TCP_CONGESTION -> {
                 return Errno.EINVAL.neg();   // takes a name: see setCongestion()
             }
+            case IP_TOS -> {
+                // __ip_sock_set_tos(): a stream socket keeps its own ECN bits; a change drops the cached route.
+                int tos = (val & 0xff & ~INET_ECN_MASK) | (sk.tos & INET_ECN_MASK);
+                if (tos != sk.tos) {
+                    sk.tos = tos;
+                    sk.dstSet = false;   // sk_dst_reset()
+                }
+            }
+            case IP_MTU_DISCOVER -> {
+                if (val < IP_PMTUDISC_DONT || val > IP_PMTUDISC_OMIT) {
+                    return Errno.EINVAL.neg();   // ip_sock_set_mtu_discover()
+                }
+                sk.pmtudisc = val;
+            }
         }
         return 0;
     }
@@ -1511,6 +1536,8 @@ public final class Tcp {
             case TCP_CONGESTION -> Errno.EINVAL.neg();   // a string: see congestion()
             case TCP_INQ -> sk.recvmsgInq ? 1 : 0;
             case TCP_NOTSENT_LOWAT -> sk.notsentLowat;
+            case IP_TOS -> sk.tos;
+            case IP_MTU_DISCOVER -> sk.pmtudisc;
         };
     }
 

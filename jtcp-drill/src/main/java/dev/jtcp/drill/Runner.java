@@ -1938,7 +1938,8 @@ public final class Runner {
 
         /** The jtcp option for a (level, optname) pair, or null. */
         private static SockOpt sockOpt(long level, long optname) {
-            String lv = level == Symbols.require("SOL_SOCKET") ? "SOL_SOCKET" : level == Symbols.require("IPPROTO_TCP") ? "IPPROTO_TCP" : null;
+            String lv = level == Symbols.require("SOL_SOCKET") ? "SOL_SOCKET" : level == Symbols.require("IPPROTO_TCP") ? "IPPROTO_TCP"
+                    : level == Symbols.require("SOL_IP") ? "SOL_IP" : null;
             if (lv == null) {
                 return null;
             }
@@ -1977,6 +1978,14 @@ public final class Runner {
             } else if (v instanceof Expr.ListExpr) {
                 values = new int[] {(int) bracketed(v, "the option value")};
                 need = 4;
+                if (opt.level.equals("SOL_IP")) {
+                    // do_ip_setsockopt(): an int, or one unsigned char when optlen is shorter (little-endian:
+                    // the low byte of the int packetdrill passes).
+                    need = 1;
+                    if (optlen < 4) {
+                        values[0] &= 0xff;
+                    }
+                }
                 if (opt == SockOpt.SO_LINGER) {
                     throw new Failure(event.line(), "runtime error in setsockopt call: SO_LINGER needs {onoff=.., linger=..}");
                 }
@@ -1989,7 +1998,8 @@ public final class Runner {
             } else {
                 throw new Failure(event.line(), "runtime error in setsockopt call: unsupported setsockopt value type: " + v);
             }
-            return () -> optlen < need ? Done.of(Errno.EINVAL.neg()) : Done.of(f.sock.setOption(opt, values));
+            int needed = need;
+            return () -> optlen < needed ? Done.of(Errno.EINVAL.neg()) : Done.of(f.sock.setOption(opt, values));
         }
 
         private Call getsockoptCall(Ast.Syscall sc) {
@@ -2439,7 +2449,7 @@ public final class Runner {
                 "tcpi_delivery_rate_app_limited", "tcpi_last_data_sent", "tcpi_last_data_recv", "tcpi_last_ack_recv",
                 "tcpi_pacing_rate", "tcpi_max_pacing_rate", "tcpi_rcv_rtt", "tcpi_rcv_space", "tcpi_delivery_rate",
                 "tcpi_busy_time", "tcpi_rwnd_limited", "tcpi_sndbuf_limited", "tcpi_delivered_ce", "tcpi_dsack_dups",
-                "tcpi_reord_seen", "tcpi_rcv_ooopack", "tcpi_rehash", "tcpi_total_rto", "tcpi_total_rto_recoveries",
+                "tcpi_rcv_ooopack", "tcpi_rehash", "tcpi_total_rto", "tcpi_total_rto_recoveries",
                 "tcpi_total_rto_time", "tcpi_received_ce", "tcpi_delivered_e1_bytes", "tcpi_delivered_e0_bytes",
                 "tcpi_delivered_ce_bytes", "tcpi_received_e1_bytes", "tcpi_received_e0_bytes", "tcpi_received_ce_bytes",
                 "tcpi_accecn_fail_mode", "tcpi_accecn_opt_seen", "tcpi_fastopen_client_fail",
@@ -2494,6 +2504,7 @@ public final class Runner {
             m.put("tcpi_snd_cwnd", (long) i.sndCwnd());
             m.put("tcpi_advmss", (long) i.advmss());
             m.put("tcpi_reordering", (long) i.reordering());
+            m.put("tcpi_reord_seen", (long) i.reordSeen());
             m.put("tcpi_total_retrans", (long) i.totalRetrans());
             m.put("tcpi_bytes_acked", i.bytesAcked());
             m.put("tcpi_bytes_received", i.bytesReceived());
@@ -2554,6 +2565,16 @@ public final class Runner {
         /** /proc/net/tcp's address:port, the address as a little-endian word in hex. */
         private static String hexEndpoint(int addr, int port) {
             return String.format(Locale.ROOT, "%08X:%04X", Integer.reverseBytes(addr), port);
+        }
+
+        @Override
+        public void qdisc(int limit) {
+            es.stack().setQdiscLimit(limit);
+        }
+
+        @Override
+        public void route(String cidr, int mtu, boolean mtuLock, int advmss, int initcwnd) {
+            es.stack().changeRoute(cidr, mtu, mtuLock, advmss, initcwnd);
         }
 
         @Override
