@@ -899,6 +899,7 @@ final class TcpOutput {
             seg.txDelivered = sk.deliveredSegs;
             seg.txOrder = ++sk.txCounter;
             boolean priorPackets = sk.packetsOut > 0;
+            seg.skbEnd = lastSeg;   // the packet is one skb of the retransmit queue
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
             if (transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why) != 0 && off == 0) {
@@ -1150,6 +1151,16 @@ final class TcpOutput {
      * the device's queue dropped it (counted TCPRetransFail; the segment is not marked retransmitted).
      */
     int retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, String why) {
+        int err = retransmit(sk, seg, countRetransOut, false, false, why);
+        seg.skbEnd = true;   // one segment's worth (segs = 1): tcp_fragment() cut it off the rest of its skb
+        return err;
+    }
+
+    /**
+     * As above for one segment of a multi-segment skb sent again as one TSO packet: no collapsing, and the
+     * packet's last segment ({@code gsoLast}) carries the PSH __tcp_transmit_skb() forces on it.
+     */
+    private int retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, boolean inGso, boolean gsoLast, String why) {
         sk.mtupProbeSize = 0;   // __tcp_retransmit_skb(): an MTU probe in flight is inconclusive now
         // A partly acknowledged head is trimmed (tcp_trim_head).
         if (Seq.lt(seg.start, sk.sndUna)) {
@@ -1163,12 +1174,15 @@ final class TcpOutput {
             if (seg.payload() > mss) {
                 fragment(sk, seg, mss);
             }
-            collapse(sk, seg, mss);
+            if (!inGso) {
+                collapse(sk, seg, mss);   // tcp_retrans_try_collapse(): only an skb of less than one MSS
+            }
         }
         int flags = seg.tcpFlags;
         int len = seg.payload();
         boolean syn = (flags & TcpFlags.SYN) != 0;
-        int txFlags = (syn ? TcpFlags.SYN : TcpFlags.ACK) | (flags & (TcpFlags.FIN | TcpFlags.PSH));
+        int txFlags = (syn ? TcpFlags.SYN : TcpFlags.ACK) | (flags & (TcpFlags.FIN | TcpFlags.PSH))
+                | (gsoLast ? TcpFlags.PSH : 0);
         if (syn && sk.state == TcpState.SYN_RECV) {
             txFlags |= TcpFlags.ACK;   // a simultaneous-open SYN-ACK
         }
@@ -1232,6 +1246,8 @@ final class TcpOutput {
         tail.retransCount = seg.retransCount;
         seg.end = seg.start + mss;
         seg.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+        tail.skbEnd = seg.skbEnd;
+        seg.skbEnd = true;   // two skbs now
         insertAfter(sk, seg, tail);
         sk.packetsOut++;
         if (tail.has(TxSegment.LOST)) {
@@ -1273,6 +1289,7 @@ final class TcpOutput {
             seg.end = next.end;
             seg.tcpFlags |= next.tcpFlags & (TcpFlags.FIN | TcpFlags.PSH);
             seg.eor = next.eor;
+            seg.skbEnd = next.skbEnd;
             if (next.has(TxSegment.LOST)) {
                 sk.lostOut--;
             }
@@ -1297,19 +1314,40 @@ final class TcpOutput {
         }
         boolean rearm = false;
         boolean loss = sk.caState == TcpSock.CA_LOSS;
+        int mss = currentMss(sk);
+        int maxSegs = tsoSegs(sk, mss);
         boolean walk = true;
+        walks:
         while (walk) {
             walk = false;
             TxSegment head = sk.rtxQueue.peekFirst();
-            for (TxSegment seg : sk.rtxQueue) {
-                if (sk.sndCwnd - sk.packetsInFlight() <= 0) {
+            Iterator<TxSegment> it = sk.rtxQueue.iterator();
+            TxSegment next = it.hasNext() ? it.next() : null;
+            while (next != null) {
+                TxSegment seg = next;
+                next = it.hasNext() ? it.next() : null;
+                int room = sk.sndCwnd - sk.packetsInFlight();
+                if (room <= 0) {
                     break;
                 }
                 if (sk.retransOut >= sk.lostOut) {
                     break;
                 }
-                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
+                if (!lostNotRetransmitted(seg)) {
                     continue;
+                }
+                // tcp_retransmit_skb(sk, skb, segs): the rest of the segment's skb goes with it as one TSO
+                // packet, as far as the cwnd room and tcp_tso_segs() allow; what is left becomes an skb of its own.
+                // (Segments larger than the MSS, after the MSS shrank, are cut and sent one by one.)
+                gso.clear();
+                gso.add(seg);
+                TxSegment last = seg;
+                int limit = Math.min(room, maxSegs);
+                while (!last.skbEnd && next != null && gso.size() < limit && lostNotRetransmitted(next)
+                        && (seg.tcpFlags & TcpFlags.SYN) == 0 && seg.payload() <= mss && next.payload() <= mss) {
+                    last = next;
+                    gso.add(next);
+                    next = it.hasNext() ? it.next() : null;
                 }
                 String why = !tcp.tracing() ? null
                         : loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
@@ -1319,16 +1357,21 @@ final class TcpOutput {
                         : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
                         : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
                 int segments = sk.packetsOut;
-                if (retransmit(sk, seg, true, why) != 0) {
-                    break;
+                int n = gso.size();
+                for (int i = 0; i < n; i++) {
+                    TxSegment g = gso.get(i);
+                    if (retransmit(sk, g, true, n > 1, n > 1 && i == n - 1, why) != 0) {
+                        break walks;
+                    }
+                    tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
+                    if (TcpInput.inCwndReduction(sk)) {
+                        sk.prrOut++;
+                    }
+                    if (g == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
+                        rearm = true;
+                    }
                 }
-                tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
-                if (TcpInput.inCwndReduction(sk)) {
-                    sk.prrOut++;
-                }
-                if (seg == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
-                    rearm = true;
-                }
+                last.skbEnd = true;   // tcp_fragment() at the end of what was sent
                 if (sk.packetsOut != segments) {
                     // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
                     // kernel goes on from the merged segment's successor; here the walk starts again, and
@@ -1343,6 +1386,15 @@ final class TcpOutput {
                     tcp.tracing() ? "RFC 6298 5.3: RTO restarted with the retransmission of the head" : null);
         }
     }
+
+    /** Segments of one retransmission, reused. */
+    private final List<TxSegment> gso = new ArrayList<>();
+
+    /** Marked lost, neither SACKed nor retransmitted since. */
+    private static boolean lostNotRetransmitted(TxSegment seg) {
+        return seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED);
+    }
+
 
     // ================================================================ probes
 

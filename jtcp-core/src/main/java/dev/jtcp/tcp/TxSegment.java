@@ -26,6 +26,11 @@ final class TxSegment {
     long txDelivered;
     /** Position in transmission order (Linux's tsorted_sent_queue): breaks ties of equal send times. */
     long txOrder;
+    /**
+     * The last segment of one of Linux's retransmit-queue skbs (a TSO packet as sent, or the part a
+     * retransmission or SACK split off): a retransmission sends an skb's segments as one TSO packet.
+     */
+    boolean skbEnd;
 
     int seqLength() {
         return end - start;
