@@ -100,6 +100,34 @@ class IpSocketOptionsTest {
         assertThat(s.sock().errSoft).isZero();   // no DF was set, so nothing "is about to go wrong"
     }
 
+    @Test
+    void aRouteRefreshByIpTosLeavesSackMatchingAlone_andAnIntactSkbIsResentAsOneTsoPacket() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = p.connect();
+        p.out(0.0, "S");
+        p.in(0.01, "S.", 0, 0, 1, 65535, p.synOpts(7));
+        p.out(0.01, ".");
+        assertThat(s.write(new byte[10 * 1448], 0, 10 * 1448)).isEqualTo(10 * 1448);
+        // Five TSO packets of two segments: PSH forced on the last segment of each.
+        for (int i = 0; i < 10; i++) {
+            p.out(0.01, i % 2 == 0 ? "." : "P.").seq(1 + i * 1448).len(1448);
+        }
+        // setsockopt(IP_TOS) drops the socket's cached route (sk_dst_reset()); the next transmission looks it up.
+        assertThat(s.setOption(SockOpt.IP_TOS, 4)).isZero();
+        assertThat(s.setOption(SockOpt.IP_TOS, 0)).isZero();
+        assertThat(s.sock().dstSet).isFalse();
+        // Segment 0 ACKed, 3 and 6-9 SACKed: 1, 2, 4 and 5 are lost (RACK).
+        p.in(0.02, ".", 1, 0, 1 + 1448, 502, p.sackOpts(p.lastLocalTsval, 1 + 3 * 1448, 1 + 4 * 1448, 1 + 6 * 1448, 1 + 10 * 1448));
+        // Segment 1 is what is left of the first skb, 2 was split from 3 by the SACK: each goes alone. The
+        // skb of 4 and 5 is intact: one TSO packet again, PSH on its last segment. No SACKed data is resent.
+        p.out(0.02, ".").seq(1 + 1448).len(1448);
+        p.out(0.02, ".").seq(1 + 2 * 1448).len(1448);
+        p.out(0.02, ".").seq(1 + 4 * 1448).len(1448);
+        p.out(0.02, "P.").seq(1 + 5 * 1448).len(1448);
+        p.none(0.025);
+        assertThat(s.sock().dstSet).isTrue();
+    }
+
     /** An ICMP fragmentation-needed (type 3 code 4, next-hop MTU) quoting our packet's header and 8 bytes. */
     private static byte[] fragNeeded(LadderPeer p, Outbound quoted, int mtu) {
         int len = 8 + 28;
