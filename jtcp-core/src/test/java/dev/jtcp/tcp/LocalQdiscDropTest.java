@@ -93,6 +93,23 @@ class LocalQdiscDropTest {
     }
 
     @Test
+    void aDroppedSynIsSentAgainByItsTimer() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        p.k.stack().setQdiscLimit(0);
+        TcpSocket s = p.connect();
+        // tcp_connect() carries on after a local drop: the SYN waits in the retransmission queue.
+        assertThat(s.state()).isEqualTo(TcpState.SYN_SENT);
+        p.none(0.5);
+        p.k.stack().setQdiscLimit(500);
+        p.outBetween(1.0, 1.1, "S");
+        p.in(1.15, "S.", 0, 0, 1, 65535, p.synOpts(7));
+        p.out(1.15, ".");
+        assertThat(s.state()).isEqualTo(TcpState.ESTABLISHED);
+        assertThat(s.write(new byte[100], 0, 100)).isEqualTo(100);
+        p.out(1.15, "P.").seq(1).len(100);
+    }
+
+    @Test
     void pureAcksAreDroppedToo() {
         LadderPeer p = LadderPeer.linuxDefaults();
         TcpSocket s = accepted(p);
