@@ -591,9 +591,14 @@ final class Shell {
                             + k + "' is not emulated (accepted: via, dev, mtu [lock], advmss, initcwnd)");
                 }
             }
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
+            // iproute2's invarg(): exit(-1)
+            return new Result(255, "", "Error: an argument of 'ip " + String.join(" ", all) + "' is wrong.\n");
+        }
+        try {
             env.route(dst, mtu, lock, advmss, initcwnd);
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            return new Result(1, "", "Error: invalid route '" + String.join(" ", all) + "'.\n");
+        } catch (IllegalArgumentException e) {
+            return new Result(2, "", "RTNETLINK answers: Invalid argument\n");   // the kernel refused the route
         }
         return new Result(0, "", "");
     }

@@ -142,6 +142,7 @@ class ShellTest {
                 .status()).isZero();
         assertThat(shell.run("ip route change 192.0.2.1 via 192.168.0.2 dev tun0 mtu 1500", 1).status()).isZero();
         assertThat(routes).containsExactly("192.0.2.1 mtu 640 lock advmss 600 initcwnd 11", "192.0.2.1 mtu 1500 advmss 0 initcwnd 0");
+        assertThat(shell.run("ip route change 192.0.2.1 dev tun0 mtu lock", 1).status()).isEqualTo(255);
         assertThatThrownBy(() -> shell.run("ip route change 192.0.2.1 dev tun0 rto_min 10ms", 1))
                 .isInstanceOf(Unsupported.class).hasMessageContaining("rto_min");
         assertThat(shell.run("echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect", 1).status()).isZero();
