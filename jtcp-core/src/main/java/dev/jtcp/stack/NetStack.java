@@ -58,13 +58,22 @@ public final class NetStack implements TcpHost {
     private final java.util.HashMap<Integer, long[]> pmtuExceptions = new java.util.HashMap<>();
     private final Jiffies jiffies;
     private final List<Route> routes = new ArrayList<>();
+    /** rt_genid: bumped when a route changes, so that sockets' cached routes go stale (__sk_dst_check). */
+    private int routeGeneration;
     private int defaultMtu = 1500;
+    /** The device's egress queue (a pfifo qdisc): its packet limit, or -1 for none (the default). */
+    private int qdiscLimit = -1;
+    private long qdiscDrops;
     private final boolean checksumOffload;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
-    /** A route: destinations matching prefix/len leave with this MTU (and source address). */
-    private record Route(int prefix, int len, int mtu, int source) {
+    /**
+     * A route: destinations matching prefix/len leave from source with these metrics (0: unset): the MTU
+     * (else the device's), whether it is locked ({@code mtu lock}: ICMP cannot lower it and DF is not set
+     * under IP_PMTUDISC_WANT), the MSS to advertise ({@code advmss}) and the initial cwnd ({@code initcwnd}).
+     */
+    private record Route(int prefix, int len, int mtu, int source, boolean mtuLocked, int advmss, int initcwnd) {
         boolean matches(int addr) {
             if (len == 0) {
                 return true;
@@ -223,7 +232,63 @@ public final class NetStack implements TcpHost {
         int slash = cidr.indexOf('/');
         int prefix = Ipv4Addr.parse(slash < 0 ? cidr : cidr.substring(0, slash));
         int len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
-        routes.add(new Route(prefix, len, mtu, addresses[0]));
+        routes.add(new Route(prefix, len, mtu, addresses[0], false, 0, 0));
+        routeGeneration++;
+    }
+
+    /**
+     * {@code ip route replace CIDR [mtu [lock] N] [advmss N] [initcwnd N]}: the route to exactly this prefix
+     * gets these metrics (0: unset, the device MTU / the MSS from the MTU / TCP_INIT_CWND), or is added
+     * in front of the others. Sockets notice at their next transmission, as Linux's cached routes go
+     * stale (rt_genid) and are looked up again by __sk_dst_check().
+     */
+    public void changeRoute(String cidr, int mtu, boolean mtuLocked, int advmss, int initcwnd) {
+        if (mtu != 0 && (mtu < IPV4_MIN_MTU || mtu > LOOPBACK_MTU)) {
+            throw new IllegalArgumentException("mtu must be in 68..65536, got " + mtu);
+        }
+        if (advmss < 0 || advmss > 65535 || initcwnd < 0) {
+            throw new IllegalArgumentException("advmss must be in 0..65535 and initcwnd at least 0");
+        }
+        int slash = cidr.indexOf('/');
+        int prefix = Ipv4Addr.parse(slash < 0 ? cidr : cidr.substring(0, slash));
+        int len = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+        Route r = new Route(prefix, len, mtu, addresses[0], mtuLocked, advmss, initcwnd);
+        routes.removeIf(o -> o.prefix == prefix && o.len == len);
+        routes.addFirst(r);
+        routeGeneration++;
+    }
+
+    /**
+     * The device's egress queue discipline, a pfifo of at most {@code limit} packets ({@code tc qdisc ...
+     * pfifo limit N}); -1 removes it (the default: nothing is queued). The device takes each packet at
+     * once, so the queue is always empty and only a limit of 0 drops: then every packet is dropped
+     * (pfifo_enqueue(): qdisc_drop) and NET_XMIT_DROP goes back to the sender, as Linux's qdiscs report
+     * it to TCP.
+     */
+    public void setQdiscLimit(int limit) {
+        if (limit < -1) {
+            throw new IllegalArgumentException("qdisc limit must be -1 (none) or at least 0, got " + limit);
+        }
+        this.qdiscLimit = limit;
+    }
+
+    /** The egress queue's packet limit, or -1 without one. */
+    public int qdiscLimit() {
+        return qdiscLimit;
+    }
+
+    /** Packets the egress queue dropped ({@code tc -s qdisc}'s "dropped"; not an SNMP counter in Linux). */
+    public long qdiscDrops() {
+        return qdiscDrops;
+    }
+
+    private Route routeFor(int dstAddr) {
+        for (Route r : routes) {
+            if (r.matches(dstAddr)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Called with a socket whose readiness may have changed (after the stack's work for one input is done). */
@@ -297,6 +362,10 @@ public final class NetStack implements TcpHost {
     /** An ICMP message this host sends (built whole by {@link Icmp}). */
     void icmpOutput(byte[] packet) {
         mib.inc(Mib.IpOutRequests);
+        if (qdiscLimit == 0) {
+            qdiscDrops++;   // the egress queue drops it; ICMP replies are not retried
+            return;
+        }
         sink.transmit(this, packet);
     }
 
@@ -358,12 +427,23 @@ public final class NetStack implements TcpHost {
     }
 
     @Override
-    public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
-        mib.inc(Mib.IpOutRequests);
+    public int ipOutput(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcpHeader, byte[] payload,
+            int off, int len, String why) {
+        mib.inc(Mib.IpOutRequests);   // __ip_local_out(): counted before the device queue
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
         byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
-        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len,
+        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, tos, df, ttl, ipId & 0xffff, tcpHeader, payload, off, len,
                 !checksumOffload);
+        if (qdiscLimit == 0) {
+            // pfifo_enqueue() over its limit: qdisc_drop(), and dev_queue_xmit() returns NET_XMIT_DROP.
+            qdiscDrops++;
+            if (tracer.enabled()) {
+                tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, new Endpoint(srcAddr, tcpHeader.srcPort()),
+                        new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader, len, name,
+                        "local qdisc (pfifo limit 0) dropped the packet: NET_XMIT_DROP reported back to TCP", packet));
+            }
+            return NET_XMIT_DROP;
+        }
         if (tracer.enabled()) {
             // The header as sent (with its checksum) is what the trace shows.
             TcpHeader sent = TcpHeader.parse(packet, 20, packet.length - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
@@ -372,6 +452,7 @@ public final class NetStack implements TcpHost {
                     new Endpoint(dstAddr, tcpHeader.dstPort()), sent, len, null, why, packet));
         }
         sink.transmit(this, packet);
+        return NET_XMIT_SUCCESS;
     }
 
     /**
@@ -382,7 +463,7 @@ public final class NetStack implements TcpHost {
      */
     public void sendRaw(long nowNs, int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, String why) {
         advanceTo(nowNs);
-        ipOutput(srcAddr, dstAddr, ipId, tcpHeader, payload, 0, payload == null ? 0 : payload.length, why);
+        ipOutput(srcAddr, dstAddr, ipId, 0, true, tcpHeader, payload, 0, payload == null ? 0 : payload.length, why);
     }
 
     /** The loopback device's MTU (Linux's lo): what a host's traffic to itself is sized by. */
@@ -413,12 +494,8 @@ public final class NetStack implements TcpHost {
         if (isLocalAddress(dstAddr)) {
             return dstAddr;   // the local route: a host talks to itself from the address it calls
         }
-        for (Route r : routes) {
-            if (r.matches(dstAddr)) {
-                return r.source;
-            }
-        }
-        return addresses[0];
+        Route r = routeFor(dstAddr);
+        return r != null ? r.source : addresses[0];
     }
 
     @Override
@@ -426,12 +503,10 @@ public final class NetStack implements TcpHost {
         if (isLocalAddress(dstAddr)) {
             return LOOPBACK_MTU;   // the local table routes a host's own addresses through lo
         }
-        int routeMtu = defaultMtu;
-        for (Route r : routes) {
-            if (r.matches(dstAddr)) {
-                routeMtu = r.mtu;
-                break;
-            }
+        Route r = routeFor(dstAddr);
+        int routeMtu = r != null && r.mtu != 0 ? r.mtu : defaultMtu;
+        if (r != null && r.mtuLocked) {
+            return routeMtu;   // a locked MTU takes no exceptions (ip_mtu_locked())
         }
         long[] e = pmtuExceptions.isEmpty() ? null : pmtuExceptions.get(dstAddr);
         if (e != null) {
@@ -451,7 +526,7 @@ public final class NetStack implements TcpHost {
     @Override
     public int updatePmtu(int dstAddr, int mtu) {
         int old = mtuTo(dstAddr);
-        if (isLocalAddress(dstAddr) || old < mtu) {
+        if (isLocalAddress(dstAddr) || old < mtu || mtuLocked(dstAddr)) {
             return old;
         }
         int minPmtu = sysctl.get(SysctlKey.ROUTE_MIN_PMTU);
@@ -461,6 +536,29 @@ public final class NetStack implements TcpHost {
         long expires = nowNs + sysctl.get(SysctlKey.ROUTE_MTU_EXPIRES) * 1_000_000_000L;
         pmtuExceptions.put(dstAddr, new long[] {mtu, expires});
         return mtu;
+    }
+
+    @Override
+    public boolean mtuLocked(int dstAddr) {
+        Route r = isLocalAddress(dstAddr) ? null : routeFor(dstAddr);
+        return r != null && r.mtuLocked;
+    }
+
+    @Override
+    public int advmssMetric(int dstAddr) {
+        Route r = isLocalAddress(dstAddr) ? null : routeFor(dstAddr);
+        return r != null ? r.advmss : 0;
+    }
+
+    @Override
+    public int initcwndMetric(int dstAddr) {
+        Route r = isLocalAddress(dstAddr) ? null : routeFor(dstAddr);
+        return r != null ? r.initcwnd : 0;
+    }
+
+    @Override
+    public int routeGeneration() {
+        return routeGeneration;
     }
 
     @Override

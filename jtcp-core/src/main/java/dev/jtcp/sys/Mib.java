@@ -35,7 +35,8 @@ public enum Mib {
     TcpExtTCPFullUndo, TcpExtTCPPartialUndo, TcpExtTCPDSACKUndo, TcpExtTCPLossUndo, TcpExtTCPSACKReorder,
     TcpExtTCPRenoReorder, TcpExtTCPTSReorder, TcpExtTCPRenoFailures, TcpExtTCPSackRecoveryFail,
     TcpExtTCPRenoRecoveryFail, TcpExtTCPDSACKRecvSegs,
-    TcpExtTCPHystartTrainDetect, TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd;
+    TcpExtTCPHystartTrainDetect, TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd,
+    TcpExtTCPMTUPFail, TcpExtTCPMTUPSuccess;
 
     /** True for counters that are levels, not event counts. */
     public boolean isGauge() {

@@ -1,8 +1,9 @@
 package dev.jtcp.tcp;
 
 /**
- * Socket options jtcp implements, with their Linux level and name (asm-generic/socket.h, linux/tcp.h).
- * Values are integers; SO_LINGER takes two (on, seconds).
+ * Socket options jtcp implements, with their Linux level and name (asm-generic/socket.h, linux/tcp.h,
+ * linux/in.h). Values are integers; SO_LINGER takes two (on, seconds). SOL_IP options also take a single
+ * byte (do_ip_setsockopt() reads an int, or one unsigned char when optlen is shorter).
  */
 public enum SockOpt {
     SO_REUSEADDR("SOL_SOCKET", 2),
@@ -30,7 +31,11 @@ public enum SockOpt {
     TCP_CONGESTION("IPPROTO_TCP", 13),
     TCP_USER_TIMEOUT("IPPROTO_TCP", 18),
     TCP_NOTSENT_LOWAT("IPPROTO_TCP", 25),
-    TCP_INQ("IPPROTO_TCP", 36);
+    TCP_INQ("IPPROTO_TCP", 36),
+    /** The TOS byte of the socket's packets (DSCP; the ECN bits stay TCP's). */
+    IP_TOS("SOL_IP", 1),
+    /** Path MTU discovery mode: IP_PMTUDISC_DONT (0) .. IP_PMTUDISC_OMIT (5), {@code Tcp.IP_PMTUDISC_*}. */
+    IP_MTU_DISCOVER("SOL_IP", 10);
 
     public final String level;
     public final int linuxNumber;

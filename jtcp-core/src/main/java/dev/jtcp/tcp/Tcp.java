@@ -41,6 +41,15 @@ public final class Tcp {
     public static final int MSG_ZEROCOPY = 0x4000000;
     /** send() from splice(): each iovec is a pipe buffer's page, added to the skb as a fragment. */
     public static final int MSG_SPLICE_PAGES = 0x8000000;
+    /** IP_MTU_DISCOVER values (linux/in.h): never DF; DF unless the route's MTU is locked; always DF; ... */
+    public static final int IP_PMTUDISC_DONT = 0;
+    public static final int IP_PMTUDISC_WANT = 1;
+    public static final int IP_PMTUDISC_DO = 2;
+    public static final int IP_PMTUDISC_PROBE = 3;
+    public static final int IP_PMTUDISC_INTERFACE = 4;
+    public static final int IP_PMTUDISC_OMIT = 5;
+    /** INET_ECN_MASK: the two ECN bits of the TOS byte. */
+    static final int INET_ECN_MASK = 3;
 
     final TcpHost host;
     final Sysctl sysctl;
@@ -50,7 +59,7 @@ public final class Tcp {
     final TcpTimers timers;
     final TcpMinisocks mini;
     /** ICMP errors for TCP (tcp_v4_err). */
-    private final TcpIcmp icmp;
+    final TcpIcmp icmp;
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
@@ -765,6 +774,8 @@ public final class Tcp {
         int sndBuf = sysctl.get(SysctlKey.TCP_WMEM, 1);
         int rcvBuf = sysctl.get(SysctlKey.TCP_RMEM, 1);
         TcpSock sk = new TcpSock(nextSockId++, sndBuf, rcvBuf);
+        // inet_create(): path MTU discovery unless net.ipv4.ip_no_pmtu_disc.
+        sk.pmtudisc = sysctl.get(SysctlKey.IP_NO_PMTU_DISC) != 0 ? IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
         TcpCong.assign(this, sk);   // tcp_init_sock(): the default congestion control
         sockets.add(sk);
         return sk;
@@ -1605,6 +1616,20 @@ public final class Tcp {
             case TCP_CONGESTION -> {
                 return Errno.EINVAL.neg();   // takes a name: see setCongestion()
             }
+            case IP_TOS -> {
+                // __ip_sock_set_tos(): a stream socket keeps its own ECN bits; a change drops the cached route.
+                int tos = (val & 0xff & ~INET_ECN_MASK) | (sk.tos & INET_ECN_MASK);
+                if (tos != sk.tos) {
+                    sk.tos = tos;
+                    sk.dstSet = false;   // sk_dst_reset()
+                }
+            }
+            case IP_MTU_DISCOVER -> {
+                if (val < IP_PMTUDISC_DONT || val > IP_PMTUDISC_OMIT) {
+                    return Errno.EINVAL.neg();   // ip_sock_set_mtu_discover()
+                }
+                sk.pmtudisc = val;
+            }
         }
         return 0;
     }
@@ -1650,6 +1675,8 @@ public final class Tcp {
             case TCP_CONGESTION -> Errno.EINVAL.neg();   // a string: see congestion()
             case TCP_INQ -> sk.recvmsgInq ? 1 : 0;
             case TCP_NOTSENT_LOWAT -> sk.notsentLowat;
+            case IP_TOS -> sk.tos;
+            case IP_MTU_DISCOVER -> sk.pmtudisc;
         };
     }
 

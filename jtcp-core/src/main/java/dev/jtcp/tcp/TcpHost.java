@@ -21,12 +21,20 @@ public interface TcpHost {
 
     String hostName();
 
+    /** dev_queue_xmit() took the packet. */
+    int NET_XMIT_SUCCESS = 0;
+    /** The device's egress queue dropped the packet (a qdisc over its limit); TCP sees it as a failed send. */
+    int NET_XMIT_DROP = 1;
+
     /**
-     * ip_queue_xmit(): wraps the segment in an IPv4 packet (DF set, the given IP ID) and sends it; traced
-     * as a send with {@code why}. Linux gives a connected socket's packets consecutive IDs from a random
-     * start and sends packets without one (SYN-ACKs of requests, resets, TIME_WAIT ACKs) with ID 0.
+     * ip_queue_xmit(): wraps the segment in an IPv4 packet (the TOS byte, DF, the given IP ID) and hands it
+     * to the device; traced as a send with {@code why}. Linux gives a connected socket's packets
+     * consecutive IDs from a random start and sends packets without one (SYN-ACKs of requests, resets,
+     * TIME_WAIT ACKs) with ID 0. Returns {@link #NET_XMIT_SUCCESS}, or {@link #NET_XMIT_DROP} when the
+     * device's queue dropped it.
      */
-    void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen, String why);
+    int ipOutput(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcp, byte[] payload, int payloadOff,
+            int payloadLen, String why);
 
     /** True when addr is one of this host's addresses. */
     boolean isLocalAddress(int addr);
@@ -43,6 +51,26 @@ public interface TcpHost {
      */
     default int updatePmtu(int dstAddr, int mtu) {
         return mtuTo(dstAddr);
+    }
+
+    /** dst_metric_locked(RTAX_MTU): the route's MTU is locked ({@code mtu lock N}). */
+    default boolean mtuLocked(int dstAddr) {
+        return false;
+    }
+
+    /** The route's RTAX_ADVMSS metric ({@code advmss N}), or 0 when unset. */
+    default int advmssMetric(int dstAddr) {
+        return 0;
+    }
+
+    /** The route's RTAX_INITCWND metric ({@code initcwnd N}), or 0 when unset. */
+    default int initcwndMetric(int dstAddr) {
+        return 0;
+    }
+
+    /** rt_genid: changes whenever a route changes, so that sockets look their cached route up again. */
+    default int routeGeneration() {
+        return 0;
     }
 
     /** The socket's readiness may have changed: wake whoever waits on it. */

@@ -135,25 +135,26 @@ final class TcpIcmp {
     /**
      * tcp_v4_mtu_reduced(): the route learns the new path MTU (inet_csk_update_pmtu); if it is below
      * what the socket sizes its segments for, the MSS shrinks and the segments now too large are sent
-     * again at once.
+     * again at once, unless IP_MTU_DISCOVER says the socket ignores path MTUs (DONT, INTERFACE, OMIT).
      */
     private void mtuReduced(TcpSock sk, int mtu) {
         if (sk.state == TcpState.LISTEN || sk.state == TcpState.CLOSE) {
             return;
         }
+        tcp.output.dstCheck(sk);
         int dstMtu = tcp.host.updatePmtu(sk.remoteAddr, mtu);
-        if (mtu < dstMtu) {
+        if (mtu < dstMtu && tcp.output.dontFragment(sk)) {
             sk.errSoft = Errno.EMSGSIZE.code;   // something is about to go wrong: remember why
         }
-        int oldMss = sk.mssCache;
-        tcp.output.syncMss(sk);
-        if (sk.mssCache < oldMss) {
+        boolean acceptPmtu = sk.pmtudisc != Tcp.IP_PMTUDISC_INTERFACE && sk.pmtudisc != Tcp.IP_PMTUDISC_OMIT;
+        if (sk.pmtudisc != Tcp.IP_PMTUDISC_DONT && acceptPmtu && sk.pmtuCookie > dstMtu) {
+            tcp.output.syncMss(sk, dstMtu);
             simpleRetransmit(sk);
         }
     }
 
     /** tcp_simple_retransmit(): segments larger than the new MSS are lost; send them again, cut to size. */
-    private void simpleRetransmit(TcpSock sk) {
+    void simpleRetransmit(TcpSock sk) {
         int mss = tcp.output.currentMss(sk);
         for (TxSegment seg : sk.rtxQueue) {
             if (seg.payload() > mss) {

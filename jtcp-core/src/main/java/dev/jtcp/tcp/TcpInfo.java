@@ -21,7 +21,7 @@ public record TcpInfo(
         long timerDueNs, String timerName,
         long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
         long busyTimeUs, long rwndLimitedUs, long sndbufLimitedUs,
-        long rcvRttUs, int rcvSpace, long pacingRate, String congestion) {
+        long rcvRttUs, int rcvSpace, long pacingRate, String congestion, int reordSeen) {
 
     static TcpInfo of(Tcp tcp, TcpSock sk) {
         String timerName = "";
@@ -46,7 +46,7 @@ public record TcpInfo(
                 sk.tstampOk, sk.sackOk, sk.wscaleOk,
                 sk.sndWscale, sk.rcvWscale, Nanos.toMicros(sk.rtoNs), Nanos.toMicros(sk.atoNs), sk.mssCache, sk.rcvMss,
                 sk.packetsOut, sk.sackedOut, sk.lostOut, sk.retransOut,
-                tcp.host.mtuTo(sk.remoteAddr), sk.rcvSsthresh, sk.srttUs >> 3, sk.mdevUs >> 2,
+                sk.pmtuCookie != 0 ? sk.pmtuCookie : tcp.host.mtuTo(sk.remoteAddr), sk.rcvSsthresh, sk.srttUs >> 3, sk.mdevUs >> 2,
                 sk.sndSsthresh, sk.sndCwnd, sk.advMss,
                 sk.reordering != 0 ? sk.reordering : tcp.sysctl.get(SysctlKey.TCP_REORDERING),
                 sk.totalRetrans, sk.bytesAcked, sk.bytesReceived, sk.bytesSent, sk.bytesRetrans,
@@ -59,6 +59,6 @@ public record TcpInfo(
                 (nowJ - tcp.jiffies.at(sk.rcvTstampNs)) * jiffyMs,
                 chrono[0] + chrono[1] + chrono[2], chrono[1], chrono[2],
                 sk.rcvRttUs8 >> 3, sk.rcvqSpace, sk.pacingRate == Long.MAX_VALUE ? -1 : sk.pacingRate,
-                sk.ca != null ? sk.ca.name() : "");
+                sk.ca != null ? sk.ca.name() : "", sk.reordSeen);
     }
 }

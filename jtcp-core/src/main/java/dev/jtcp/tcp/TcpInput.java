@@ -149,7 +149,7 @@ final class TcpInput {
         }
         tcp.mib.inc(Mib.TcpOutRsts);
         tcp.mib.inc(Mib.TcpOutSegs);
-        tcp.host.ipOutput(s.daddr, s.saddr, 0, rst, null, 0, 0, why);
+        tcp.host.ipOutput(s.daddr, s.saddr, 0, 0, true, rst, null, 0, 0, why);
     }
 
     // ================================================================ options of an arriving segment
@@ -378,6 +378,7 @@ final class TcpInput {
 
     /** tcp_init_transfer(): RTO fallback without an RTT sample, initial cwnd, buffer space. */
     void initTransfer(TcpSock sk) {
+        tcp.output.mtupInit(sk);
         if (sk.srttUs == 0) {
             // RFC 6298 5.7: no RTT sample from the handshake (it was retransmitted): RTO back to 3 s.
             sk.rttvarUs = Nanos.toMicros(TcpConstants.TCP_TIMEOUT_FALLBACK_NS);
@@ -386,7 +387,7 @@ final class TcpInput {
             sk.rtoNs = TcpConstants.TCP_TIMEOUT_FALLBACK_NS;
         }
         // RFC 5681 / tcp_init_transfer(): cwnd 1 if the SYN or SYN-ACK was retransmitted more than once.
-        sk.sndCwnd = sk.totalRetrans > 1 ? 1 : TcpConstants.TCP_INIT_CWND;
+        sk.sndCwnd = sk.totalRetrans > 1 ? 1 : initCwnd(sk);
         sk.sndCwndStampNs = now();
         sk.reordering = sysctl(SysctlKey.TCP_REORDERING);
         if (!sk.caInitialized) {
@@ -1002,6 +1003,9 @@ final class TcpInput {
         ackUpdateRtt(sk, flag, seqRttUs, caRttUs);
         if ((flag & FLAG_ACKED) != 0) {
             flag |= FLAG_SET_XMIT_TIMER;
+            if (sk.mtupProbeSize != 0 && !Seq.gt(sk.mtuProbeSeqEnd, sk.sndUna)) {
+                mtupProbeSuccess(sk);   // the whole MTU probe arrived
+            }
             if (!sk.sackOk) {
                 removeRenoSacks(sk, pktsAcked);
                 // Without SACK marks, progress cannot be credited to an original transmission.
@@ -1506,7 +1510,8 @@ final class TcpInput {
         TcpCong.setCaState(sk, TcpSock.CA_LOSS);
         sk.highSeq = sk.sndNxt;
         sk.tlpPending = false;
-        sk.frto = sysctl(SysctlKey.TCP_FRTO) != 0 && (newRecovery || sk.retransmits > 0);
+        // F-RTO, but not while an MTU probe is in flight (its loss is no sign of a spurious RTO).
+        sk.frto = sysctl(SysctlKey.TCP_FRTO) != 0 && (newRecovery || sk.retransmits > 0) && sk.mtupProbeSize == 0;
     }
 
     /** tcp_timeout_mark_lost(): mark the queue lost after an RTO; clear SACK marks if the peer reneged. */
@@ -1671,9 +1676,40 @@ final class TcpInput {
             tryToOpen(sk, flag);
             return flag;
         }
+        if (sk.caState < TcpSock.CA_CWR && sk.mtupProbeSize != 0 && sk.sndUna == sk.mtuProbeSeqStart) {
+            // The MTU probe is what was lost: no congestion, so no window reduction.
+            mtupProbeFailed(sk);
+            sk.sndCwnd++;   // gives back the segment tcp_mtu_probe() took
+            tcp.icmp.simpleRetransmit(sk);
+            return flag;
+        }
         enterRecovery(sk, eceAck);
         recoveryEntered = true;
         return flag;
+    }
+
+    /** tcp_mtup_probe_failed(): the path does not carry the probe's size; search below it. */
+    private void mtupProbeFailed(TcpSock sk) {
+        sk.mtupSearchHigh = sk.mtupProbeSize - 1;
+        sk.mtupProbeSize = 0;
+        tcp.mib.inc(Mib.TcpExtTCPMTUPFail);
+    }
+
+    /**
+     * tcp_mtup_probe_success(): the path carries the probe's size: it becomes the search floor and the MSS
+     * grows to it; cwnd is scaled to keep the bytes in flight.
+     */
+    private void mtupProbeSuccess(TcpSock sk) {
+        sk.priorSsthresh = TcpCong.currentSsthresh(sk);
+        long val = (long) sk.sndCwnd * tcp.output.mssToMtu(sk, sk.mssCache) / sk.mtupProbeSize;
+        sk.sndCwnd = (int) Math.max(1, val);
+        sk.sndCwndCnt = 0;
+        sk.sndCwndStampNs = now();
+        sk.sndSsthresh = TcpCong.currentSsthresh(sk);
+        sk.mtupSearchLow = sk.mtupProbeSize;
+        sk.mtupProbeSize = 0;
+        tcp.output.syncMss(sk);
+        tcp.mib.inc(Mib.TcpExtTCPMTUPSuccess);
     }
 
     /** tcp_time_to_recover(): a loss is proven (RACK or NewReno marked one), or dupthresh without RACK. */
@@ -3002,9 +3038,15 @@ final class TcpInput {
         }
     }
 
+    /** tcp_init_cwnd(): the route's initcwnd metric, else TCP_INIT_CWND (RFC 6928). */
+    int initCwnd(TcpSock sk) {
+        int cwnd = tcp.host.initcwndMetric(sk.remoteAddr);
+        return cwnd != 0 ? cwnd : TcpConstants.TCP_INIT_CWND;
+    }
+
     /** tcp_cwnd_restart() (RFC 7661 / RFC 5681 4.1): after idle, cwnd halves per RTO down to the initial window. */
     private void cwndRestart(TcpSock sk, long idleJiffies, long rtoJiffies) {
-        int restart = Math.min(TcpConstants.TCP_INIT_CWND, sk.sndCwnd);
+        int restart = Math.min(initCwnd(sk), sk.sndCwnd);
         TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_CWND_RESTART);
         sk.sndSsthresh = TcpCong.currentSsthresh(sk);
         int cwnd = sk.sndCwnd;

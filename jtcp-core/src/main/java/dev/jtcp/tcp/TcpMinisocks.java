@@ -328,7 +328,9 @@ final class TcpMinisocks {
             req.sntSynackNs = now();
             req.sntTsvalFirst = tsVal;
         }
-        tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, h, null, 0, 0, why);
+        // tcp_v4_send_synack() -> ip_build_and_send_pkt(): the listener's TOS and path MTU discovery mode.
+        tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, req.listener.tos,
+                tcp.output.dontFragment(req.listener.pmtudisc, req.remoteAddr), h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
@@ -413,7 +415,7 @@ final class TcpMinisocks {
                 : TcpOptions.NONE;
         TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss + 1, req.irs + 1, TcpFlags.ACK,
                 Math.min(req.rcvWnd >>> req.rcvWscale, 65535), 0, 0, opts);
-        tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, h, null, 0, 0, why);
+        tcp.host.ipOutput(req.localAddr, req.remoteAddr, 0, 0, true, h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
@@ -553,6 +555,8 @@ final class TcpMinisocks {
         c.linger2 = l.linger2;
         c.userMss = l.userMss;
         c.userTimeoutMs = l.userTimeoutMs;
+        c.tos = l.tos;
+        c.pmtudisc = l.pmtudisc;
         c.userRcvBuf = l.userRcvBuf;
         c.userSndBuf = l.userSndBuf;
         c.zerocopy = l.zerocopy;   // sk_clone_lock() copies the socket flags, the mark and inet's bits
@@ -602,7 +606,8 @@ final class TcpMinisocks {
         c.rcvTstampNs = now();
         c.bindPortLocked = true;
         c.inetId = tcp.randomU16();
-        tcp.output.syncMss(c);
+        tcp.output.dstCheck(c);   // inet_csk_route_child_sock(): the child's route
+        tcp.output.syncMss(c, c.dstMtu);
         tcp.input.initializeRcvMss(c);
         c.lastSegSize = Math.max(0, s.len);
         tcp.register(c);
@@ -755,7 +760,7 @@ final class TcpMinisocks {
                 : TcpOptions.NONE;
         TcpHeader h = new TcpHeader(tw.localPort, tw.remotePort, tw.sndNxt, tw.rcvNxt, TcpFlags.ACK,
                 Math.min(tw.rcvWnd >>> tw.rcvWscale, 65535), 0, 0, opts);
-        tcp.host.ipOutput(tw.localAddr, tw.remoteAddr, 0, h, null, 0, 0, why);
+        tcp.host.ipOutput(tw.localAddr, tw.remoteAddr, 0, 0, true, h, null, 0, 0, why);
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 

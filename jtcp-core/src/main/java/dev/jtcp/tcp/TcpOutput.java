@@ -42,10 +42,83 @@ final class TcpOutput {
         return mss - (sk.tcpHeaderLen - TcpConstants.TCP_HEADER_LEN);
     }
 
-    /** tcp_sync_mss(): recompute mss_cache from the path MTU and the peer's clamp. */
+    /** tcp_mss_to_mtu(): the inverse of {@link #mtuToMss}. */
+    int mssToMtu(TcpSock sk, int mss) {
+        return mss + sk.tcpHeaderLen + TcpConstants.IPV4_HEADER_LEN;
+    }
+
+    /** tcp_sync_mss() with the path MTU mss_cache was last computed from (icsk_pmtu_cookie). */
     void syncMss(TcpSock sk) {
-        int mss = mtuToMss(sk, tcp.host.mtuTo(sk.remoteAddr));
-        sk.mssCache = boundToHalfWnd(sk, mss);
+        syncMss(sk, sk.pmtuCookie);
+    }
+
+    /**
+     * tcp_sync_mss(): recompute mss_cache from a path MTU and the peer's clamp, bounded to half the largest
+     * window; while MTU probing (RFC 4821) the MSS stays at the search floor, and the search's ceiling
+     * never exceeds the path MTU.
+     */
+    int syncMss(TcpSock sk, int pmtu) {
+        if (sk.mtupSearchHigh > pmtu) {
+            sk.mtupSearchHigh = pmtu;
+        }
+        int mss = boundToHalfWnd(sk, mtuToMss(sk, pmtu));
+        sk.pmtuCookie = pmtu;
+        if (sk.mtupEnabled) {
+            mss = Math.min(mss, mtuToMss(sk, sk.mtupSearchLow));
+        }
+        sk.mssCache = mss;
+        return mss;
+    }
+
+    /**
+     * __sk_dst_check() in ip_queue_xmit(): a socket without a route, or whose route went stale with a
+     * route change (rt_genid), looks it up again; the MTU is then the new route's.
+     */
+    void dstCheck(TcpSock sk) {
+        int gen = tcp.host.routeGeneration();
+        if (!sk.dstSet || sk.dstGen != gen) {
+            sk.dstSet = true;
+            sk.dstGen = gen;
+            sk.dstMtu = tcp.host.mtuTo(sk.remoteAddr);
+        }
+    }
+
+    /**
+     * dst_mtu(__sk_dst_get()): the MTU of the socket's cached route, 0 without one. A current route follows
+     * the path MTU it learns (and forgets); a stale one keeps the MTU it had until the next transmission.
+     */
+    int dstMtu(TcpSock sk) {
+        if (!sk.dstSet) {
+            return 0;
+        }
+        if (sk.dstGen == tcp.host.routeGeneration()) {
+            sk.dstMtu = tcp.host.mtuTo(sk.remoteAddr);
+        }
+        return sk.dstMtu;
+    }
+
+    /** ip_dont_fragment(): DF under IP_PMTUDISC_DO, and under IP_PMTUDISC_WANT unless the route's MTU is locked. */
+    boolean dontFragment(TcpSock sk) {
+        return dontFragment(sk.pmtudisc, sk.remoteAddr);
+    }
+
+    /** ip_dont_fragment() for a socket with this IP_MTU_DISCOVER mode sending to remoteAddr. */
+    boolean dontFragment(int pmtudisc, int remoteAddr) {
+        return pmtudisc == Tcp.IP_PMTUDISC_DO || (pmtudisc == Tcp.IP_PMTUDISC_WANT && !tcp.host.mtuLocked(remoteAddr));
+    }
+
+    /**
+     * tcp_mtup_init(): MTU probing (RFC 4821) is on from the start with tcp_mtu_probing=2; the search runs
+     * from tcp_base_mss up to the peer's MSS.
+     */
+    void mtupInit(TcpSock sk) {
+        sk.mtupEnabled = sysctl(SysctlKey.TCP_MTU_PROBING) > 1;
+        sk.mtupSearchHigh = sk.mssClamp + TcpConstants.TCP_HEADER_LEN + TcpConstants.IPV4_HEADER_LEN;
+        sk.mtupSearchLow = mssToMtu(sk, sysctl(SysctlKey.TCP_BASE_MSS));
+        sk.mtupProbeSize = 0;
+        if (sk.mtupEnabled) {
+            sk.mtupProbeTimestampJ = tcp.jiffies.at(tcp.now());
+        }
     }
 
     /** tcp_bound_to_half_wnd(): never send segments larger than half the largest window seen. */
@@ -60,6 +133,10 @@ final class TcpOutput {
     /** tcp_current_mss(): mss_cache less any option bytes beyond the usual (SACK blocks). */
     int currentMss(TcpSock sk) {
         int mss = sk.mssCache;
+        int mtu = dstMtu(sk);
+        if (mtu != 0 && mtu != sk.pmtuCookie) {
+            mss = syncMss(sk, mtu);   // the route's MTU changed (a new route, a path MTU learned or expired)
+        }
         int headerLen = TcpConstants.TCP_HEADER_LEN + establishedOptions(sk).encodedLength();
         if (headerLen != sk.tcpHeaderLen) {
             mss -= headerLen - sk.tcpHeaderLen;
@@ -67,11 +144,13 @@ final class TcpOutput {
         return mss;
     }
 
-    /** dst_metric_advmss(): the MSS we advertise, from the device MTU. */
+    /** dst_metric_advmss(): the MSS we advertise: the route's advmss, else from the device MTU. */
     int advertisedMss(TcpSock sk, int remoteAddr) {
         // ipv4_default_advmss(): MTU minus headers, but never above IPV4_MAX_PMTU (65535) minus headers
         // (65495 on a 65536-byte loopback).
-        int mss = Math.min(tcp.host.mtuTo(remoteAddr), 65535) - TcpConstants.IPV4_HEADER_LEN - TcpConstants.TCP_HEADER_LEN;
+        int metric = tcp.host.advmssMetric(remoteAddr);
+        int mss = metric != 0 ? metric
+                : Math.min(tcp.host.mtuTo(remoteAddr), 65535) - TcpConstants.IPV4_HEADER_LEN - TcpConstants.TCP_HEADER_LEN;
         if (sk != null && sk.userMss != 0 && sk.userMss < mss) {
             mss = sk.userMss;   // tcp_mss_clamp()
         }
@@ -222,9 +301,11 @@ final class TcpOutput {
 
     /**
      * __tcp_transmit_skb(): build the header (options, window, urgent pointer), hand the packet to IP, and
-     * do the bookkeeping that follows any transmission (ACK sent, data sent, counters).
+     * do the bookkeeping that follows any transmission (ACK sent, data sent, counters). Returns 0, or
+     * {@link TcpHost#NET_XMIT_DROP} when the device's queue dropped the packet: the socket then enters CWR
+     * (the local congestion is congestion), and the caller treats the segment as not sent.
      */
-    void transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, boolean retransmit, String why) {
+    int transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, boolean retransmit, String why) {
         TcpOptions opts;
         int window;
         if ((flags & TcpFlags.SYN) != 0) {
@@ -262,9 +343,10 @@ final class TcpOutput {
             sk.sendBuf.copy(payloadPos, scratch, 0, len);
             data = scratch;
         }
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
-        if (len > 0 && sk.txStamps != null) {
-            TxTimestamps.sent(tcp, sk, seq, len);
+        dstCheck(sk);
+        int err = tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos, dontFragment(sk), h, data, 0, len, why);
+        if (err == 0 && len > 0 && sk.txStamps != null) {
+            TxTimestamps.sent(tcp, sk, seq, len);   // a packet the local queue dropped is not stamped
         }
         tcp.traceInfo(sk, "transmit");
         sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
@@ -281,6 +363,10 @@ final class TcpOutput {
             sk.dataSegsOut++;
             sk.bytesSent += len;
         }
+        if (err > 0) {
+            tcp.input.enterCwr(sk);   // __tcp_transmit_skb(): a local drop (NET_XMIT_DROP) is a congestion signal
+        }
+        return err;
     }
 
     // ================================================================ connection establishment
@@ -292,7 +378,9 @@ final class TcpOutput {
                 + (sysctl(SysctlKey.TCP_TIMESTAMPS) != 0 ? TcpConstants.TCPOLEN_TSTAMP_ALIGNED : 0);
         sk.mssClamp = sk.userMss != 0 ? sk.userMss : TcpConstants.TCP_MSS_DEFAULT;
         sk.maxWindow = 0;
-        syncMss(sk);
+        dstCheck(sk);   // ip_route_connect(): the socket's route
+        mtupInit(sk);
+        syncMss(sk, sk.dstMtu);
         sk.advMss = advertisedMss(sk, sk.remoteAddr);
         int space = fullSpace(sk);
         int clamp = sk.userRcvBuf ? space : 0;
@@ -642,6 +730,15 @@ final class TcpOutput {
         int sent = 0;
         boolean cwndLimited = false;
         boolean rwndLimited = false;
+        if (pushOne == PUSH_ALL) {
+            int probe = mtuProbe(sk);
+            if (probe == 0) {
+                return false;   // a probe is due but must wait for the window or cwnd to open
+            }
+            if (probe > 0) {
+                sent = 1;
+            }
+        }
         int maxSegs = tsoSegs(sk, mssNow);
         while (sk.hasUnsent()) {
             // tcp_cwnd_test(): at most half the window in one packet, so that two are in flight.
@@ -694,6 +791,12 @@ final class TcpOutput {
             boolean whole = limit >= len;
             boolean withFin = fin && whole;
             boolean skbPsh = skb != null && whole && skb.psh;
+            int sendLen = whole ? len : limit;
+            int pcount = sendLen <= mssNow ? 1 : (sendLen + mssNow - 1) / mssNow;
+            if (!transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor,
+                    skb != null && skb.zc != null, withFin, withFin && sendLen == 0 ? finWhy(sk) : why)) {
+                break;   // tcp_transmit_skb() failed (a local drop): the skb stays at the head of the write queue
+            }
             if (skb != null) {
                 if (whole) {
                     sk.writeQueue.pollFirst();
@@ -702,10 +805,6 @@ final class TcpOutput {
                     sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // in a new skb of its own
                 }
             }
-            int sendLen = whole ? len : limit;
-            int pcount = sendLen <= mssNow ? 1 : (sendLen + mssNow - 1) / mssNow;
-            transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor,
-                    skb != null && skb.zc != null, withFin, withFin && sendLen == 0 ? finWhy(sk) : why);
             // tcp_minshall_update(): the packet ended with a partial segment.
             if (sendLen < pcount * mssNow) {
                 sk.sndSml = sk.sndNxt;
@@ -737,12 +836,100 @@ final class TcpOutput {
     }
 
     /**
+     * tcp_mtu_probe() (RFC 4821 7): when MTU probing is on and nothing else is going on (CA Open, cwnd of
+     * at least 11, no SACK blocks to send), send the head of the write queue as one segment of the size
+     * halfway up the search range, provided enough data follows it to detect its loss by reordering
+     * ((reordering + 1) segments) and the windows hold it all. Returns 1 when the probe left, 0 when it
+     * must wait for the windows, -1 when there is no probe to send.
+     */
+    private int mtuProbe(TcpSock sk) {
+        if (!sk.mtupEnabled || sk.mtupProbeSize != 0 || sk.caState != TcpSock.CA_OPEN || sk.sndCwnd < 11
+                || sk.numSacks != 0 || sk.dsack) {
+            return -1;
+        }
+        currentMss(sk);   // brings mss_cache in line with the route first
+        int probeSize = mtuToMss(sk, (sk.mtupSearchHigh + sk.mtupSearchLow) >> 1);
+        long sizeNeeded = probeSize + ((long) sk.reordering + 1) * sk.mssCache;
+        int interval = sk.mtupSearchHigh - sk.mtupSearchLow;
+        if (probeSize > mtuToMss(sk, sk.mtupSearchHigh) || interval < sysctl(SysctlKey.TCP_PROBE_THRESHOLD)) {
+            mtuCheckReprobe(sk);   // the search is over: start again after tcp_probe_interval
+            return -1;
+        }
+        if (Integer.toUnsignedLong(sk.writeSeq - sk.sndNxt) < sizeNeeded
+                || Integer.toUnsignedLong(sk.sndWnd) < sizeNeeded) {
+            return -1;
+        }
+        if (Seq.gt(sk.sndNxt + (int) sizeNeeded, sk.wndEnd())) {
+            return 0;
+        }
+        int inFlight = sk.packetsInFlight();
+        if (inFlight + 2 > sk.sndCwnd) {
+            return inFlight == 0 ? -1 : 0;   // wait for the window to drain, but never stall with none in flight
+        }
+        // tcp_can_coalesce_send_queue_head(): the probe may not cross a record's end (MSG_EOR); the
+        // skbs it takes whole give it their PSH (tcp_eat_one_skb()), a partly taken one only its ACK.
+        boolean psh = false;
+        boolean eor = false;
+        int left = probeSize;
+        for (WriteSkb skb : sk.writeQueue) {
+            if (left <= skb.len()) {
+                if (left == skb.len()) {
+                    psh |= skb.psh;
+                    eor = skb.eor;
+                }
+                break;
+            }
+            if (skb.eor) {
+                return -1;
+            }
+            psh |= skb.psh;
+            left -= skb.len();
+        }
+        int start = sk.sndNxt;
+        if (!transmitPacket(sk, start, probeSize, probeSize, 1, psh, eor, false, false,
+                "MTU probe (RFC 4821, tcp_mtu_probing): " + mssToMtu(sk, probeSize) + "-byte packet, search "
+                        + sk.mtupSearchLow + ".." + sk.mtupSearchHigh)) {
+            return -1;
+        }
+        left = probeSize;
+        while (left > 0) {
+            WriteSkb skb = sk.writeQueue.peekFirst();
+            if (skb.len() <= left) {
+                left -= skb.len();
+                sk.writeQueue.pollFirst();
+            } else {
+                skb.start += left;
+                left = 0;
+            }
+        }
+        sk.sndCwnd--;   // the probe counts as two segments' worth
+        sk.mtupProbeSize = mssToMtu(sk, probeSize);
+        sk.mtuProbeSeqStart = start;
+        sk.mtuProbeSeqEnd = start + probeSize;
+        return 1;
+    }
+
+    /** tcp_mtu_check_reprobe(): after tcp_probe_interval seconds, search again from the current MSS up. */
+    private void mtuCheckReprobe(TcpSock sk) {
+        long interval = sysctl(SysctlKey.TCP_PROBE_INTERVAL) & 0xFFFFFFFFL;
+        long nowJ = tcp.jiffies.at(tcp.now());
+        if (nowJ - sk.mtupProbeTimestampJ >= interval * tcp.jiffies.hz()) {
+            int mss = currentMss(sk);
+            sk.mtupProbeSize = 0;
+            sk.mtupSearchHigh = sk.mssClamp + TcpConstants.TCP_HEADER_LEN + TcpConstants.IPV4_HEADER_LEN;
+            sk.mtupSearchLow = mssToMtu(sk, mss);
+            sk.mtupProbeTimestampJ = nowJ;
+        }
+    }
+
+    /**
      * One TSO packet of pcount segments from start, cut into MSS-sized segments as tcp_gso_segment() does
      * on the way out. __tcp_transmit_skb() forces PSH on every packet of more than one segment (to let the
      * receiver's GRO flush); segmentation leaves PSH and FIN on the last segment only. The retransmission
-     * queue keeps the skb's own PSH, not the forced one.
+     * queue keeps the skb's own PSH, not the forced one. Returns false when the device's queue dropped the
+     * packet (Linux queues the whole TSO packet at once, so its first segment decides): nothing was sent.
      */
-    private void transmitPacket(TcpSock sk, int start, int len, int mssNow, int pcount, boolean skbPsh,
+    private boolean transmitPacket(TcpSock sk, int start, int len, int mssNow, int pcount, boolean skbPsh,
             boolean eor, boolean zc, boolean withFin, String why) {
         if (len > 0 && sk.packetsInFlight() == 0) {
             // tcp_event_data_sent(): data leaves with nothing in flight.
@@ -776,7 +963,11 @@ final class TcpOutput {
             seg.skbEnd = lastSeg;   // the packet is one skb of the retransmit queue
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
-            transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
+            if (transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why) != 0 && off == 0) {
+                sk.rtxQueue.pollLast();   // not sent: tcp_event_new_data_sent() is not reached
+                sk.packetsOut--;
+                return false;
+            }
             // tcp_event_new_data_sent()
             sk.sndNxt = end;
             if (segLen > 0) {
@@ -787,6 +978,7 @@ final class TcpOutput {
             }
             off += segLen;
         } while (off < len);
+        return true;
     }
 
     /**
@@ -1005,7 +1197,8 @@ final class TcpOutput {
         int window = selectWindow(sk);
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, null, 0, 0, why);
+        dstCheck(sk);
+        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos, dontFragment(sk), h, null, 0, 0, why);
         tcp.traceInfo(sk, "transmit");
         tcp.mib.inc(Mib.TcpOutSegs);
     }
@@ -1035,9 +1228,21 @@ final class TcpOutput {
 
     /**
      * tcp_retransmit_skb(): send the segment again, first merging small following segments into it
-     * (tcp_retrans_try_collapse, tcp_retrans_collapse=1). Returns false if nothing could be sent.
+     * (tcp_retrans_try_collapse, tcp_retrans_collapse=1). Returns 0, or {@link TcpHost#NET_XMIT_DROP} when
+     * the device's queue dropped it (counted TCPRetransFail; the segment is not marked retransmitted).
      */
-    boolean retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, String why) {
+    int retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, String why) {
+        int err = retransmit(sk, seg, countRetransOut, false, false, why);
+        seg.skbEnd = true;   // one segment's worth (segs = 1): tcp_fragment() cut it off the rest of its skb
+        return err;
+    }
+
+    /**
+     * As above for one segment of a multi-segment skb sent again as one TSO packet: no collapsing, and the
+     * packet's last segment ({@code gsoLast}) carries the PSH __tcp_transmit_skb() forces on it.
+     */
+    private int retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, boolean inGso, boolean gsoLast, String why) {
+        sk.mtupProbeSize = 0;   // __tcp_retransmit_skb(): an MTU probe in flight is inconclusive now
         // A partly acknowledged head is trimmed (tcp_trim_head).
         if (Seq.lt(seg.start, sk.sndUna)) {
             if ((seg.tcpFlags & TcpFlags.SYN) != 0) {
@@ -1050,39 +1255,54 @@ final class TcpOutput {
             if (seg.payload() > mss) {
                 fragment(sk, seg, mss);
             }
-            collapse(sk, seg, mss);
-            if (!seg.skbEnd) {
-                // tcp_fragment(): what is retransmitted is cut off the rest of its skb
-                seg.skbEnd = true;
-                sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
+            if (!inGso) {
+                collapse(sk, seg, mss);   // tcp_retrans_try_collapse(): only an skb of less than one MSS
+                if (!seg.skbEnd) {
+                    // tcp_fragment(): what is retransmitted alone is cut off the rest of its skb
+                    seg.skbEnd = true;
+                    sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
+                }
             }
         }
         int flags = seg.tcpFlags;
         int len = seg.payload();
         boolean syn = (flags & TcpFlags.SYN) != 0;
-        int txFlags = (syn ? TcpFlags.SYN : TcpFlags.ACK) | (flags & (TcpFlags.FIN | TcpFlags.PSH));
+        int txFlags = (syn ? TcpFlags.SYN : TcpFlags.ACK) | (flags & (TcpFlags.FIN | TcpFlags.PSH))
+                | (gsoLast ? TcpFlags.PSH : 0);
         if (syn && sk.state == TcpState.SYN_RECV) {
             txFlags |= TcpFlags.ACK;   // a simultaneous-open SYN-ACK
         }
-        long now = tcp.now();
-        seg.lastTxNs = now;
-        seg.txDelivered = sk.deliveredSegs;
-        seg.txOrder = ++sk.txCounter;
-        seg.retransCount++;
-        seg.sacked |= TxSegment.EVER_RETRANS;
-        transmit(sk, seg.start, txFlags, syn ? 0 : sk.sndPos(seg.start), len, true, why);
+        // __tcp_retransmit_skb(): counted before the attempt, whether or not the packet gets out.
         tcp.mib.inc(Mib.TcpRetransSegs);
         sk.totalRetrans++;
         sk.bytesRetrans += len;
-        if (countRetransOut) {
+        long priorTxNs = seg.lastTxNs;
+        long priorDelivered = seg.txDelivered;
+        long priorOrder = seg.txOrder;
+        seg.lastTxNs = tcp.now();
+        seg.txDelivered = sk.deliveredSegs;
+        seg.txOrder = ++sk.txCounter;
+        int err = transmit(sk, seg.start, txFlags, syn ? 0 : sk.sndPos(seg.start), len, true, why);
+        // EVER_RETRANS even for a failed attempt: no RTT sample may come from a send that never happened.
+        seg.sacked |= TxSegment.EVER_RETRANS;
+        if (err != 0) {
+            // tcp_update_skb_after_send() is skipped: the segment keeps its last real send time.
+            seg.lastTxNs = priorTxNs;
+            seg.txDelivered = priorDelivered;
+            seg.txOrder = priorOrder;
+            tcp.mib.inc(Mib.TcpExtTCPRetransFail);
+        } else {
+            seg.retransCount++;
+        }
+        if (countRetransOut && err == 0) {
             if (!seg.has(TxSegment.SACKED_RETRANS)) {
                 seg.sacked |= TxSegment.SACKED_RETRANS;
                 sk.retransOut++;
             }
         }
         if (countRetransOut && !sk.retransStampSet) {
-            // tcp_retransmit_skb(): stamp of the first retransmission (the segment's send time, which
-            // __tcp_retransmit_skb has just updated). A loss probe does not start the episode.
+            // tcp_retransmit_skb(): stamp of the first (attempted) retransmission: the segment's send time,
+            // which __tcp_retransmit_skb has just updated if it got out. A loss probe does not start the episode.
             sk.retransStampNs = seg.lastTxNs;
             sk.retransStampSet = true;
         }
@@ -1093,7 +1313,7 @@ final class TcpOutput {
             }
             sk.undoRetrans++;
         }
-        return true;
+        return err;
     }
 
     /** tcp_fragment(): split a segment at mss (after an MSS decrease). */
@@ -1162,6 +1382,7 @@ final class TcpOutput {
             seg.end = next.end;
             seg.tcpFlags |= next.tcpFlags & (TcpFlags.FIN | TcpFlags.PSH);
             seg.eor = next.eor;
+            seg.skbEnd = next.skbEnd;
             if (next.has(TxSegment.LOST)) {
                 sk.lostOut--;
             }
@@ -1186,19 +1407,40 @@ final class TcpOutput {
         }
         boolean rearm = false;
         boolean loss = sk.caState == TcpSock.CA_LOSS;
+        int mss = currentMss(sk);
+        int maxSegs = tsoSegs(sk, mss);
         boolean walk = true;
+        walks:
         while (walk) {
             walk = false;
             TxSegment head = sk.rtxQueue.peekFirst();
-            for (TxSegment seg : sk.rtxQueue) {
-                if (sk.sndCwnd - sk.packetsInFlight() <= 0) {
+            Iterator<TxSegment> it = sk.rtxQueue.iterator();
+            TxSegment next = it.hasNext() ? it.next() : null;
+            while (next != null) {
+                TxSegment seg = next;
+                next = it.hasNext() ? it.next() : null;
+                int room = sk.sndCwnd - sk.packetsInFlight();
+                if (room <= 0) {
                     break;
                 }
                 if (sk.retransOut >= sk.lostOut) {
                     break;
                 }
-                if (!seg.has(TxSegment.LOST) || seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED)) {
+                if (!lostNotRetransmitted(seg)) {
                     continue;
+                }
+                // tcp_retransmit_skb(sk, skb, segs): the rest of the segment's skb goes with it as one TSO
+                // packet, as far as the cwnd room and tcp_tso_segs() allow; what is left becomes an skb of its own.
+                // (Segments larger than the MSS, after the MSS shrank, are cut and sent one by one.)
+                gso.clear();
+                gso.add(seg);
+                TxSegment last = seg;
+                int limit = Math.min(room, maxSegs);
+                while (!last.skbEnd && next != null && gso.size() < limit && lostNotRetransmitted(next)
+                        && (seg.tcpFlags & TcpFlags.SYN) == 0 && seg.payload() <= mss && next.payload() <= mss) {
+                    last = next;
+                    gso.add(next);
+                    next = it.hasNext() ? it.next() : null;
                 }
                 String why = !tcp.tracing() ? null
                         : loss ? "RTO recovery: retransmit a segment marked lost (slow start)"
@@ -1208,16 +1450,21 @@ final class TcpOutput {
                         : seg == head ? "fast retransmit: " + sk.sackedOut + " duplicate ACKs (RFC 5681 3.2, NewReno RFC 6582)"
                         : "fast recovery: retransmit the next lost segment (RFC 6675, RACK RFC 8985)";
                 int segments = sk.packetsOut;
-                if (!retransmit(sk, seg, true, why)) {
-                    break;
+                int n = gso.size();
+                for (int i = 0; i < n; i++) {
+                    TxSegment g = gso.get(i);
+                    if (retransmit(sk, g, true, n > 1, n > 1 && i == n - 1, why) != 0) {
+                        break walks;
+                    }
+                    tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
+                    if (TcpInput.inCwndReduction(sk)) {
+                        sk.prrOut++;
+                    }
+                    if (g == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
+                        rearm = true;
+                    }
                 }
-                tcp.mib.inc(loss ? Mib.TcpExtTCPSlowStartRetrans : Mib.TcpExtTCPFastRetrans);
-                if (TcpInput.inCwndReduction(sk)) {
-                    sk.prrOut++;
-                }
-                if (seg == sk.rtxQueue.peekFirst() && sk.xmitTimer != TcpSock.XMIT_REO_TIMEOUT) {
-                    rearm = true;
-                }
+                last.skbEnd = true;   // tcp_fragment() at the end of what was sent
                 if (sk.packetsOut != segments) {
                     // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
                     // kernel goes on from the merged segment's successor; here the walk starts again, and
@@ -1233,16 +1480,26 @@ final class TcpOutput {
         }
     }
 
+    /** Segments of one retransmission, reused. */
+    private final List<TxSegment> gso = new ArrayList<>();
+
+    /** Marked lost, neither SACKed nor retransmitted since. */
+    private static boolean lostNotRetransmitted(TxSegment seg) {
+        return seg.has(TxSegment.LOST) && !seg.has(TxSegment.SACKED_RETRANS | TxSegment.SACKED_ACKED);
+    }
+
+
     // ================================================================ probes
 
     /**
      * tcp_write_wakeup(): a zero-window or keepalive probe. Sends new data if the window allows some
      * (splitting the head of the unsent queue to fit), else a segment the receiver must ACK: one with
-     * an old sequence number (tcp_xmit_probe_skb). Returns false if nothing could be sent.
+     * an old sequence number (tcp_xmit_probe_skb). Returns -1 if nothing could be sent, 0 when the probe
+     * left, {@link TcpHost#NET_XMIT_DROP} when the device's queue dropped it.
      */
-    boolean writeWakeup(TcpSock sk, String why) {
+    int writeWakeup(TcpSock sk, String why) {
         if (sk.state == TcpState.CLOSE) {
-            return false;
+            return -1;
         }
         if (sk.hasUnsent() && Seq.lt(sk.sndNxt, sk.wndEnd())) {
             int mss = currentMss(sk);
@@ -1262,26 +1519,27 @@ final class TcpOutput {
                 len = Math.min(Math.min(segSize, mss), skbLen);
                 withFin = false;   // the FIN stays with the part left behind
             }
+            boolean sent = transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor,
+                    skb != null && skb.zc != null, withFin, why);
             if (skb != null) {
-                if (len == skbLen) {
+                if (len < skbLen) {
+                    skb.psh = true;   // tcp_fragment() left PSH on both parts
+                }
+                if (sent && len == skbLen) {
                     sk.writeQueue.pollFirst();
-                } else {
+                } else if (sent) {
                     skb.start = start + len;
-                    skb.psh = true;
                     sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_fragment(): a new skb
                 }
             }
-            transmitPacket(sk, start, len, mss, 1, true, skb != null && len == skbLen && skb.eor, skb != null && skb.zc != null,
-                    withFin, why);
-            return true;
+            return sent ? 0 : TcpHost.NET_XMIT_DROP;
         }
         // tcp_xmit_probe_skb(): seq = snd_una - 1 makes the peer answer with an ACK without data; with
         // urgent data pending, one probe at snd_una first carries the urgent pointer.
         if (sk.urgMode() && Seq.between(sk.sndUna + 1, sk.sndUp, sk.sndUna + 0xffff)) {
             transmit(sk, sk.sndUna, TcpFlags.ACK, 0, 0, false, why);
         }
-        transmit(sk, sk.sndUna - 1, TcpFlags.ACK, 0, 0, false, why);
-        return true;
+        return transmit(sk, sk.sndUna - 1, TcpFlags.ACK, 0, 0, false, why);
     }
 
     /**
@@ -1310,7 +1568,10 @@ final class TcpOutput {
                 tcp.timersChanged(sk);
                 return;
             }
-            retransmit(sk, last, false, "TLP (RFC 8985 7.3): probe timeout, last segment retransmitted");
+            if (retransmit(sk, last, false, "TLP (RFC 8985 7.3): probe timeout, last segment retransmitted") != 0) {
+                tcp.timers.rearmRto(sk);   // not sent: no probe outstanding
+                return;
+            }
             sk.tlpRetrans = true;
         }
         sk.tlpPending = true;

@@ -65,6 +65,31 @@ public final class TcpSock extends Sock {
     int keepCnt;
     /** TCP_MAXSEG set by the application (user_mss), 0 when unset. */
     int userMss;
+    /** inet->tos (IP_TOS): the TOS byte of the socket's packets; setsockopt keeps its ECN bits. */
+    int tos;
+    /** inet->pmtudisc (IP_MTU_DISCOVER): IP_PMTUDISC_DONT .. IP_PMTUDISC_OMIT. */
+    int pmtudisc = Tcp.IP_PMTUDISC_WANT;
+    /**
+     * The socket's cached route (sk_dst_cache): whether there is one, the route generation it was looked
+     * up in, and its MTU then. A route change leaves it stale until the next transmission looks it up
+     * again (__sk_dst_check()); until then tcp_current_mss() still sees the old MTU.
+     */
+    boolean dstSet;
+    int dstGen;
+    int dstMtu;
+    /** icsk_pmtu_cookie: the path MTU mss_cache was last computed from (tcp_sync_mss()). */
+    int pmtuCookie;
+    /** icsk_mtup (RFC 4821 packetization-layer PMTU discovery): on, the search range, the probe in flight. */
+    boolean mtupEnabled;
+    int mtupSearchHigh;
+    int mtupSearchLow;
+    /** The MTU of the probe in flight, 0 when none. */
+    int mtupProbeSize;
+    /** tcp_jiffies32 of the last search (re)start, for tcp_probe_interval. */
+    long mtupProbeTimestampJ;
+    /** tp->mtu_probe: the sequence range of the probe in flight. */
+    int mtuProbeSeqStart;
+    int mtuProbeSeqEnd;
     /** SO_RCVBUF / SO_SNDBUF in bytes (Linux doubles the requested value). */
     int rcvBuf;
     int sndBuf;

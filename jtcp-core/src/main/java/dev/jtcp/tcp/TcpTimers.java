@@ -426,6 +426,9 @@ final class TcpTimers {
             }
             expired = sk.retransmits >= maxRetransmits;
         } else {
+            if (retransmitsTimedOut(sk, sysctl(SysctlKey.TCP_RETRIES1), 0)) {
+                mtuProbing(sk);   // black hole detection: maybe the path drops our larger packets
+            }
             retryUntil = sysctl(SysctlKey.TCP_RETRIES2);
             if (sk.orphan) {
                 boolean alive = sk.rtoNs < rtoMaxNs();
@@ -441,6 +444,28 @@ final class TcpTimers {
         }
         tcp.mib.inc(Mib.TcpExtTcpTimeoutRehash);   // sk_rethink_txhash(): a new flow hash for the next try
         return false;
+    }
+
+    /**
+     * tcp_mtu_probing(): after tcp_retries1 timeouts with tcp_mtu_probing on, suspect a PMTU black hole:
+     * start probing (mode 1) or halve the search floor (to tcp_base_mss at most, tcp_mtu_probe_floor at
+     * least), and size segments by it.
+     */
+    private void mtuProbing(TcpSock sk) {
+        if (sysctl(SysctlKey.TCP_MTU_PROBING) == 0) {
+            return;
+        }
+        if (!sk.mtupEnabled) {
+            sk.mtupEnabled = true;
+            sk.mtupProbeTimestampJ = tcp.jiffies.at(now());
+        } else {
+            int mss = tcp.output.mtuToMss(sk, sk.mtupSearchLow) >> 1;
+            mss = Math.min(sysctl(SysctlKey.TCP_BASE_MSS), mss);
+            mss = Math.max(mss, sysctl(SysctlKey.TCP_MTU_PROBE_FLOOR));
+            mss = Math.max(mss, sysctl(SysctlKey.TCP_MIN_SND_MSS));
+            sk.mtupSearchLow = tcp.output.mssToMtu(sk, mss);
+        }
+        tcp.output.syncMss(sk);
     }
 
     /** tcp_write_err(): the connection times out (ETIMEDOUT, or the soft error seen meanwhile). */
@@ -508,7 +533,12 @@ final class TcpTimers {
         } else {
             why = "RTO retransmission #" + sk.retransmits + " of the oldest unacknowledged segment (RFC 6298 5.4)";
         }
-        tcp.output.retransmit(sk, head, true, why);
+        if (tcp.output.retransmit(sk, head, true, why) > 0) {
+            // The retransmission was dropped by local congestion: retry soon, without backing off.
+            resetXmitTimer(sk, TcpSock.XMIT_RETRANS, tcp.jiffies.toNs(resourceProbeIntervalJ()),
+                    "retransmission not sent (local congestion): TCP_RESOURCE_PROBE_INTERVAL");
+            return;
+        }
         backoffAndRearm(sk);
     }
 
@@ -595,7 +625,7 @@ final class TcpTimers {
     /** tcp_send_probe0(). */
     private void sendProbe0(TcpSock sk) {
         tcp.mib.inc(Mib.TcpExtTCPWinProbe);
-        tcp.output.writeWakeup(sk, "zero-window probe #" + (sk.probesOut + 1) + " (RFC 9293 3.8.6.1)");
+        int err = tcp.output.writeWakeup(sk, "zero-window probe #" + (sk.probesOut + 1) + " (RFC 9293 3.8.6.1)");
         if (sk.packetsOut > 0 || !sk.hasUnsent()) {
             sk.probesOut = 0;
             sk.backoff = 0;
@@ -603,15 +633,36 @@ final class TcpTimers {
             return;
         }
         sk.probesOut++;
-        if (sk.backoff < sysctl(SysctlKey.TCP_RETRIES2)) {
-            sk.backoff++;
+        long when;
+        String why;
+        if (err <= 0) {
+            if (sk.backoff < sysctl(SysctlKey.TCP_RETRIES2)) {
+                sk.backoff++;
+            }
+            when = probe0When(sk);
+            why = "persist timer backs off";
+        } else {
+            // The probe was dropped by local congestion (the device queue): try again soon, no backoff.
+            when = tcp.jiffies.toNs(resourceProbeIntervalJ());
+            why = "probe not sent (local congestion): TCP_RESOURCE_PROBE_INTERVAL";
         }
-        long when = probe0When(sk);
-        if (sk.userTimeoutMs != 0 && sk.probesTstampNs != 0) {
-            long remaining = Nanos.ofMillis(sk.userTimeoutMs) - (now() - sk.probesTstampNs);
-            when = Math.max(Nanos.ofMillis(1), Math.min(when, remaining));
+        when = clampProbe0ToUserTimeout(sk, when);
+        resetXmitTimer(sk, TcpSock.XMIT_PROBE0, when, why + ": next probe in " + Nanos.toMillis(when) + " ms");
+    }
+
+    /** TCP_RESOURCE_PROBE_INTERVAL: HZ/2 jiffies between retries while the device's queue drops our packets. */
+    private long resourceProbeIntervalJ() {
+        return tcp.jiffies.hz() / 2;
+    }
+
+    /** tcp_clamp_probe0_to_user_timeout(): never wait past TCP_USER_TIMEOUT (at least TCP_TIMEOUT_MIN, 2 jiffies). */
+    private long clampProbe0ToUserTimeout(TcpSock sk, long whenNs) {
+        if (sk.userTimeoutMs == 0 || sk.probesTstampNs == 0) {
+            return whenNs;
         }
-        resetXmitTimer(sk, TcpSock.XMIT_PROBE0, when, "persist timer backs off: next probe in " + Nanos.toMillis(when) + " ms");
+        long elapsedJ = Math.max(0, tcp.jiffies.at(now()) - tcp.jiffies.at(sk.probesTstampNs));
+        long remainingJ = Math.max(tcp.jiffies.fromMillis(sk.userTimeoutMs) - elapsedJ, 2);
+        return Math.min(whenNs, tcp.jiffies.toNs(remainingJ));
     }
 
     /** tcp_keepalive_timer(): keepalive probes, or the end of an orphan's long FIN_WAIT2. */
@@ -653,10 +704,14 @@ final class TcpTimers {
                 return;
             }
             tcp.mib.inc(Mib.TcpExtTCPKeepAlive);
-            tcp.output.writeWakeup(sk, "keepalive probe #" + (sk.probesOut + 1) + " (RFC 1122 4.2.3.6)");
-            sk.probesOut++;
-            resetKeepaliveTimer(sk, TcpSock.SKT_KEEPALIVE, Nanos.ofSeconds(keepIntvlSec(sk)),
-                    "next keepalive probe in tcp_keepalive_intvl " + keepIntvlSec(sk) + " s");
+            if (tcp.output.writeWakeup(sk, "keepalive probe #" + (sk.probesOut + 1) + " (RFC 1122 4.2.3.6)") <= 0) {
+                sk.probesOut++;
+                resetKeepaliveTimer(sk, TcpSock.SKT_KEEPALIVE, Nanos.ofSeconds(keepIntvlSec(sk)),
+                        "next keepalive probe in tcp_keepalive_intvl " + keepIntvlSec(sk) + " s");
+            } else {
+                resetKeepaliveTimer(sk, TcpSock.SKT_KEEPALIVE, tcp.jiffies.toNs(resourceProbeIntervalJ()),
+                        "keepalive probe not sent (local congestion): TCP_RESOURCE_PROBE_INTERVAL");
+            }
         } else {
             resetKeepaliveTimer(sk, TcpSock.SKT_KEEPALIVE, idleWhen - elapsed, "keepalive: not idle long enough yet");
         }

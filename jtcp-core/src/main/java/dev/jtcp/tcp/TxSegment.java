@@ -20,11 +20,6 @@ final class TxSegment {
     boolean eor;       // ends a send() with MSG_EOR: a retransmission never merges what follows into it
     boolean zc;        // holds MSG_ZEROCOPY bytes: never merged with another segment (skb_shift())
     int sacked;
-    /**
-     * The last segment of one of Linux's retransmit-queue skbs (a TSO packet as sent, or the part a
-     * retransmission split off): the skb's head truesize leaves sk_wmem_queued with it.
-     */
-    boolean skbEnd;
     long firstTxNs;
     long lastTxNs;
     int retransCount;
@@ -32,6 +27,12 @@ final class TxSegment {
     long txDelivered;
     /** Position in transmission order (Linux's tsorted_sent_queue): breaks ties of equal send times. */
     long txOrder;
+    /**
+     * The last segment of one of Linux's retransmit-queue skbs (a TSO packet as sent, or the part a
+     * retransmission or SACK split off): a retransmission sends an skb's segments as one TSO packet, and the
+     * skb's head truesize leaves sk_wmem_queued with it.
+     */
+    boolean skbEnd;
 
     int seqLength() {
         return end - start;

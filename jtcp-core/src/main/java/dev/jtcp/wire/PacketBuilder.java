@@ -60,6 +60,15 @@ public final class PacketBuilder {
      */
     public static int writeIpv4Tcp(byte[] buf, int off, int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp,
                                    byte[] payload, int payloadOff, int payloadLen, boolean tcpChecksum) {
+        return writeIpv4Tcp(buf, off, srcAddr, dstAddr, 0, true, ttl, ipId, tcp, payload, payloadOff, payloadLen, tcpChecksum);
+    }
+
+    /**
+     * As above, with the socket's TOS byte and DF flag (ip_queue_xmit(): {@code inet->tos}, and DF as
+     * ip_dont_fragment() decides from IP_MTU_DISCOVER and the route).
+     */
+    public static int writeIpv4Tcp(byte[] buf, int off, int srcAddr, int dstAddr, int tos, boolean df, int ttl, int ipId,
+                                   TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen, boolean tcpChecksum) {
         int total = checkedTotal(tcp, payloadLen);
         if (payloadLen > 0) {
             Objects.requireNonNull(payload, "payload");
@@ -69,7 +78,8 @@ public final class PacketBuilder {
         int tcpOff = off + Ipv4Header.MIN_HEADER_LENGTH;
         int tcpLen = total - Ipv4Header.MIN_HEADER_LENGTH;
 
-        Ipv4Header.of(srcAddr, dstAddr, Ipv4Header.PROTO_TCP, ttl, ipId, tcpLen).emit(buf, off);
+        new Ipv4Header(tos, Ipv4Header.MIN_HEADER_LENGTH + tcpLen, ipId, df, false, 0, ttl, Ipv4Header.PROTO_TCP, 0,
+                srcAddr, dstAddr, Ipv4Header.MIN_HEADER_LENGTH).emit(buf, off);
         tcp.emit(buf, tcpOff);
         if (payloadLen > 0) {
             System.arraycopy(payload, payloadOff, buf, tcpOff + tcp.headerLength(), payloadLen);

@@ -2150,6 +2150,14 @@ public final class Runner {
                             "setsockopt(SO_TIMESTAMPING) with " + Symbols.flags(values[0] & unmodelled, "SOF_TIMESTAMPING_")
                             + ": the IP_PKTINFO and OPT_STATS control messages are not modelled");
                 }
+                if (opt.level.equals("SOL_IP")) {
+                    // do_ip_setsockopt(): an int, or one unsigned char when optlen is shorter (little-endian:
+                    // the low byte of the int packetdrill passes).
+                    need = 1;
+                    if (optlen < 4) {
+                        values[0] &= 0xff;
+                    }
+                }
                 if (opt == SockOpt.SO_LINGER) {
                     throw new Failure(event.line(), "runtime error in setsockopt call: SO_LINGER needs {onoff=.., linger=..}");
                 }
@@ -2162,7 +2170,8 @@ public final class Runner {
             } else {
                 throw new Failure(event.line(), "runtime error in setsockopt call: unsupported setsockopt value type: " + v);
             }
-            return () -> optlen < need ? Done.of(Errno.EINVAL.neg()) : Done.of(f.sock.setOption(opt, values));
+            int needed = need;
+            return () -> optlen < needed ? Done.of(Errno.EINVAL.neg()) : Done.of(f.sock.setOption(opt, values));
         }
 
         private Call getsockoptCall(Ast.Syscall sc) {
@@ -2706,7 +2715,7 @@ public final class Runner {
                 "tcpi_delivery_rate_app_limited", "tcpi_last_data_sent", "tcpi_last_data_recv", "tcpi_last_ack_recv",
                 "tcpi_pacing_rate", "tcpi_max_pacing_rate", "tcpi_rcv_rtt", "tcpi_rcv_space", "tcpi_delivery_rate",
                 "tcpi_busy_time", "tcpi_rwnd_limited", "tcpi_sndbuf_limited", "tcpi_delivered_ce", "tcpi_dsack_dups",
-                "tcpi_reord_seen", "tcpi_rcv_ooopack", "tcpi_rehash", "tcpi_total_rto", "tcpi_total_rto_recoveries",
+                "tcpi_rcv_ooopack", "tcpi_rehash", "tcpi_total_rto", "tcpi_total_rto_recoveries",
                 "tcpi_total_rto_time", "tcpi_received_ce", "tcpi_delivered_e1_bytes", "tcpi_delivered_e0_bytes",
                 "tcpi_delivered_ce_bytes", "tcpi_received_e1_bytes", "tcpi_received_e0_bytes", "tcpi_received_ce_bytes",
                 "tcpi_accecn_fail_mode", "tcpi_accecn_opt_seen", "tcpi_fastopen_client_fail",
@@ -2761,6 +2770,7 @@ public final class Runner {
             m.put("tcpi_snd_cwnd", (long) i.sndCwnd());
             m.put("tcpi_advmss", (long) i.advmss());
             m.put("tcpi_reordering", (long) i.reordering());
+            m.put("tcpi_reord_seen", (long) i.reordSeen());
             m.put("tcpi_total_retrans", (long) i.totalRetrans());
             m.put("tcpi_bytes_acked", i.bytesAcked());
             m.put("tcpi_bytes_received", i.bytesReceived());
@@ -2821,6 +2831,16 @@ public final class Runner {
         /** /proc/net/tcp's address:port, the address as a little-endian word in hex. */
         private static String hexEndpoint(int addr, int port) {
             return String.format(Locale.ROOT, "%08X:%04X", Integer.reverseBytes(addr), port);
+        }
+
+        @Override
+        public void qdisc(int limit) {
+            es.stack().setQdiscLimit(limit);
+        }
+
+        @Override
+        public void route(String cidr, int mtu, boolean mtuLock, int advmss, int initcwnd) {
+            es.stack().changeRoute(cidr, mtu, mtuLock, advmss, initcwnd);
         }
 
         @Override

@@ -39,7 +39,16 @@ final class Shell {
 
         /** Current counters by nstat name (TcpExtTW, TcpInSegs, ...). */
         Map<String, Long> counters();
+
+        /** The root qdisc of tun0: a pfifo of at most limit packets, or -1 for none (NetStack.setQdiscLimit). */
+        void qdisc(int limit);
+
+        /** The route to cidr with these metrics, 0 when unset (NetStack.changeRoute). */
+        void route(String cidr, int mtu, boolean mtuLock, int advmss, int initcwnd);
     }
+
+    /** tx_queue_len of a tun device (TUN_READQ_SIZE): the limit of a pfifo added without one. */
+    private static final int TUN_TX_QUEUE_LEN = 500;
 
     record Result(int status, String out, String err) {
     }
@@ -50,6 +59,8 @@ final class Shell {
     private Map<String, String> restore;
     /** Counters as of the last nstat that updated its history; null before the first. */
     private Map<String, Long> nstatHistory;
+    /** Whether tun0 has a root qdisc (a tun device starts with none: IFF_NO_QUEUE). */
+    private boolean rootQdisc;
 
     /** One shell per script run: the restore script and nstat's history persist between commands. */
     Shell(Env env) {
@@ -542,18 +553,54 @@ final class Shell {
         if (!a.isEmpty() && a.get(0).equals("-6")) {
             throw unsupported("IPv6 route", "'ip " + String.join(" ", args) + "': jtcp is IPv4 only");
         }
+        if (a.size() >= 3 && a.get(0).equals("route") && List.of("change", "replace", "add").contains(a.get(1))) {
+            return ipRoute(args, a.subList(2, a.size()));
+        }
         if (!a.isEmpty() && a.get(0).equals("route")) {
-            List<String> metrics = new ArrayList<>();
-            for (String m : List.of("advmss", "mtu", "initcwnd", "initrwnd", "rto_min", "quickack", "congctl", "window", "rtt")) {
-                if (a.contains(m)) {
-                    metrics.add(m);
-                }
-            }
-            throw unsupported("ip route metrics " + String.join("/", metrics),
-                    "'ip " + String.join(" ", args) + "': per-route metrics (" + String.join(", ", metrics)
-                            + ") are not in jtcp (NetStack.addRoute sets an MTU only, and routes cannot be changed)");
+            throw unsupported("ip route " + (a.size() > 1 ? a.get(1) : ""), "'ip " + String.join(" ", args) + "' is not emulated");
         }
         throw unsupported("shell command ip " + (a.isEmpty() ? "" : a.get(0)), "'ip " + String.join(" ", args) + "' is not emulated");
+    }
+
+    /**
+     * ip route change|replace|add DST [via GW] [dev tun0] [mtu [lock] N] [advmss N] [initcwnd N]: the route
+     * to DST (one interface, so the gateway only has to be there) with exactly these metrics, as a
+     * replacing netlink request leaves them.
+     */
+    private Result ipRoute(List<String> all, List<String> a) {
+        String dst = a.get(0);
+        int mtu = 0;
+        boolean lock = false;
+        int advmss = 0;
+        int initcwnd = 0;
+        try {
+            for (int i = 1; i < a.size(); i++) {
+                String k = a.get(i);
+                switch (k) {
+                    case "via", "dev" -> i++;
+                    case "mtu" -> {
+                        if (i + 1 < a.size() && a.get(i + 1).equals("lock")) {
+                            lock = true;
+                            i++;
+                        }
+                        mtu = Integer.parseInt(a.get(++i));
+                    }
+                    case "advmss" -> advmss = Integer.parseInt(a.get(++i));
+                    case "initcwnd" -> initcwnd = Integer.parseInt(a.get(++i));
+                    default -> throw unsupported("ip route " + k, "'ip " + String.join(" ", all) + "': the route attribute '"
+                            + k + "' is not emulated (accepted: via, dev, mtu [lock], advmss, initcwnd)");
+                }
+            }
+        } catch (IndexOutOfBoundsException | NumberFormatException e) {
+            // iproute2's invarg(): exit(-1)
+            return new Result(255, "", "Error: an argument of 'ip " + String.join(" ", all) + "' is wrong.\n");
+        }
+        try {
+            env.route(dst, mtu, lock, advmss, initcwnd);
+        } catch (IllegalArgumentException e) {
+            return new Result(2, "", "RTNETLINK answers: Invalid argument\n");   // the kernel refused the route
+        }
+        return new Result(0, "", "");
     }
 
     private Result tc(List<String> args) {
@@ -562,18 +609,30 @@ final class Shell {
             throw unsupported("shell command tc", "'tc " + s + "' is not emulated");
         }
         if (s.matches("qdisc (del|delete) dev tun0 root")) {
+            if (!rootQdisc) {
+                return new Result(2, "", "Error: Cannot delete qdisc with handle of zero.\n");
+            }
+            rootQdisc = false;
+            env.qdisc(-1);
             return new Result(0, "", "");
         }
-        if (s.matches("qdisc (add|replace|change) dev tun0 root pfifo( limit [1-9][0-9]*)?")) {
-            return new Result(0, "", "");   // a plain FIFO queue: jtcp hands packets straight to the device
+        var pfifo = Pattern.compile("qdisc (add|replace|change) dev tun0 root pfifo( limit ([0-9]+))?").matcher(s);
+        if (pfifo.matches()) {
+            if (pfifo.group(1).equals("add") && rootQdisc) {
+                return new Result(2, "", "Error: Exclusivity flag on, cannot modify.\n");
+            }
+            if (pfifo.group(1).equals("change") && !rootQdisc) {
+                return new Result(2, "", "Error: Specified qdisc not found.\n");
+            }
+            // A FIFO of that many packets (the device's tx_queue_len by default); with limit 0 every packet
+            // is dropped and the drop is reported back to TCP (NET_XMIT_DROP).
+            rootQdisc = true;
+            env.qdisc(pfifo.group(3) == null ? TUN_TX_QUEUE_LEN : Integer.parseInt(pfifo.group(3)));
+            return new Result(0, "", "");
         }
         if (s.matches("qdisc (add|replace|change) dev tun0 root fq.*")) {
             // The reference kernel (Linux 6.18, its RUNNER-NOTES results) has no sch_fq: tc fails the same way.
             return new Result(2, "", "Error: Specified qdisc kind is unknown.\n");
-        }
-        if (s.matches("qdisc (add|replace|change) dev tun0 root pfifo limit 0")) {
-            throw unsupported("tc qdisc pfifo limit 0",
-                    "'tc " + s + "': packets dropped by the local qdisc (reported back to TCP) are not modelled by jtcp");
         }
         throw unsupported("tc qdisc", "'tc " + s + "' is not emulated");
     }

@@ -48,7 +48,19 @@ class ShellTest {
         public Map<String, Long> counters() {
             return counters;
         }
+
+        @Override
+        public void qdisc(int limit) {
+            qdiscLimit = limit;
+        }
+
+        @Override
+        public void route(String cidr, int mtu, boolean mtuLock, int advmss, int initcwnd) {
+            routes.add(cidr + " mtu " + mtu + (mtuLock ? " lock" : "") + " advmss " + advmss + " initcwnd " + initcwnd);
+        }
     });
+    private int qdiscLimit = -1;
+    private final java.util.List<String> routes = new java.util.ArrayList<>();
 
     @Test
     void defaultsShIsInterpretedFromTheScriptsDirectory() throws Exception {
@@ -110,11 +122,11 @@ class ShellTest {
 
     @Test
     void settingsJtcpLacksSkipUnlessUnchanged() {
-        assertThat(shell.run("sysctl -q net.ipv4.tcp_mtu_probing=0", 1).status()).isZero();   // the value in effect
-        assertThatThrownBy(() -> shell.run("sysctl -q net.ipv4.tcp_mtu_probing=2", 7))
+        assertThat(shell.run("sysctl -q net.ipv4.tcp_thin_linear_timeouts=0", 1).status()).isZero();   // the value in effect
+        assertThatThrownBy(() -> shell.run("sysctl -q net.ipv4.tcp_thin_linear_timeouts=1", 7))
                 .isInstanceOf(Unsupported.class)
-                .hasMessageContaining("net.ipv4.tcp_mtu_probing=2")
-                .satisfies(e -> assertThat(((Unsupported) e).construct()).isEqualTo("sysctl net.ipv4.tcp_mtu_probing"));
+                .hasMessageContaining("net.ipv4.tcp_thin_linear_timeouts=1")
+                .satisfies(e -> assertThat(((Unsupported) e).construct()).isEqualTo("sysctl net.ipv4.tcp_thin_linear_timeouts"));
         assertThatThrownBy(() -> shell.run("sysctl -q net.ipv4.tcp_fastopen=0x402", 7))
                 .satisfies(e -> assertThat(((Unsupported) e).construct()).isEqualTo("TCP Fast Open"));
     }
@@ -126,14 +138,36 @@ class ShellTest {
         Shell.Result fq = shell.run("tc qdisc replace dev tun0 root fq", 1);
         assertThat(fq.status()).isEqualTo(2);
         assertThat(fq.err()).contains("Specified qdisc kind is unknown");
-        assertThatThrownBy(() -> shell.run("tc qdisc replace dev tun0 root pfifo limit 0", 1)).isInstanceOf(Unsupported.class);
-        assertThatThrownBy(() -> shell.run("ip route change 192.0.2.1 via 192.168.0.2 dev tun0 advmss 600 mtu lock 640", 1))
-                .isInstanceOf(Unsupported.class).hasMessageContaining("advmss");
+        assertThat(shell.run("ip route change 192.0.2.1 via 192.168.0.2 dev tun0 advmss 600 mtu lock 640 initcwnd 11", 1)
+                .status()).isZero();
+        assertThat(shell.run("ip route change 192.0.2.1 via 192.168.0.2 dev tun0 mtu 1500", 1).status()).isZero();
+        assertThat(routes).containsExactly("192.0.2.1 mtu 640 lock advmss 600 initcwnd 11", "192.0.2.1 mtu 1500 advmss 0 initcwnd 0");
+        assertThat(shell.run("ip route change 192.0.2.1 dev tun0 mtu lock", 1).status()).isEqualTo(255);
+        assertThatThrownBy(() -> shell.run("ip route change 192.0.2.1 dev tun0 rto_min 10ms", 1))
+                .isInstanceOf(Unsupported.class).hasMessageContaining("rto_min");
         assertThat(shell.run("echo 3 > /sys/module/tcp_cubic/parameters/hystart_detect", 1).status()).isZero();
         assertThat(shell.run("grep \" 0A \" /proc/net/tcp /proc/net/tcp6 | grep \":1F90\"", 1).status()).isZero();
         assertThat(shell.run("grep \" 01 \" /proc/net/tcp", 1).status()).isEqualTo(1);
         assertThatThrownBy(() -> shell.run("wget http://example.com", 3)).isInstanceOf(Unsupported.class)
                 .hasMessageContaining("wget");
+    }
+
+    @Test
+    void tcQdiscStateFollowsAddReplaceAndDelete() {
+        assertThat(shell.run("tc qdisc delete dev tun0 root", 1).status()).isEqualTo(2);   // tun0 starts without one
+        assertThat(shell.run("tc qdisc add dev tun0 root pfifo", 1).status()).isZero();
+        assertThat(qdiscLimit).isEqualTo(500);   // the tun device's tx_queue_len
+        Shell.Result again = shell.run("tc qdisc add dev tun0 root pfifo limit 0", 1);
+        assertThat(again.status()).isEqualTo(2);
+        assertThat(again.err()).contains("Exclusivity flag on");
+        assertThat(qdiscLimit).isEqualTo(500);
+        assertThat(shell.run("tc qdisc replace dev tun0 root pfifo limit 0", 1).status()).isZero();
+        assertThat(qdiscLimit).isZero();
+        assertThat(shell.run("tc qdisc delete dev tun0 root 2>/dev/null ; tc qdisc add dev tun0 root pfifo limit 0", 1)
+                .status()).isZero();
+        assertThat(qdiscLimit).isZero();
+        assertThat(shell.run("tc qdisc del dev tun0 root", 1).status()).isZero();
+        assertThat(qdiscLimit).isEqualTo(-1);
     }
 
     @Test
