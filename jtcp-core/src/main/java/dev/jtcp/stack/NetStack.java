@@ -227,6 +227,7 @@ public final class NetStack implements TcpHost {
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
+        countEcn(buf, off, len);
         switch (Ipv4Header.parse(buf, off, len, true)) {
             case Ipv4Parse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
@@ -237,6 +238,23 @@ public final class NetStack implements TcpHost {
             case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
         }
     }
+
+    /**
+     * ip_rcv_core(): every packet with a version-4 header of at least five words counts under its ECN
+     * codepoint (IpExtInNoECTPkts, InECT1Pkts, InECT0Pkts, InCEPkts), before its length and checksum are checked.
+     */
+    private void countEcn(byte[] buf, int off, int len) {
+        if (len < Ipv4Header.MIN_HEADER_LENGTH) {
+            return;
+        }
+        int versionIhl = buf[off] & 0xff;
+        if ((versionIhl >>> 4) != Ipv4Header.VERSION || (versionIhl & 0x0f) < Ipv4Header.MIN_HEADER_LENGTH / 4) {
+            return;
+        }
+        mib.inc(ECN_MIBS[buf[off + Ipv4Header.TOS_OFFSET] & Ipv4Header.ECN_MASK]);
+    }
+
+    private static final Mib[] ECN_MIBS = {Mib.IpExtInNoECTPkts, Mib.IpExtInECT1Pkts, Mib.IpExtInECT0Pkts, Mib.IpExtInCEPkts};
 
     private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
         if (!isLocalAddress(ip.dst())) {
@@ -278,7 +296,7 @@ public final class NetStack implements TcpHost {
                     tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.RECV, new Endpoint(ip.src(), th.srcPort()),
                             new Endpoint(ip.dst(), th.dstPort()), th, ok.payloadLength(), null, why, null));
                 }
-                tcp.receive(ip.src(), ip.dst(), th, buf, ok.payloadOffset(), ok.payloadLength());
+                tcp.receive(ip.src(), ip.dst(), ip.tos(), th, buf, ok.payloadOffset(), ok.payloadLength());
             }
         }
     }
@@ -347,12 +365,16 @@ public final class NetStack implements TcpHost {
     }
 
     @Override
-    public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
+    public void ipOutput(int srcAddr, int dstAddr, int ipId, int tos, TcpHeader tcpHeader, byte[] payload, int off, int len,
+            String why) {
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
         byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
         PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len,
                 !checksumOffload);
+        if (tos != 0) {
+            Ipv4Header.setTos(packet, 0, tos);   // ip_queue_xmit(): iph->tos = inet->tos (its ECN bits from tcp_ecn_send())
+        }
         if (tracer.enabled()) {
             // The header as sent (with its checksum) is what the trace shows.
             TcpHeader sent = TcpHeader.parse(packet, 20, packet.length - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
@@ -371,7 +393,7 @@ public final class NetStack implements TcpHost {
      */
     public void sendRaw(long nowNs, int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, String why) {
         advanceTo(nowNs);
-        ipOutput(srcAddr, dstAddr, ipId, tcpHeader, payload, 0, payload == null ? 0 : payload.length, why);
+        ipOutput(srcAddr, dstAddr, ipId, 0, tcpHeader, payload, 0, payload == null ? 0 : payload.length, why);
     }
 
     /** The loopback device's MTU (Linux's lo): what a host's traffic to itself is sized by. */

@@ -22,11 +22,13 @@ public interface TcpHost {
     String hostName();
 
     /**
-     * ip_queue_xmit(): wraps the segment in an IPv4 packet (DF set, the given IP ID) and sends it; traced
-     * as a send with {@code why}. Linux gives a connected socket's packets consecutive IDs from a random
-     * start and sends packets without one (SYN-ACKs of requests, resets, TIME_WAIT ACKs) with ID 0.
+     * ip_queue_xmit(): wraps the segment in an IPv4 packet (DF set, the given IP ID and TOS byte) and sends
+     * it; traced as a send with {@code why}. Linux gives a connected socket's packets consecutive IDs from a
+     * random start and sends packets without one (SYN-ACKs of requests, resets, TIME_WAIT ACKs) with ID 0.
+     * The TOS byte's low two bits are the ECN field (ECT(0) on an ECN connection's new data).
      */
-    void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen, String why);
+    void ipOutput(int srcAddr, int dstAddr, int ipId, int tos, TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen,
+            String why);
 
     /** True when addr is one of this host's addresses. */
     boolean isLocalAddress(int addr);
