@@ -758,6 +758,7 @@ final class TcpInput {
         int ackSeq = th.ack();
         int priorSndUna = sk.sndUna;
         int priorPackets = sk.packetsOut;
+        eceAck = false;
         if (Seq.lt(ackSeq, priorSndUna)) {
             long maxWindow = Math.min(Integer.toUnsignedLong(sk.maxWindow), sk.bytesAcked);
             if (Seq.lt(ackSeq, (int) (priorSndUna - maxWindow))) {
@@ -790,7 +791,6 @@ final class TcpInput {
         }
         int priorFack = highestSackSeq(sk);
         long priorDeliveredTotal = sk.deliveredSegs;
-        eceAck = false;
         long priorLost = sk.lost;
         rexmit = REXMIT_NONE;
         rsPriorDelivered = 0;

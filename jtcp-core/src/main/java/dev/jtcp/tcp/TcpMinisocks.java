@@ -159,6 +159,9 @@ final class TcpMinisocks {
         req.rcvWnd = w[0];
         req.rcvWscale = w[2];
         if (wantCookie) {
+            if (!req.tstampOk) {
+                req.ecnOk = false;   // tcp_conn_request(): without a timestamp the cookie cannot keep it
+            }
             sendCookie(listener, req, floodWarning);
             return;
         }

@@ -124,6 +124,15 @@ class EcnTest {
         }
 
         @Test
+        void aSynCookieWithoutTimestampsCannotKeepIt() {
+            LadderPeer p = LadderPeer.exactTimers(new Sysctl().set(SysctlKey.TCP_SYNCOOKIES, 2));
+            p.timestamps = false;
+            p.listen(8080);
+            p.in(0.0, "SEW", 0, 0, 0, 65535);
+            p.out(0.0, "S.");
+        }
+
+        @Test
         void aSynAckWithoutEce_leavesEcnOff() {
             LadderPeer p = LadderPeer.exactTimers(ecn(1));
             TcpSocket s = p.connect();
