@@ -41,13 +41,18 @@ class EcnTest {
         return TcpOptions.synLinux(1460, true, true, p.tsNow(), p.lastLocalTsval, 7);
     }
 
-    /** Active open with tcp_ecn=1: the ECN SYN at 0, the peer's ECN SYN-ACK at 0.1, the third ACK. */
-    static TcpSocket ecnClient(LadderPeer p) {
+    /** Active open with tcp_ecn=1: the ECN SYN at 0, the peer's SYN-ACK with these flags at 0.1, the third ACK. */
+    static TcpSocket ecnSynAnswered(LadderPeer p, String synAckFlags) {
         TcpSocket s = p.connect();
         p.out(0.0, "SEW").ecn(ECN_NOT_ECT);
-        p.in(0.1, "S.E", 0, 0, 1, 65535, synAck(p));
+        p.in(0.1, synAckFlags, 0, 0, 1, 65535, synAck(p));
         p.out(0.1, ".").ecn(ECN_NOT_ECT);
         return s;
+    }
+
+    /** The same answered with ECE: ECN is on. */
+    static TcpSocket ecnClient(LadderPeer p) {
+        return ecnSynAnswered(p, "S.E");
     }
 
     /** Passive open: the peer's ECN SYN at 0, our SYN-ACK with ECE, the third ACK at 0.1; the accepted socket. */
@@ -135,10 +140,7 @@ class EcnTest {
         @Test
         void aSynAckWithoutEce_leavesEcnOff() {
             LadderPeer p = LadderPeer.exactTimers(ecn(1));
-            TcpSocket s = p.connect();
-            p.out(0.0, "SEW");
-            p.in(0.1, "S.", 0, 0, 1, 65535, synAck(p));
-            p.out(0.1, ".");
+            TcpSocket s = ecnSynAnswered(p, "S.");
             assertThat(s.info().optEcn()).isFalse();
             p.at(0.2);
             assertThat(s.write(new byte[100], 0, 100)).isEqualTo(100);
@@ -148,11 +150,10 @@ class EcnTest {
         @Test
         void aSynAckWithEceAndCwr_isNoAgreement() {
             LadderPeer p = LadderPeer.exactTimers(ecn(1));
-            TcpSocket s = p.connect();
-            p.out(0.0, "SEW");
-            p.in(0.1, "S.EW", 0, 0, 1, 65535, synAck(p));
-            p.out(0.1, ".");
-            assertThat(s.info().optEcn()).isFalse();
+            assertThat(ecnSynAnswered(p, "S.EW").info().optEcn()).isFalse();
+            // AE with ECE still agrees (the reply of an Accurate ECN server to a classic ECN SYN).
+            LadderPeer q = LadderPeer.exactTimers(ecn(1));
+            assertThat(ecnSynAnswered(q, "S.Ee").info().optEcn()).isTrue();
         }
 
         @Test

@@ -43,6 +43,12 @@ final class CongestionScenarios {
     /** The client writes {@code bytes} to {@code port} and closes; the server reads to end of stream in 64 KiB reads and closes. */
     private static Scenario.Run bulk(ScenarioParams p, int queue, int bytes, int port) {
         Simulation sim = p.twoHosts(RTT_MS, l -> l.withRate(RATE).withQueue(queue), RMEM).build();
+        bulkApps(sim, bytes, port);
+        return new Scenario.Run(sim, Duration.ofHours(1), true);
+    }
+
+    /** The applications of a bulk transfer (see {@link #bulk}) on an already built two-host simulation. */
+    static void bulkApps(Simulation sim, int bytes, int port) {
         sim.app(SERVER, pr -> {
             SimSocket l = pr.socket();
             l.bind(port);
@@ -57,6 +63,5 @@ final class CongestionScenarios {
             s.write(Scenarios.bulk(bytes));
             s.close();
         });
-        return new Scenario.Run(sim, Duration.ofHours(1), true);
     }
 }

@@ -1,6 +1,5 @@
 package dev.jtcp.sim.scenario;
 
-import dev.jtcp.sim.SimSocket;
 import dev.jtcp.sim.Simulation;
 import dev.jtcp.sys.Mib;
 import org.junit.jupiter.api.Test;
@@ -25,20 +24,7 @@ class EcnMarkingTest {
     static Ladder run(String... settings) {
         Simulation sim = ScenarioParams.defaults()
                 .twoHosts(10, l -> l.withRate(10_000_000L).withQueue(100).withCeThreshold(4), settings).build();
-        sim.app(SERVER, pr -> {
-            SimSocket l = pr.socket();
-            l.bind(5201);
-            l.listen(128);
-            SimSocket c = l.accept();
-            c.readToEnd(65536);
-            c.close();
-        });
-        sim.app(CLIENT, pr -> {
-            SimSocket s = pr.socket();
-            s.connect(ScenarioParams.SERVER_ADDR, 5201);
-            s.write(Scenarios.bulk(300_000));
-            s.close();
-        });
+        CongestionScenarios.bulkApps(sim, 300_000, CongestionScenarios.SLOW_START_PORT);
         try (sim) {
             sim.run(Duration.ofMinutes(1));
             assertThat(sim.ceMarks()).isEqualTo(sim.stack(SERVER).mib().get(Mib.IpExtInCEPkts));
