@@ -292,7 +292,8 @@ public final class NetStack implements TcpHost {
                 TcpHeader th = ok.header();
                 if (tracer.enabled()) {
                     String why = "tcp_v4_rcv: " + tcp.describeDemux(ip.dst(), th.dstPort(), ip.src(), th.srcPort())
-                            + (ok.optionError() != null ? " (options malformed: parsing stopped there, as Linux does)" : "");
+                            + (ok.optionError() != null ? " (options malformed: parsing stopped there, as Linux does)" : "")
+                            + ((ip.tos() & Ipv4Header.ECN_MASK) == Ipv4Header.ECN_CE ? "; marked CE (congestion experienced) on the way" : "");
                     tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.RECV, new Endpoint(ip.src(), th.srcPort()),
                             new Endpoint(ip.dst(), th.dstPort()), th, ok.payloadLength(), null, why, null));
                 }

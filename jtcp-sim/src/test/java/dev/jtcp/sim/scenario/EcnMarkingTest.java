@@ -4,7 +4,6 @@ import dev.jtcp.sim.Simulation;
 import dev.jtcp.sys.Mib;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +12,7 @@ import static dev.jtcp.sim.scenario.Ladder.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ECN on a bottleneck that marks instead of dropping: a 10 ms, 10 Mbit/s path whose queue marks
+ * The ecn scenario: ECN on a bottleneck that marks instead of dropping, a 10 ms, 10 Mbit/s path whose queue marks
  * ECN-capable packets Congestion Experienced once 4 packets wait (LinkSpec ceThresholdPackets; Not-ECT
  * packets are dropped there instead). The client (tcp_ecn=1) sends 300 kB to the server (tcp_ecn=2, the
  * default, accepts). The server echoes each CE mark with ECE until the client's CWR; the client reduces
@@ -21,12 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EcnMarkingTest {
 
+    /** The ecn scenario, with extra settings; checks that every CE mark made reached the server. */
     static Ladder run(String... settings) {
-        Simulation sim = ScenarioParams.defaults()
-                .twoHosts(10, l -> l.withRate(10_000_000L).withQueue(100).withCeThreshold(4), settings).build();
-        CongestionScenarios.bulkApps(sim, 300_000, CongestionScenarios.SLOW_START_PORT);
-        try (sim) {
-            sim.run(Duration.ofMinutes(1));
+        Scenario.Run run = Scenarios.get("ecn").build(ScenarioParams.defaults().withSettings(List.of(settings)));
+        try (Simulation sim = run.sim()) {
+            run.run();
             assertThat(sim.ceMarks()).isEqualTo(sim.stack(SERVER).mib().get(Mib.IpExtInCEPkts));
             return Ladder.of("ecn", sim);
         }
@@ -47,7 +45,7 @@ class EcnMarkingTest {
 
     @Test
     void ceMarksReduceTheWindowWithoutALoss() {
-        Ladder l = run("net.ipv4.tcp_ecn=1");
+        Ladder l = run();
         assertThat(l.segments().subList(0, 4)).extracting(Ladder.Seg::line).containsExactly(
                 "0.000000 client send SEW 0:0 win 64240",
                 "0.005048 server recv SEW 0:0 win 64240",
@@ -83,7 +81,7 @@ class EcnMarkingTest {
     @Test
     void withoutEcnTheSameQueueDrops() {
         // tcp_ecn=2 on both ends: nobody asks, the data is Not-ECT, and the marking threshold drops it.
-        Ladder l = run();
+        Ladder l = run("net.ipv4.tcp_ecn=2");
         assertThat(l.segments().get(0).line()).isEqualTo("0.000000 client send S 0:0 win 64240");
         assertThat(l.networkDrops()).isNotEmpty();
         assertThat(l.mib(CLIENT, Mib.TcpRetransSegs)).isPositive();
