@@ -267,8 +267,12 @@ class EcnTest {
 
     @Nested
     class Sender {
-        /** 20 segments written at 0.1: the initial window of 10 leaves, all ECT(0). */
-        List<Outbound> flight(LadderPeer p, TcpSocket s) {
+        /**
+         * An ECN connection (tcp_ecn=1) writes 20 segments at 0.1: the initial window of 10 leaves, all
+         * ECT(0). At 0.2 the peer ACKs two of them with ECE. Returns the socket.
+         */
+        TcpSocket firstEce(LadderPeer p) {
+            TcpSocket s = ecnClient(p);
             p.at(0.1);
             assertThat(s.write(new byte[20 * M], 0, 20 * M)).isEqualTo(20 * M);
             List<Outbound> out = p.drain();
@@ -277,17 +281,16 @@ class EcnTest {
                 assertThat(o.ip().tos() & 3).isEqualTo(ECN_ECT_0);
                 assertThat(o.tcp().flags() & (TcpFlags.ECE | TcpFlags.CWR)).isZero();
             }
-            return out;
+            p.in(0.2, ".E", 1, 0, seg(3), 502);
+            return s;
         }
 
         @Test
         void eceReducesTheWindowOncePerRoundTrip_andTheNextNewDataCarriesCwr() {
             LadderPeer p = LadderPeer.exactTimers(ecn(1));
-            TcpSocket s = ecnClient(p);
-            flight(p, s);
+            TcpSocket s = firstEce(p);
             // ECE acknowledging two segments: CWR state, ssthresh = 717/1024 of 10 (CUBIC) = 7. PRR: 8 in
             // flight, above ssthresh, so ceil(7 * 2 / 10) = 2 new segments; the first carries CWR.
-            p.in(0.2, ".E", 1, 0, seg(3), 502);
             TcpInfo i = s.info();
             assertThat(i.caState()).isEqualTo(CA_CWR);
             assertThat(i.sndSsthresh()).isEqualTo(7);
@@ -314,9 +317,7 @@ class EcnTest {
         @Test
         void anEceInTheNextRoundTrip_reducesAgain() {
             LadderPeer p = LadderPeer.exactTimers(ecn(1));
-            TcpSocket s = ecnClient(p);
-            flight(p, s);
-            p.in(0.2, ".E", 1, 0, seg(3), 502);
+            TcpSocket s = firstEce(p);
             p.drain();
             p.in(0.3, ".", 1, 0, seg(12), 502);
             assertThat(s.info().caState()).isEqualTo(CA_OPEN);

@@ -27,17 +27,31 @@ class EcnInteropTest {
     /** Python: the kernel socket's tcpi_options (byte 5 of struct tcp_info) as "ecn=<0|8> seen=<0|16>". */
     private static final String TCPI_OPTIONS = "o = %s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)[5]\n";
 
-    private static String dev(String tag) {
-        return "jt" + tag + (ProcessHandle.current().pid() % 10000);
+    /** Python: read the socket named to its end into {@code got}. */
+    private static final String RECV_ALL = """
+            got = b''
+            while True:
+                x = %s.recv(65536)
+                if not x:
+                    break
+                got += x
+            """;
+
+    /** jtcp on 10.77.{net}.2, the kernel on 10.77.{net}.1 in the namespace (skips without root, tun or python3). */
+    private static TunStack stack(Netns ns, String tag, int net, Sysctl sysctl) throws java.io.IOException {
+        return TunStack.start(TunStack.Config.of("jt" + tag + (ProcessHandle.current().pid() % 10000),
+                "10.77." + net + ".1/24", "10.77." + net + ".2").withTxQueueLen(4000).withNetns(ns.name).withSysctl(sysctl));
+    }
+
+    private static void assumeKernel() {
+        Netns.assumeCapable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Netns.which("python3"), "python3 is not installed");
     }
 
     @Test
     void kernelClientAsks_jtcpServerAgrees() throws Exception {
-        Netns.assumeCapable();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Netns.which("python3"), "python3 is not installed");
-        try (Netns ns = Netns.create("jtecn");
-             TunStack stack = TunStack.start(TunStack.Config.of(dev("en"), "10.77.31.1/24", "10.77.31.2")
-                     .withTxQueueLen(4000).withNetns(ns.name))) {
+        assumeKernel();
+        try (Netns ns = Netns.create("jtecn"); TunStack stack = stack(ns, "en", 31, new Sysctl())) {
             Server server = Server.listen(stack, InetAddress.getByName("10.77.31.2"), 7, 16, Server::echo);
             Thread t = Thread.ofVirtual().start(server::run);
             Netns.Result r = ns.exec(60, "python3", "-c", """
@@ -48,13 +62,7 @@ class EcnInteropTest {
                     data = bytes(range(256)) * 256
                     s.sendall(data)
                     s.shutdown(socket.SHUT_WR)
-                    got = b''
-                    while True:
-                        x = s.recv(65536)
-                        if not x:
-                            break
-                        got += x
-                    """ + TCPI_OPTIONS.formatted("s") + """
+                    """ + RECV_ALL.formatted("s") + TCPI_OPTIONS.formatted("s") + """
                     print(got == data, 'ecn=%d seen=%d' % (o & 8, o & 16))
                     """);
             assertThat(r.text().strip()).isEqualTo("True ecn=8 seen=16");
@@ -66,11 +74,8 @@ class EcnInteropTest {
 
     @Test
     void jtcpClientAsks_kernelServerAgrees() throws Exception {
-        Netns.assumeCapable();
-        org.junit.jupiter.api.Assumptions.assumeTrue(Netns.which("python3"), "python3 is not installed");
-        try (Netns ns = Netns.create("jtecn");
-             TunStack stack = TunStack.start(TunStack.Config.of(dev("ec"), "10.77.32.1/24", "10.77.32.2")
-                     .withTxQueueLen(4000).withNetns(ns.name).withSysctl(new Sysctl().set(SysctlKey.TCP_ECN, 1)))) {
+        assumeKernel();
+        try (Netns ns = Netns.create("jtecn"); TunStack stack = stack(ns, "ec", 32, new Sysctl().set(SysctlKey.TCP_ECN, 1))) {
             Process p = ns.start("python3", "-u", "-c", """
                     import socket
                     l = socket.socket()
@@ -79,12 +84,7 @@ class EcnInteropTest {
                     l.listen(1)
                     print('ready', flush=True)
                     c, _ = l.accept()
-                    got = b''
-                    while True:
-                        x = c.recv(65536)
-                        if not x:
-                            break
-                        got += x
+                    """ + RECV_ALL.formatted("c") + """
                     c.sendall(got)
                     """ + TCPI_OPTIONS.formatted("c") + """
                     c.close()
