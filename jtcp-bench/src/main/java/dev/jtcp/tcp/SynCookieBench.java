@@ -63,6 +63,6 @@ public class SynCookieBench {
     @Benchmark
     public int timestamp() {
         seq++;
-        return SynCookies.timestamp(seq, true, 7, true);
+        return SynCookies.timestamp(seq, true, 7, true, false);
     }
 }

@@ -303,6 +303,7 @@ public final class NetStack implements TcpHost {
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
+        countEcn(buf, off, len);
         switch (Ipv4Header.parse(buf, off, len, true)) {
             case Ipv4Parse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
@@ -313,6 +314,23 @@ public final class NetStack implements TcpHost {
             case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
         }
     }
+
+    /**
+     * ip_rcv_core(): every packet with a version-4 header of at least five words counts under its ECN
+     * codepoint (IpExtInNoECTPkts, InECT1Pkts, InECT0Pkts, InCEPkts), before its length and checksum are checked.
+     */
+    private void countEcn(byte[] buf, int off, int len) {
+        if (len < Ipv4Header.MIN_HEADER_LENGTH) {
+            return;
+        }
+        int versionIhl = buf[off] & 0xff;
+        if ((versionIhl >>> 4) != Ipv4Header.VERSION || (versionIhl & 0x0f) < Ipv4Header.MIN_HEADER_LENGTH / 4) {
+            return;
+        }
+        mib.inc(ECN_MIBS[buf[off + Ipv4Header.TOS_OFFSET] & Ipv4Header.ECN_MASK]);
+    }
+
+    private static final Mib[] ECN_MIBS = {Mib.IpExtInNoECTPkts, Mib.IpExtInECT1Pkts, Mib.IpExtInECT0Pkts, Mib.IpExtInCEPkts};
 
     private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
         if (!isLocalAddress(ip.dst())) {
@@ -350,11 +368,12 @@ public final class NetStack implements TcpHost {
                 TcpHeader th = ok.header();
                 if (tracer.enabled()) {
                     String why = "tcp_v4_rcv: " + tcp.describeDemux(ip.dst(), th.dstPort(), ip.src(), th.srcPort())
-                            + (ok.optionError() != null ? " (options malformed: parsing stopped there, as Linux does)" : "");
+                            + (ok.optionError() != null ? " (options malformed: parsing stopped there, as Linux does)" : "")
+                            + ((ip.tos() & Ipv4Header.ECN_MASK) == Ipv4Header.ECN_CE ? "; marked CE (congestion experienced) on the way" : "");
                     tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.RECV, new Endpoint(ip.src(), th.srcPort()),
                             new Endpoint(ip.dst(), th.dstPort()), th, ok.payloadLength(), null, why, null));
                 }
-                tcp.receive(ip.src(), ip.dst(), th, buf, ok.payloadOffset(), ok.payloadLength());
+                tcp.receive(ip.src(), ip.dst(), ip.tos(), th, buf, ok.payloadOffset(), ok.payloadLength());
             }
         }
     }

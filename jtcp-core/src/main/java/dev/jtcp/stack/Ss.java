@@ -85,6 +85,12 @@ public final class Ss {
         if (i.optSack()) {
             b.append(" sack");
         }
+        if (i.optEcn()) {
+            b.append(" ecn");
+        }
+        if (i.optEcnSeen()) {
+            b.append(" ecnseen");
+        }
         b.append(' ').append(i.congestion());
         if (i.optWscale()) {
             b.append(" wscale:").append(i.sndWscale()).append(',').append(i.rcvWscale());

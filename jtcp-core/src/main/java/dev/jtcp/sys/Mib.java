@@ -8,6 +8,8 @@ public enum Mib {
     // IP (RFC 4293 IP-MIB; snmp.h IPSTATS_MIB_*)
     IpInReceives, IpInHdrErrors, IpInAddrErrors, IpInUnknownProtos, IpInDiscards, IpInDelivers,
     IpOutRequests, IpOutNoRoutes, IpReasmFails, IpExtInCsumErrors, IpExtInTruncatedPkts,
+    // the ECN field of every IPv4 packet received (IPSTATS_MIB_NOECTPKTS + (tos & INET_ECN_MASK), in that order)
+    IpExtInNoECTPkts, IpExtInECT1Pkts, IpExtInECT0Pkts, IpExtInCEPkts,
     // ICMP (RFC 2011 ICMP-MIB; ICMP_MIB_* and the per-type ICMPMSG counters /proc/net/snmp derives them from)
     IcmpInMsgs, IcmpInErrors, IcmpInCsumErrors, IcmpInDestUnreachs, IcmpInTimeExcds, IcmpInParmProbs,
     IcmpInSrcQuenchs, IcmpInRedirects, IcmpInEchos, IcmpInEchoReps, IcmpOutMsgs, IcmpOutErrors, IcmpOutEchoReps,
@@ -27,7 +29,7 @@ public enum Mib {
     TcpExtTCPDSACKOldSent, TcpExtTCPDSACKOfoSent, TcpExtTCPDSACKRecv, TcpExtTCPDSACKOfoRecv, TcpExtTCPDSACKIgnoredDubious, TcpExtTcpTimeoutRehash, TcpExtTCPHPHits, TcpExtTCPOFOQueue, TcpExtTCPOFODrop,
     TcpExtTCPOFOMerge, TcpExtTCPFastRetrans, TcpExtTCPSlowStartRetrans, TcpExtTCPLostRetransmit,
     TcpExtTCPSackRecovery, TcpExtTCPRenoRecovery, TcpExtTCPPureAcks, TcpExtTCPHPAcks, TcpExtTCPOrigDataSent,
-    TcpExtTCPDelivered, TcpExtTCPToZeroWindowAdv, TcpExtTCPFromZeroWindowAdv, TcpExtTCPWantZeroWindowAdv,
+    TcpExtTCPDelivered, TcpExtTCPDeliveredCE, TcpExtTCPToZeroWindowAdv, TcpExtTCPFromZeroWindowAdv, TcpExtTCPWantZeroWindowAdv,
     TcpExtTCPWinProbe, TcpExtTCPKeepAlive, TcpExtTCPSpuriousRTOs, TcpExtTCPRetransFail, TcpExtTCPRcvQDrop,
     TcpExtTCPZeroWindowDrop, TcpExtTCPSackShifted, TcpExtTCPRetransCollapsed, TcpExtEmbryonicRsts,
     TcpExtOutOfWindowIcmps, TcpExtTCPSACKReneging, TcpExtTCPSackFailures, TcpExtTCPLossFailures,

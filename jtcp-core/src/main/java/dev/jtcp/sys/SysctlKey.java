@@ -31,6 +31,11 @@ public enum SysctlKey {
     TCP_SACK("net.ipv4.tcp_sack", "1", 0, 1, "RFC 2018 selective acknowledgements"),
     TCP_DSACK("net.ipv4.tcp_dsack", "1", 0, 1, "RFC 2883 duplicate SACKs"),
     TCP_WINDOW_SCALING("net.ipv4.tcp_window_scaling", "1", 0, 1, "RFC 7323 window scaling"),
+    TCP_ECN("net.ipv4.tcp_ecn", "2", 0, 2,
+            "RFC 3168 ECN: 0 off, 1 requested by outgoing connections and accepted on incoming ones, 2 accepted"
+            + " only when the peer requests it (Linux's 3..5, Accurate ECN, are not implemented)"),
+    TCP_ECN_FALLBACK("net.ipv4.tcp_ecn_fallback", "1", 0, 1,
+            "a retransmitted SYN drops its ECN request (RFC 3168 6.1.1.1), in case a middlebox discards ECN SYNs"),
     TCP_RMEM("net.ipv4.tcp_rmem", "4096 131072 33554432", 1, Integer.MAX_VALUE,
             "receive buffer min, default, max (bytes)"),
     TCP_WMEM("net.ipv4.tcp_wmem", "4096 16384 4194304", 1, Integer.MAX_VALUE,

@@ -16,6 +16,8 @@ public final class RequestSock extends Sock {
     boolean wscaleOk;
     boolean sackOk;
     boolean tstampOk;
+    /** inet_rsk(req)->ecn_ok: the SYN asked for ECN and this host accepts it (tcp_ecn_create_request()). */
+    boolean ecnOk;
     int mss;       // peer's MSS option, or TCP_MSS_DEFAULT
     int tsRecent;
     int tsOffset;

@@ -97,12 +97,15 @@ public final class SynCookies {
 
     /**
      * cookie_init_timestamp(): a TS val no later than now whose low TSBITS carry the options that the
-     * cookie cannot (the peer's window scale or "none", and SACK-permitted).
+     * cookie cannot (the peer's window scale or "none", SACK-permitted, and the ECN agreement).
      */
-    static int timestamp(int tsNowMs, boolean wscaleOk, int sndWscale, boolean sackOk) {
+    static int timestamp(int tsNowMs, boolean wscaleOk, int sndWscale, boolean sackOk, boolean ecnOk) {
         int options = wscaleOk ? sndWscale : TS_OPT_WSCALE_MASK;
         if (sackOk) {
             options |= TS_OPT_SACK;
+        }
+        if (ecnOk) {
+            options |= TS_OPT_ECN;
         }
         int ts = (tsNowMs >>> TSBITS) << TSBITS;
         ts |= options;

@@ -1730,9 +1730,10 @@ public final class Tcp {
         return "no socket for " + dev.jtcp.wire.Ipv4Addr.format(localAddr) + ":" + localPort;
     }
 
-    /** tcp_v4_rcv(): one TCP segment for this host. */
-    public void receive(int srcAddr, int dstAddr, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff, int payloadLen) {
-        input.v4Rcv(srcAddr, dstAddr, th, buf, payloadOff, payloadLen);
+    /** tcp_v4_rcv(): one TCP segment for this host, with the TOS byte of its IP header (ip_dsfield). */
+    public void receive(int srcAddr, int dstAddr, int tos, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff,
+            int payloadLen) {
+        input.v4Rcv(srcAddr, dstAddr, tos, th, buf, payloadOff, payloadLen);
         flushTrace();
     }
 

@@ -11,13 +11,13 @@ import dev.jtcp.time.Nanos;
  */
 public record TcpInfo(
         String state, int caState, int retransmits, int probes, int backoff,
-        boolean optTimestamps, boolean optSack, boolean optWscale,
+        boolean optTimestamps, boolean optSack, boolean optWscale, boolean optEcn, boolean optEcnSeen,
         int sndWscale, int rcvWscale, long rtoUs, long atoUs, int sndMss, int rcvMss,
         int unacked, int sacked, int lost, int retrans,
         int pmtu, int rcvSsthresh, long rttUs, long rttvarUs, int sndSsthresh, int sndCwnd, int advmss,
         int reordering, int totalRetrans, long bytesAcked, long bytesReceived, long bytesSent, long bytesRetrans,
         int segsOut, int segsIn, int dataSegsOut, int dataSegsIn, int notsentBytes, long minRttUs,
-        long delivered, int sndWnd, int rcvWnd, int quickAcks, boolean pingpong,
+        long delivered, long deliveredCe, int sndWnd, int rcvWnd, int quickAcks, boolean pingpong,
         long timerDueNs, String timerName,
         long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
         long busyTimeUs, long rwndLimitedUs, long sndbufLimitedUs,
@@ -44,6 +44,7 @@ public record TcpInfo(
         return new TcpInfo(
                 sk.state.name(), sk.caState, sk.retransmits, sk.probesOut, sk.backoff,
                 sk.tstampOk, sk.sackOk, sk.wscaleOk,
+                (sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0, (sk.ecnFlags & TcpSock.TCP_ECN_SEEN) != 0,
                 sk.sndWscale, sk.rcvWscale, Nanos.toMicros(sk.rtoNs), Nanos.toMicros(sk.atoNs), sk.mssCache, sk.rcvMss,
                 sk.packetsOut, sk.sackedOut, sk.lostOut, sk.retransOut,
                 sk.pmtuCookie != 0 ? sk.pmtuCookie : tcp.host.mtuTo(sk.remoteAddr), sk.rcvSsthresh, sk.srttUs >> 3, sk.mdevUs >> 2,
@@ -52,7 +53,7 @@ public record TcpInfo(
                 sk.totalRetrans, sk.bytesAcked, sk.bytesReceived, sk.bytesSent, sk.bytesRetrans,
                 sk.segsOut, sk.segsIn, sk.dataSegsOut, sk.dataSegsIn, Math.max(0, notsent),
                 sk.minRttUs == Long.MAX_VALUE ? 0 : sk.minRttUs,
-                sk.deliveredSegs, sk.sndWnd, sk.rcvWnd, sk.ackQuick,
+                sk.deliveredSegs, sk.deliveredCe, sk.sndWnd, sk.rcvWnd, sk.ackQuick,
                 sk.inPingpong(tcp.sysctl.get(SysctlKey.TCP_PINGPONG_THRESH)),
                 due, timerName,
                 (nowJ - tcp.jiffies.at(sk.lsndtimeNs)) * jiffyMs, (nowJ - tcp.jiffies.at(sk.lrcvtimeNs)) * jiffyMs,

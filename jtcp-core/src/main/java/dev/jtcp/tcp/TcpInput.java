@@ -75,6 +75,8 @@ final class TcpInput {
         int saddr;
         int daddr;
         TcpHeader th;
+        /** The IP header's TOS byte (TCP_SKB_CB(skb)->ip_dsfield); its low two bits are the ECN field. */
+        int tos;
         byte[] buf;
         int off;
         int len;
@@ -92,10 +94,11 @@ final class TcpInput {
 
     // ================================================================ tcp_v4_rcv(): demultiplexing
 
-    void v4Rcv(int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len) {
+    void v4Rcv(int saddr, int daddr, int tos, TcpHeader th, byte[] buf, int off, int len) {
         Segment s = new Segment();
         s.saddr = saddr;
         s.daddr = daddr;
+        s.tos = tos;
         s.th = th;
         s.buf = buf;
         s.off = off;
@@ -274,6 +277,9 @@ final class TcpInput {
                 return false;
             }
             // SYN-ACK: RFC 9293 3.10.7.3 fourth step.
+            if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0) {
+                ecnRcvSynAck(sk, th);
+            }
             negotiateOptions(sk, o, true);
             sk.irs = s.seq;
             sk.rcvNxt = s.seq + 1;
@@ -307,6 +313,7 @@ final class TcpInput {
         }
         if (s.has(TcpFlags.SYN)) {
             // Simultaneous open (RFC 9293 3.5 figure 8): we answer with SYN-ACK and enter SYN_RECV.
+            ecnRcvSyn(sk, th);
             negotiateOptions(sk, o, false);
             if (sk.sawTstamp) {
                 storeTsRecent(sk);
@@ -325,6 +332,11 @@ final class TcpInput {
             tcp.setState(sk, TcpState.SYN_RECV, "simultaneous open: SYN received in SYN_SENT (RFC 9293 3.5)");
             TxSegment syn = sk.rtxQueue.peekFirst();
             if (syn != null) {
+                // tcp_ecn_send_synack(): a SYN-ACK never carries CWR, and ECE only if ECN stays on.
+                syn.tcpFlags &= ~TcpFlags.CWR;
+                if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) == 0) {
+                    syn.tcpFlags &= ~TcpFlags.ECE;
+                }
                 tcp.output.retransmit(sk, syn, false, "simultaneous open: our SYN again, now with ACK (SYN-ACK)");
                 tcp.mib.dec(Mib.TcpRetransSegs);   // tcp_send_synack() is not counted as a retransmission
                 sk.totalRetrans--;
@@ -333,6 +345,25 @@ final class TcpInput {
         }
         traceDrop(s, "SYN_SENT: segment without SYN, ACK or RST is discarded");
         return false;
+    }
+
+    /**
+     * tcp_ecn_rcv_synack(): our SYN asked for ECN. A SYN-ACK with ECE and without CWR (AE may be set)
+     * agrees; none of ECE, CWR and AE, or all three, refuses. Linux 6.18 takes the other combinations as an
+     * Accurate ECN reply and enters AccECN feedback, which jtcp does not implement: it leaves ECN off there.
+     */
+    private static void ecnRcvSynAck(TcpSock sk, TcpHeader th) {
+        int ace = th.flags() & (TcpFlags.AE | TcpFlags.CWR | TcpFlags.ECE);
+        if (ace != TcpFlags.ECE && ace != (TcpFlags.AE | TcpFlags.ECE)) {
+            sk.ecnFlags = 0;
+        }
+    }
+
+    /** tcp_ecn_rcv_syn(): in a simultaneous open, ECN stays on only if the peer's SYN asked for it too (ECE and CWR). */
+    private static void ecnRcvSyn(TcpSock sk, TcpHeader th) {
+        if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0 && !th.has(TcpFlags.ECE | TcpFlags.CWR)) {
+            sk.ecnFlags = 0;
+        }
     }
 
     /** Option negotiation from a SYN or SYN-ACK (tcp_rcv_synsent_state_process()). */
@@ -728,6 +759,7 @@ final class TcpInput {
         int ackSeq = th.ack();
         int priorSndUna = sk.sndUna;
         int priorPackets = sk.packetsOut;
+        eceAck = false;
         if (Seq.lt(ackSeq, priorSndUna)) {
             long maxWindow = Math.min(Integer.toUnsignedLong(sk.maxWindow), sk.bytesAcked);
             if (Seq.lt(ackSeq, (int) (priorSndUna - maxWindow))) {
@@ -780,10 +812,17 @@ final class TcpInput {
         }
         flag |= updateWindow(sk, s, ackSeq);
         newlyDelivered = 0;
+        // tcp_ecn_rcv_ecn_echo(): ECE on an ECN connection (never on a SYN) asks for a window reduction.
+        if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0 && th.has(TcpFlags.ECE) && !th.has(TcpFlags.SYN)) {
+            flag |= FLAG_ECE;
+            eceAck = true;
+        }
         if (!th.options().sackBlocks().isEmpty() && sk.sackOk) {
             flag |= sackTag(sk, th.options().sackBlocks(), ackSeq, priorSndUna);
         }
         sk.ca.inAckEvent(sk, flag);   // tcp_in_ack_event()
+        // tcp_ecn_accept_cwr() (in tcp_ack() since Linux 5.10, so a CWR on a pure ACK counts too).
+        ecnAcceptCwr(sk, s);
         sk.errSoft = 0;
         sk.probesOut = 0;
         sk.rcvTstampNs = now();
@@ -844,12 +883,57 @@ final class TcpInput {
     /** Segments newly delivered by this ACK (acknowledged without having been SACKed, or newly SACKed). */
     private int newlyDelivered;
 
-    /** tcp_newly_delivered(). */
+    /** The ACK being processed carries an ECN echo (FLAG_ECE). */
+    private boolean eceAck;
+
+    /** tcp_newly_delivered() and tcp_count_delivered(): an ECE ACK's segments also count as delivered_ce. */
     private void countDelivered(TcpSock sk) {
         if (newlyDelivered > 0) {
             tcp.mib.add(Mib.TcpExtTCPDelivered, newlyDelivered);
             sk.deliveredSegs += newlyDelivered;
+            if (eceAck) {
+                tcp.mib.add(Mib.TcpExtTCPDeliveredCE, newlyDelivered);
+                sk.deliveredCe += newlyDelivered;
+            }
             newlyDelivered = 0;
+        }
+    }
+
+    // ================================================================ ECN (include/net/tcp_ecn.h, RFC 3168)
+
+    /** tcp_ecn_accept_cwr(): the peer's CWR ends our ECE echo; data with CWR is ACKed at once (its cwnd may be 1). */
+    private static void ecnAcceptCwr(TcpSock sk, Segment s) {
+        if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0 && s.has(TcpFlags.CWR)) {
+            sk.ecnFlags &= ~TcpSock.TCP_ECN_DEMAND_CWR;
+            if (s.seq != s.endSeq) {
+                sk.ackPending |= TcpSock.ACK_NOW;
+            }
+        }
+    }
+
+    /**
+     * tcp_data_ecn_check(): the ECN field of arriving data. CE: echo ECE until the peer's CWR, and ACK
+     * quickly (the sender may be down to a tiny window); ECT: ECN is seen to work; Not-ECT after ECT
+     * (a retransmission, or a path that stopped marking): quick ACKs again.
+     */
+    private void ecnCheckCe(TcpSock sk, Segment s) {
+        if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) == 0) {
+            return;
+        }
+        switch (s.tos & dev.jtcp.wire.Ipv4Header.ECN_MASK) {
+            case dev.jtcp.wire.Ipv4Header.ECN_NOT_ECT -> {
+                if ((sk.ecnFlags & TcpSock.TCP_ECN_SEEN) != 0) {
+                    enterQuickackMode(sk, 2);
+                }
+            }
+            case dev.jtcp.wire.Ipv4Header.ECN_CE -> {
+                if ((sk.ecnFlags & TcpSock.TCP_ECN_DEMAND_CWR) == 0) {
+                    enterQuickackMode(sk, 2);
+                    sk.ecnFlags |= TcpSock.TCP_ECN_DEMAND_CWR;
+                }
+                sk.ecnFlags |= TcpSock.TCP_ECN_SEEN;
+            }
+            default -> sk.ecnFlags |= TcpSock.TCP_ECN_SEEN;
         }
     }
 
@@ -1419,6 +1503,14 @@ final class TcpInput {
         sk.prrDelivered = 0;
         sk.prrOut = 0;
         sk.sndSsthresh = caSsthresh(sk);
+        queueCwr(sk);
+    }
+
+    /** tcp_ecn_queue_cwr(): the window was reduced; tell an ECN peer with CWR on the next new data. */
+    private static void queueCwr(TcpSock sk) {
+        if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0) {
+            sk.ecnFlags |= TcpSock.TCP_ECN_QUEUE_CWR;
+        }
     }
 
     /**
@@ -1510,6 +1602,7 @@ final class TcpInput {
         TcpCong.setCaState(sk, TcpSock.CA_LOSS);
         sk.highSeq = sk.sndNxt;
         sk.tlpPending = false;
+        queueCwr(sk);
         // F-RTO, but not while an MTU probe is in flight (its loss is no sign of a spurious RTO).
         sk.frto = sysctl(SysctlKey.TCP_FRTO) != 0 && (newRecovery || sk.retransmits > 0) && sk.mtupProbeSize == 0;
     }
@@ -1839,6 +1932,7 @@ final class TcpInput {
             sk.sndCwnd = caUndoCwnd(sk);
             if (sk.priorSsthresh > sk.sndSsthresh) {
                 sk.sndSsthresh = sk.priorSsthresh;
+                sk.ecnFlags &= ~TcpSock.TCP_ECN_QUEUE_CWR;   // tcp_ecn_withdraw_cwr(): no reduction to announce
             }
         }
         sk.sndCwndStampNs = now();
@@ -2393,6 +2487,7 @@ final class TcpInput {
 
     /** tcp_data_queue_ofo(): hold out-of-order data, merge overlaps, advertise it with SACK. */
     private void dataQueueOfo(TcpSock sk, Segment s) {
+        ecnCheckCe(sk, s);
         if (!tryRmemSchedule(sk, s.seq)) {
             tcp.mib.inc(Mib.TcpExtTCPOFODrop);
             traceDrop(s, "out-of-order segment dropped: receive memory above the receive buffer even after pruning"
@@ -2716,6 +2811,7 @@ final class TcpInput {
         }
         sk.atoNs = tcp.jiffies.toNs(ato);
         sk.lrcvtimeNs = nowNs;
+        ecnCheckCe(sk, s);
         if (s.len >= 128) {   // tcp_event_data_recv(): Linux's own literal, no tiny segments grow the window
             growWindow(sk, s.len);
         }

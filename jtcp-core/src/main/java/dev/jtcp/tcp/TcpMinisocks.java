@@ -139,6 +139,7 @@ final class TcpMinisocks {
         req.sndWscale = req.wscaleOk ? Math.min(o.windowScale(), TcpConstants.TCP_MAX_WSCALE) : 0;
         req.tsRecent = req.tstampOk ? o.tsVal() : 0;
         req.tsOffset = req.tstampOk ? tcp.tsOffset(req.localAddr, req.remoteAddr, req.localPort, req.remotePort) : 0;
+        req.ecnOk = ecnCreateRequest(s);
         if (!wantCookie && isnFromTimeWait == 0) {
             // Without cookies the last quarter of tcp_max_syn_backlog is kept for peers proven alive
             // (tcp_peer_is_proven: jtcp keeps no metrics cache, so no peer is proven).
@@ -158,6 +159,9 @@ final class TcpMinisocks {
         req.rcvWnd = w[0];
         req.rcvWscale = w[2];
         if (wantCookie) {
+            if (!req.tstampOk) {
+                req.ecnOk = false;   // tcp_conn_request(): without a timestamp the cookie cannot keep it
+            }
             sendCookie(listener, req, floodWarning);
             return;
         }
@@ -175,6 +179,19 @@ final class TcpMinisocks {
         sendSynAck(req, -1, "tcp_v4_send_synack: answer the SYN");
         armRequestTimer(req);
         tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer: initial RTO 1 s");
+    }
+
+    /**
+     * tcp_ecn_create_request(): the SYN asks for ECN (ECE and CWR) and tcp_ecn is 1 or 2. A SYN that
+     * arrives already ECN-capable (ECT or CE in its IP header) is suspect, unless it also carries AE or a
+     * reserved bit (a newer ECN variant's request, which falls back to RFC 3168 here).
+     */
+    private boolean ecnCreateRequest(TcpInput.Segment s) {
+        if (!s.th.has(TcpFlags.ECE | TcpFlags.CWR) || sysctl(SysctlKey.TCP_ECN) == 0) {
+            return false;
+        }
+        boolean ect = (s.tos & dev.jtcp.wire.Ipv4Header.ECN_MASK) != dev.jtcp.wire.Ipv4Header.ECN_NOT_ECT;
+        return !ect || (s.th.flags() & (TcpFlags.AE | TcpFlags.RESERVED)) != 0;
     }
 
     /**
@@ -229,12 +246,12 @@ final class TcpMinisocks {
                 cookieTime());
         int tsVal = -1;
         if (req.tstampOk) {
-            tsVal = SynCookies.timestamp(tcp.tsNow(0), req.wscaleOk, req.sndWscale, req.sackOk) + req.tsOffset;
+            tsVal = SynCookies.timestamp(tcp.tsNow(0), req.wscaleOk, req.sndWscale, req.sackOk, req.ecnOk) + req.tsOffset;
         }
         sendSynAck(req, tsVal, "SYN cookie (" + (sysctl(SysctlKey.TCP_SYNCOOKIES) == 2 ? "tcp_syncookies=2"
                 : "SYN queue full: " + listener.synQueueLen + " > backlog " + listener.maxAckBacklog)
                 + "): the ISN encodes MSS " + req.mss
-                + (req.tstampOk ? ", the TS val's low bits wscale and SACK" : "; no wscale or SACK without timestamps")
+                + (req.tstampOk ? ", the TS val's low bits wscale, SACK and ECN" : "; no wscale, SACK or ECN without timestamps")
                 + "; no state kept" + floodWarning);
     }
 
@@ -297,6 +314,8 @@ final class TcpMinisocks {
         req.sndWscale = sndWscale;
         req.tsRecent = tstampOk ? o.tsVal() : 0;
         req.tsOffset = tsOff;
+        // cookie_ecn_ok(): the timestamp remembers the SYN's ECN request; tcp_ecn must still allow it.
+        req.ecnOk = tstampOk && (tsEcr & SynCookies.TS_OPT_ECN) != 0 && sysctl(SysctlKey.TCP_ECN) != 0;
         // "Try to redo what tcp_v4_send_synack did": the window is chosen again, with the cookie's MSS.
         int fullSpace = tcp.output.fullSpace(listener);
         int clamp = listener.userRcvBuf ? fullSpace : 0;
@@ -321,7 +340,9 @@ final class TcpMinisocks {
         int tsVal = cookieTsVal != -1 ? cookieTsVal : tcp.tsNow(req.tsOffset);
         TcpOptions opts = TcpOptions.synLinux(tcp.output.advertisedMss(req.listener, req.remoteAddr),
                 req.sackOk, req.tstampOk, tsVal, req.tsRecent, req.wscaleOk ? req.rcvWscale : -1);
-        TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.irs + 1, TcpFlags.SYN | TcpFlags.ACK,
+        // tcp_ecn_make_synack(): ECE agrees to the ECN the SYN asked for.
+        int flags = TcpFlags.SYN | TcpFlags.ACK | (req.ecnOk ? TcpFlags.ECE : 0);
+        TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.irs + 1, flags,
                 Math.min(req.rcvWnd, 65535), 0, 0, opts);
         if (!req.synackSent) {
             req.synackSent = true;
@@ -589,6 +610,7 @@ final class TcpMinisocks {
         c.wscaleOk = req.wscaleOk;
         c.sackOk = req.sackOk;
         c.tstampOk = req.tstampOk;
+        c.ecnFlags = req.ecnOk ? TcpSock.TCP_ECN_OK : 0;   // tcp_ecn_openreq_child()
         c.tsOffset = req.tsOffset;
         c.tsRecent = req.tsRecent;
         c.tsRecentStampNs = now();

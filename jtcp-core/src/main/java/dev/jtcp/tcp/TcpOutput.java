@@ -3,6 +3,7 @@ package dev.jtcp.tcp;
 import dev.jtcp.sys.Mib;
 import dev.jtcp.sys.SysctlKey;
 import dev.jtcp.time.Nanos;
+import dev.jtcp.wire.Ipv4Header;
 import dev.jtcp.wire.SackBlock;
 import dev.jtcp.wire.Seq;
 import dev.jtcp.wire.TcpFlags;
@@ -333,6 +334,21 @@ final class TcpOutput {
                 flags |= TcpFlags.URG;
             }
         }
+        int tos = 0;
+        if ((flags & TcpFlags.SYN) == 0 && (sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0) {
+            // tcp_ecn_send(): new data is ECN-capable (ECT(0)) and carries a queued CWR; pure ACKs and
+            // retransmissions are Not-ECT. ECE echoes a CE mark on every segment until the peer's CWR.
+            if (len > 0 && !Seq.lt(seq, sk.sndNxt)) {
+                tos = Ipv4Header.ECN_ECT_0;
+                if ((sk.ecnFlags & TcpSock.TCP_ECN_QUEUE_CWR) != 0) {
+                    sk.ecnFlags &= ~TcpSock.TCP_ECN_QUEUE_CWR;
+                    flags |= TcpFlags.CWR;   // on the first segment of a TSO packet only, as tcp_gso_segment() leaves it
+                }
+            }
+            if ((sk.ecnFlags & TcpSock.TCP_ECN_DEMAND_CWR) != 0) {
+                flags |= TcpFlags.ECE;
+            }
+        }
         int ack = (flags & TcpFlags.ACK) != 0 ? sk.rcvNxt : 0;
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, ack, flags, window, 0, urg, opts);
         byte[] data = null;
@@ -344,7 +360,9 @@ final class TcpOutput {
             data = scratch;
         }
         dstCheck(sk);
-        int err = tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos, dontFragment(sk), h, data, 0, len, why);
+        // ip_queue_xmit(): the socket's TOS (IP_TOS) with the ECN field tcp_ecn_send() chose.
+        int err = tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), (sk.tos & ~Tcp.INET_ECN_MASK) | tos,
+                dontFragment(sk), h, data, 0, len, why);
         if (err == 0 && len > 0 && sk.txStamps != null) {
             TxTimestamps.sent(tcp, sk, seq, len);   // a packet the local queue dropped is not stamped
         }
@@ -370,6 +388,16 @@ final class TcpOutput {
     }
 
     // ================================================================ connection establishment
+
+    /** tcp_ecn_send_syn(): with tcp_ecn=1 the SYN asks for ECN with ECE and CWR; returns those flags. */
+    private int ecnSendSyn(TcpSock sk) {
+        if (sysctl(SysctlKey.TCP_ECN) == 1) {
+            sk.ecnFlags = TcpSock.TCP_ECN_OK;
+            return TcpFlags.ECE | TcpFlags.CWR;
+        }
+        sk.ecnFlags = 0;
+        return 0;
+    }
 
     /** tcp_connect_init() + tcp_connect(): set up the sequence space and windows, send the SYN. */
     void connect(TcpSock sk) {
@@ -409,7 +437,7 @@ final class TcpOutput {
         TxSegment syn = new TxSegment();
         syn.start = sk.iss;
         syn.end = sk.iss + 1;
-        syn.tcpFlags = TcpFlags.SYN;
+        syn.tcpFlags = TcpFlags.SYN | ecnSendSyn(sk);
         long now = tcp.now();
         syn.firstTxNs = now;
         syn.lastTxNs = now;
@@ -418,7 +446,8 @@ final class TcpOutput {
         sk.retransStampSet = true;
         sk.rtxQueue.addLast(syn);
         sk.packetsOut = 1;
-        transmit(sk, sk.iss, TcpFlags.SYN, 0, 0, false, "tcp_connect: active open, SYN with our options");
+        transmit(sk, sk.iss, syn.tcpFlags, 0, 0, false, "tcp_connect: active open, SYN with our options"
+                + ((syn.tcpFlags & TcpFlags.ECE) != 0 ? "; ECE and CWR request ECN (tcp_ecn=1)" : ""));
         sk.sndNxt = sk.writeSeq;
         sk.pushedSeq = sk.writeSeq;
         sk.sendBuf.resetAt(0);
@@ -1198,7 +1227,8 @@ final class TcpOutput {
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
         dstCheck(sk);
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos, dontFragment(sk), h, null, 0, 0, why);
+        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos & ~Tcp.INET_ECN_MASK, dontFragment(sk), h, null, 0, 0,
+                why);
         tcp.traceInfo(sk, "transmit");
         tcp.mib.inc(Mib.TcpOutSegs);
     }
@@ -1226,6 +1256,9 @@ final class TcpOutput {
 
     // ================================================================ retransmission
 
+    /** TCPHDR_SYN_ECN: a SYN asking for ECN. */
+    private static final int SYN_ECN = TcpFlags.SYN | TcpFlags.ECE | TcpFlags.CWR;
+
     /**
      * tcp_retransmit_skb(): send the segment again, first merging small following segments into it
      * (tcp_retrans_try_collapse, tcp_retrans_collapse=1). Returns 0, or {@link TcpHost#NET_XMIT_DROP} when
@@ -1246,7 +1279,7 @@ final class TcpOutput {
         // A partly acknowledged head is trimmed (tcp_trim_head).
         if (Seq.lt(seg.start, sk.sndUna)) {
             if ((seg.tcpFlags & TcpFlags.SYN) != 0) {
-                seg.tcpFlags &= ~TcpFlags.SYN;
+                seg.tcpFlags &= ~SYN_ECN;
             }
             seg.start = sk.sndUna;
         }
@@ -1264,11 +1297,16 @@ final class TcpOutput {
                 }
             }
         }
+        if ((seg.tcpFlags & SYN_ECN) == SYN_ECN && sysctl(SysctlKey.TCP_ECN_FALLBACK) != 0) {
+            // tcp_ecn_clear_syn() (RFC 3168 6.1.1.1): the SYN may have been lost to a middlebox that drops
+            // ECN SYNs, so this and later retransmissions ask without ECE and CWR.
+            seg.tcpFlags &= ~(TcpFlags.ECE | TcpFlags.CWR);
+        }
         int flags = seg.tcpFlags;
         int len = seg.payload();
         boolean syn = (flags & TcpFlags.SYN) != 0;
-        int txFlags = (syn ? TcpFlags.SYN : TcpFlags.ACK) | (flags & (TcpFlags.FIN | TcpFlags.PSH))
-                | (gsoLast ? TcpFlags.PSH : 0);
+        int txFlags = (syn ? TcpFlags.SYN | (flags & (TcpFlags.ECE | TcpFlags.CWR)) : TcpFlags.ACK)
+                | (flags & (TcpFlags.FIN | TcpFlags.PSH)) | (gsoLast ? TcpFlags.PSH : 0);
         if (syn && sk.state == TcpState.SYN_RECV) {
             txFlags |= TcpFlags.ACK;   // a simultaneous-open SYN-ACK
         }

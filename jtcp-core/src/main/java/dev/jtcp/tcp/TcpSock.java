@@ -193,6 +193,8 @@ public final class TcpSock extends Sock {
     boolean wscaleOk;
     int sndWscale;
     int rcvWscale;
+    /** tp->ecn_flags: RFC 3168 ECN negotiated, and the state of its echo (TCP_ECN_OK, TCP_ECN_QUEUE_CWR, ...). */
+    int ecnFlags;
     /** Peer's MSS option (mss_clamp). */
     int mssClamp;
     /** Our advertised MSS. */
@@ -291,6 +293,15 @@ public final class TcpSock extends Sock {
     int sndSsthresh = Integer.MAX_VALUE;   // TCP_INFINITE_SSTHRESH
     int sndCwndCnt;
     long sndCwndStampNs;
+    /** ecn_flags bits (include/net/tcp.h): ECN negotiated (RFC 3168 mode). */
+    static final int TCP_ECN_OK = 1;
+    /** Set CWR on the next new data segment: the window was reduced. */
+    static final int TCP_ECN_QUEUE_CWR = 2;
+    /** A CE mark arrived: set ECE on every segment until the peer's CWR. */
+    static final int TCP_ECN_DEMAND_CWR = 4;
+    /** An ECT or CE codepoint was seen on received data. */
+    static final int TCP_ECN_SEEN = 8;
+
     static final int CA_OPEN = 0;
     static final int CA_DISORDER = 1;
     static final int CA_CWR = 2;
@@ -359,6 +370,8 @@ public final class TcpSock extends Sock {
     int dataSegsIn;
     int dataSegsOut;
     long deliveredSegs;
+    /** tp->delivered_ce: segments delivered by ACKs that carried ECE. */
+    long deliveredCe;
 
     // ---------------------------------------------------------------- send side buffers
     /** Bytes from snd_una to write_seq (payload only; SYN and FIN take no space). */

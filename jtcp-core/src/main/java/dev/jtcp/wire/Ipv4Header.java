@@ -47,6 +47,17 @@ public record Ipv4Header(int tos, int totalLength, int id, boolean dontFragment,
     public static final int PROTO_TCP = 6;
     public static final int PROTO_UDP = 17;
 
+    /** The ECN field: the low two bits of the TOS byte (RFC 3168 section 5; Linux's INET_ECN_MASK). */
+    public static final int ECN_MASK = 0x03;
+    /** Not-ECT: the sender does not do ECN (INET_ECN_NOT_ECT). */
+    public static final int ECN_NOT_ECT = 0x00;
+    /** ECT(1) (INET_ECN_ECT_1). */
+    public static final int ECN_ECT_1 = 0x01;
+    /** ECT(0), what an RFC 3168 sender uses (INET_ECN_ECT_0). */
+    public static final int ECN_ECT_0 = 0x02;
+    /** Congestion Experienced, set by a router instead of dropping (INET_ECN_CE). */
+    public static final int ECN_CE = 0x03;
+
     public static final int VERSION_IHL_OFFSET = 0;
     public static final int TOS_OFFSET = 1;
     public static final int TOTAL_LENGTH_OFFSET = 2;
@@ -101,6 +112,19 @@ public record Ipv4Header(int tos, int totalLength, int id, boolean dontFragment,
     public static Ipv4Header of(int src, int dst, int protocol, int ttl, int id, int payloadLength) {
         return new Ipv4Header(0, MIN_HEADER_LENGTH + payloadLength, id, true, false, 0, ttl, protocol, 0, src, dst,
                 MIN_HEADER_LENGTH);
+    }
+
+    /**
+     * Rewrites the TOS byte of the IPv4 header at {@code buf[off]} and its header checksum (a router's
+     * CE mark, IP_ECN_set_ce(); the stack's own ECN codepoint on output).
+     */
+    public static void setTos(byte[] buf, int off, int tos) {
+        Bytes.checkUnsigned("tos", tos, MAX_8);
+        int headerLength = (Bytes.u8(buf, off + VERSION_IHL_OFFSET) & IHL_MASK) * BYTES_PER_WORD;
+        Bytes.checkSlice(off, headerLength, buf.length);
+        Bytes.put8(buf, off + TOS_OFFSET, tos);
+        Bytes.put16(buf, off + CHECKSUM_OFFSET, 0);
+        Bytes.put16(buf, off + CHECKSUM_OFFSET, Checksum.ipv4Header(buf, off, headerLength));
     }
 
     /** A fragment (RFC 791 3.2): MF set or a non-zero offset. Such a packet carries only part of a datagram. */

@@ -329,16 +329,16 @@ class SynCookiesTest {
     void timestampOptionBitsRoundTrip() {
         for (int ws = 0; ws <= 14; ws++) {
             for (int sack = 0; sack <= 1; sack++) {
-                int ts = SynCookies.timestamp(1_000_000, true, ws, sack == 1);
+                int ts = SynCookies.timestamp(1_000_000, true, ws, sack == 1, false);
                 assertThat(SynCookies.decodeTimestamp(ts, true, true, true)).containsExactly(sack, 1, ws);
                 assertThat(ts).isLessThanOrEqualTo(1_000_000);
             }
         }
-        int none = SynCookies.timestamp(1_000_000, false, 0, false);
+        int none = SynCookies.timestamp(1_000_000, false, 0, false, false);
         assertThat(SynCookies.decodeTimestamp(none, true, true, true)).containsExactly(0, 0, 0);
         // Options the host has since disabled make the cookie unusable.
-        assertThat(SynCookies.decodeTimestamp(SynCookies.timestamp(1_000_000, true, 7, true), true, false, true)).isNull();
-        assertThat(SynCookies.decodeTimestamp(SynCookies.timestamp(1_000_000, true, 7, false), true, true, false)).isNull();
+        assertThat(SynCookies.decodeTimestamp(SynCookies.timestamp(1_000_000, true, 7, true, false), true, false, true)).isNull();
+        assertThat(SynCookies.decodeTimestamp(SynCookies.timestamp(1_000_000, true, 7, false, false), true, true, false)).isNull();
         assertThat(List.of(SynCookies.MSS_TABLE[0], SynCookies.MSS_TABLE[3])).containsExactly(536, 1460);
     }
 }

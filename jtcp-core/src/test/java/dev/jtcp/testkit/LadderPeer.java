@@ -7,6 +7,8 @@ import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Nanos;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
+import dev.jtcp.wire.Ipv4Header;
+import dev.jtcp.wire.PacketBuilder;
 import dev.jtcp.wire.TcpFlags;
 import dev.jtcp.wire.TcpHeader;
 import dev.jtcp.wire.TcpOptions;
@@ -46,6 +48,8 @@ public final class LadderPeer {
     public boolean timestamps = true;
     /** The last TS val the stack sent (echoed by the peer). */
     public int lastLocalTsval;
+    /** The IP TOS byte of the packets the peer sends from now on (its low two bits: the ECN field). */
+    public int inTos;
 
     private LadderPeer(EmbeddedStack k) {
         this.k = k;
@@ -154,7 +158,18 @@ public final class LadderPeer {
         for (int i = 0; i < len; i++) {
             payload[i] = (byte) ('a' + (relSeq + i) % 26);
         }
-        k.inject(addr, localAddr, h, payload);
+        inject(addr, h, payload);
+    }
+
+    /** Injects a segment from addr with the peer's TOS byte. */
+    private void inject(int addr, TcpHeader h, byte[] payload) {
+        if (inTos == 0) {
+            k.inject(addr, localAddr, h, payload);
+            return;
+        }
+        byte[] packet = PacketBuilder.ipv4Tcp(addr, localAddr, 64, 0, h, payload);
+        Ipv4Header.setTos(packet, 0, inTos);
+        k.inject(packet);
     }
 
     /** At time t the peer sends these bytes (ACK and PSH set) with its current timestamps. */
@@ -163,7 +178,7 @@ public final class LadderPeer {
         byte[] payload = data.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         TcpHeader h = new TcpHeader(PEER_PORT, localPort, peerIsn + relSeq, localIsn + relAck,
                 TcpFlags.ACK | TcpFlags.PSH, win, 0, 0, tsOpts());
-        k.inject(peerAddr, localAddr, h, payload);
+        inject(peerAddr, h, payload);
     }
 
     /** The same with the peer's current timestamps. */
@@ -272,6 +287,12 @@ public final class LadderPeer {
 
         public Expect urg(int ptr) {
             assertThat(o.tcp().urgentPointer()).as("urgent pointer of %s", o).isEqualTo(ptr);
+            return this;
+        }
+
+        /** The ECN field of the IP header (Ipv4Header.ECN_NOT_ECT, ECN_ECT_0, ...). */
+        public Expect ecn(int codepoint) {
+            assertThat(o.ip().tos() & Ipv4Header.ECN_MASK).as("IP ECN field of %s", o).isEqualTo(codepoint);
             return this;
         }
     }

@@ -151,8 +151,13 @@ final class Packets {
     }
 
     /** packetdrill's short dump of a TCP segment: "S. 0:0(0) ack 1 win 65535 <mss 1460>". */
+    private static final String[] ECN_NAMES = {"[noecn]", "[ect1]", "[ect0]", "[ce]"};
+
     static String shortDump(Seg s) {
         StringBuilder sb = new StringBuilder();
+        if ((s.tos() & 3) != 0) {
+            sb.append(ECN_NAMES[s.tos() & 3]).append(' ');   // packetdrill's [ect1] [ect0] [ce]
+        }
         sb.append(flags(s.flags())).append(' ').append(s.seq()).append(':').append((s.seq() + s.len()) & 0xffffffffL)
                 .append('(').append(s.len()).append(')');
         if ((s.flags() & TcpFlags.ACK) != 0) {

@@ -2714,7 +2714,7 @@ public final class Runner {
         static final Set<String> LINUX_ONLY = Set.of(
                 "tcpi_delivery_rate_app_limited", "tcpi_last_data_sent", "tcpi_last_data_recv", "tcpi_last_ack_recv",
                 "tcpi_pacing_rate", "tcpi_max_pacing_rate", "tcpi_rcv_rtt", "tcpi_rcv_space", "tcpi_delivery_rate",
-                "tcpi_busy_time", "tcpi_rwnd_limited", "tcpi_sndbuf_limited", "tcpi_delivered_ce", "tcpi_dsack_dups",
+                "tcpi_busy_time", "tcpi_rwnd_limited", "tcpi_sndbuf_limited", "tcpi_dsack_dups",
                 "tcpi_rcv_ooopack", "tcpi_rehash", "tcpi_total_rto", "tcpi_total_rto_recoveries",
                 "tcpi_total_rto_time", "tcpi_received_ce", "tcpi_delivered_e1_bytes", "tcpi_delivered_e0_bytes",
                 "tcpi_delivered_ce_bytes", "tcpi_received_e1_bytes", "tcpi_received_e0_bytes", "tcpi_received_ce_bytes",
@@ -2749,7 +2749,8 @@ public final class Runner {
             m.put("tcpi_retransmits", (long) i.retransmits());
             m.put("tcpi_probes", (long) i.probes());
             m.put("tcpi_backoff", (long) i.backoff());
-            m.put("tcpi_options", (i.optTimestamps() ? 1L : 0) | (i.optSack() ? 2L : 0) | (i.optWscale() ? 4L : 0));
+            m.put("tcpi_options", (i.optTimestamps() ? 1L : 0) | (i.optSack() ? 2L : 0) | (i.optWscale() ? 4L : 0)
+                    | (i.optEcn() ? 8L : 0) | (i.optEcnSeen() ? 16L : 0));
             m.put("tcpi_snd_wscale", i.optWscale() ? (long) i.sndWscale() : 0L);
             m.put("tcpi_rcv_wscale", i.optWscale() ? (long) i.rcvWscale() : 0L);
             m.put("tcpi_rto", i.rtoUs());
@@ -2783,6 +2784,7 @@ public final class Runner {
             m.put("tcpi_notsent_bytes", (long) i.notsentBytes());
             m.put("tcpi_min_rtt", i.minRttUs());
             m.put("tcpi_delivered", i.delivered());
+            m.put("tcpi_delivered_ce", i.deliveredCe());
             m.put("tcpi_snd_wnd", (long) i.sndWnd());
             m.put("tcpi_rcv_wnd", (long) i.rcvWnd());
             m.put("tcpi_last_data_sent", i.lastDataSentMs());

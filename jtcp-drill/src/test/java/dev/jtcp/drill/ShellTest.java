@@ -72,6 +72,7 @@ class ShellTest {
                 sysctl -q net.ipv4.tcp_wmem="4096 $((256*1024)) 4194304"
                 sysctl -q net.ipv4.tcp_fack=0
                 sysctl -q net.ipv4.tcp_ecn=0
+                sysctl -q net.ipv4.tcp_fastopen=0x70403
                 sysctl -q net.ipv4.tcp_early_retrans=4 net.ipv4.tcp_recovery=1
                 sysctl -q net.ipv4.tcp_notsent_lowat=4294967295 > /dev/null 2>&1
                 tc qdisc add dev tun0 root pfifo
@@ -81,7 +82,9 @@ class ShellTest {
         assertThat(sysctl.text(SysctlKey.TCP_RMEM)).isEqualTo("4096 540000 15728640");
         assertThat(sysctl.text(SysctlKey.TCP_WMEM)).isEqualTo("4096 262144 4194304");
         assertThat(sysctl.get(SysctlKey.TCP_EARLY_RETRANS)).isEqualTo(4);
-        assertThat(sysctls.baselineOnly()).containsEntry("net.ipv4.tcp_ecn", "0");
+        assertThat(sysctl.get(SysctlKey.TCP_ECN)).isZero();
+        assertThat(sysctls.baselineOnly()).containsEntry("net.ipv4.tcp_fastopen", "0x70403")
+                .doesNotContainKey("net.ipv4.tcp_ecn");
         assertThat(shell.run("../nowhere/defaults.sh", 1).status()).isEqualTo(127);
     }
 

@@ -1,12 +1,13 @@
 package dev.jtcp.sim;
 
 import dev.jtcp.time.Rng;
+import dev.jtcp.wire.Ipv4Header;
 
 import java.util.ArrayDeque;
 
 /**
- * One direction of a link at run time: the serializer and its drop-tail queue, the propagation delay
- * and the seeded random faults. Each direction has its own random stream, so traffic in one direction
+ * One direction of a link at run time: the serializer and its drop-tail queue (with optional ECN step
+ * marking), the propagation delay and the seeded random faults. Each direction has its own random stream, so traffic in one direction
  * never changes the faults seen in the other.
  */
 final class Link {
@@ -25,15 +26,17 @@ final class Link {
         this.rng = rng;
     }
 
-    /** What the link decides for one packet. */
-    record Verdict(String dropWhy, long arrivalNs, boolean duplicate, long duplicateArrivalNs, int corruptBit) {}
+    /** What the link decides for one packet; {@code ceMarked}: the queue marked it Congestion Experienced. */
+    record Verdict(String dropWhy, long arrivalNs, boolean duplicate, long duplicateArrivalNs, int corruptBit,
+                   boolean ceMarked) {}
 
-    Verdict send(long nowNs, int length) {
+    /** One packet of {@code length} bytes whose IP ECN field is {@code ecn} enters the link. */
+    Verdict send(long nowNs, int length, int ecn) {
         while (!queue.isEmpty() && queue.peekFirst() <= nowNs) {
             queue.pollFirst();
         }
         if (length > spec.mtu()) {
-            return new Verdict("packet of " + length + " bytes exceeds the link MTU " + spec.mtu(), 0, false, 0, -1);
+            return new Verdict("packet of " + length + " bytes exceeds the link MTU " + spec.mtu(), 0, false, 0, -1, false);
         }
         // Random decisions are always drawn in the same order, so a seed replays exactly.
         double lossDraw = rng.nextDouble();
@@ -42,12 +45,21 @@ final class Link {
         double corruptDraw = rng.nextDouble();
         long corruptPick = rng.nextLong();
         if (lossDraw < spec.loss()) {
-            return new Verdict("random loss (p=" + spec.loss() + ")", 0, false, 0, -1);
+            return new Verdict("random loss (p=" + spec.loss() + ")", 0, false, 0, -1, false);
         }
         long txEnd = nowNs;
+        boolean ce = false;
         if (spec.rateBitsPerSecond() > 0) {
             if (spec.queuePackets() > 0 && queue.size() >= spec.queuePackets()) {
-                return new Verdict("drop-tail queue full (" + spec.queuePackets() + " packets)", 0, false, 0, -1);
+                return new Verdict("drop-tail queue full (" + spec.queuePackets() + " packets)", 0, false, 0, -1, false);
+            }
+            if (spec.ceThresholdPackets() > 0 && queue.size() >= spec.ceThresholdPackets()) {
+                // Step marking: an ECN-capable packet is marked instead of dropped, another is dropped.
+                if (ecn == Ipv4Header.ECN_NOT_ECT) {
+                    return new Verdict("queue above the CE marking threshold (" + spec.ceThresholdPackets()
+                            + " packets) and the packet is not ECN-capable", 0, false, 0, -1, false);
+                }
+                ce = true;
             }
             long start = Math.max(nowNs, busyUntilNs);
             long txNs = Math.max(1, (long) Math.ceil(length * 8.0 * 1e9 / spec.rateBitsPerSecond()));
@@ -64,6 +76,6 @@ final class Link {
             bit = (int) Math.floorMod(corruptPick, (long) length * 8);
         }
         boolean dup = dupDraw < spec.duplicate();
-        return new Verdict(null, arrival, dup, arrival + 1, bit);
+        return new Verdict(null, arrival, dup, arrival + 1, bit, ce);
     }
 }

@@ -15,9 +15,13 @@ import java.time.Duration;
  * @param reorderDelayNs extra delay of a reordered packet
  * @param duplicate probability that a packet is delivered twice
  * @param corrupt probability that one random bit of a packet is flipped (where a checksum catches it: the receiver drops the packet and counts IpExtInCsumErrors or TcpInCsumErrors)
+ * @param ceThresholdPackets ECN step marking (0 = off): a packet that finds at least this many packets waiting for
+ *        the wire is marked Congestion Experienced if it is ECN-capable (ECT(0) or ECT(1), RFC 3168 section 5)
+ *        and dropped if it is not, as a RED queue with min = max threshold and ECN on, or DCTCP's marking
+ *        threshold K, would; below the threshold nothing changes. The drop-tail limit still applies above it.
  */
 public record LinkSpec(long delayNs, long rateBitsPerSecond, int queuePackets, int mtu, double loss, double reorder,
-                       long reorderDelayNs, double duplicate, double corrupt) {
+                       long reorderDelayNs, double duplicate, double corrupt, int ceThresholdPackets) {
 
     public LinkSpec {
         if (delayNs < 0) {
@@ -33,6 +37,9 @@ public record LinkSpec(long delayNs, long rateBitsPerSecond, int queuePackets, i
         checkProbability("reorder", reorder);
         checkProbability("duplicate", duplicate);
         checkProbability("corrupt", corrupt);
+        if (ceThresholdPackets < 0) {
+            throw new IllegalArgumentException("CE marking threshold must be >= 0 packets (0: off), got " + ceThresholdPackets);
+        }
     }
 
     private static void checkProbability(String what, double p) {
@@ -43,7 +50,7 @@ public record LinkSpec(long delayNs, long rateBitsPerSecond, int queuePackets, i
 
     /** No delay, unlimited rate, MTU 1500, no faults. */
     public static LinkSpec ideal() {
-        return new LinkSpec(0, 0, 0, 1500, 0, 0, 0, 0, 0);
+        return new LinkSpec(0, 0, 0, 1500, 0, 0, 0, 0, 0, 0);
     }
 
     /** A symmetric link with this round-trip time (half of it each way). */
@@ -62,34 +69,48 @@ public record LinkSpec(long delayNs, long rateBitsPerSecond, int queuePackets, i
     }
 
     public LinkSpec withDelayNs(long ns) {
-        return new LinkSpec(ns, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt);
+        return new LinkSpec(ns, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withRate(long bitsPerSecond) {
-        return new LinkSpec(delayNs, bitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt);
+        return new LinkSpec(delayNs, bitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withQueue(int packets) {
-        return new LinkSpec(delayNs, rateBitsPerSecond, packets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt);
+        return new LinkSpec(delayNs, rateBitsPerSecond, packets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withMtu(int mtu) {
-        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt);
+        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withLoss(double p) {
-        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, p, reorder, reorderDelayNs, duplicate, corrupt);
+        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, p, reorder, reorderDelayNs, duplicate, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withReorder(double p, Duration extraDelay) {
-        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, p, extraDelay.toNanos(), duplicate, corrupt);
+        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, p, extraDelay.toNanos(), duplicate, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withDuplicate(double p) {
-        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, p, corrupt);
+        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, p, corrupt,
+                ceThresholdPackets);
     }
 
     public LinkSpec withCorrupt(double p) {
-        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, p);
+        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, p,
+                ceThresholdPackets);
+    }
+
+    /** ECN step marking at this many queued packets (0: off); see {@code ceThresholdPackets}. */
+    public LinkSpec withCeThreshold(int packets) {
+        return new LinkSpec(delayNs, rateBitsPerSecond, queuePackets, mtu, loss, reorder, reorderDelayNs, duplicate, corrupt,
+                packets);
     }
 }

@@ -9,6 +9,7 @@ import dev.jtcp.trace.TraceLog;
 import dev.jtcp.trace.Tracer;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
+import dev.jtcp.wire.Ipv4Header;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class Simulation implements AutoCloseable {
     private boolean closed;
     /** Packets that reached a host with a bit flipped by a link (each copy of a duplicate counts). */
     private long corruptedArrivals;
+    private long ceMarks;
 
     private sealed interface Action permits Arrival, StackTimer, Wake, Start, Observe {}
 
@@ -274,6 +276,11 @@ public final class Simulation implements AutoCloseable {
      */
     public long corruptedArrivals() {
         return corruptedArrivals;
+    }
+
+    /** How many packets the links' ECN step marking has marked Congestion Experienced (see {@link LinkSpec}). */
+    public long ceMarks() {
+        return ceMarks;
     }
 
     // ================================================================ running
@@ -536,14 +543,20 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         }
-        Link.Verdict v = link.send(nowNs, packet.length);
+        Link.Verdict v = link.send(nowNs, packet.length, packet[Ipv4Header.TOS_OFFSET] & Ipv4Header.ECN_MASK);
         if (v.dropWhy() != null) {
             traceNetworkDrop(src.name, to.name, packet, v.dropWhy());
             return;
         }
         byte[] delivered = packet;
-        if (v.corruptBit() >= 0) {
+        if (v.ceMarked()) {
+            // The router's IP_ECN_set_ce(): the ECN field becomes CE, the header checksum follows.
             delivered = packet.clone();
+            Ipv4Header.setTos(delivered, 0, (packet[Ipv4Header.TOS_OFFSET] & 0xff) | Ipv4Header.ECN_CE);
+            ceMarks++;
+        }
+        if (v.corruptBit() >= 0) {
+            delivered = delivered.clone();
             delivered[corruptibleByte(packet, v.corruptBit() >>> 3)] ^= (byte) (1 << (v.corruptBit() & 7));
         }
         boolean corrupted = v.corruptBit() >= 0;

@@ -36,6 +36,8 @@ class LinkModelTest {
         assertThatThrownBy(() -> LinkSpec.ideal().withReorder(-0.1, Duration.ZERO)).hasMessageContaining("reorder");
         assertThatThrownBy(() -> LinkSpec.ideal().withDuplicate(2)).hasMessageContaining("duplicate");
         assertThatThrownBy(() -> LinkSpec.ideal().withCorrupt(-1)).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> LinkSpec.ideal().withCeThreshold(-1))
+                .hasMessage("CE marking threshold must be >= 0 packets (0: off), got -1");
     }
 
     @Test
@@ -226,6 +228,24 @@ class LinkModelTest {
         assertThat(firstBurst).hasSize(10);
         assertThat(drops.stream().filter(d -> d.tNs() == firstBurst.get(0).tNs())).hasSize(8);
         assertThat(l.mib(CLIENT, Mib.TcpRetransSegs)).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void ceThresholdMarksEcnCapablePacketsAndDropsTheOthers() {
+        // 1 Mbit/s: a 1500-byte packet holds the wire 12 ms, so a burst queues up behind the first.
+        LinkSpec spec = LinkSpec.ideal().withRate(1_000_000).withQueue(10).withCeThreshold(2);
+        Link link = new Link("a", "b", spec, new dev.jtcp.time.Rng(1));
+        List<Boolean> marks = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Link.Verdict v = link.send(0, 1500, dev.jtcp.wire.Ipv4Header.ECN_ECT_0);
+            assertThat(v.dropWhy()).isNull();
+            marks.add(v.ceMarked());
+        }
+        assertThat(marks).containsExactly(false, false, true, true);
+        assertThat(link.send(0, 1500, dev.jtcp.wire.Ipv4Header.ECN_NOT_ECT).dropWhy())
+                .isEqualTo("queue above the CE marking threshold (2 packets) and the packet is not ECN-capable");
+        // Once the queue has drained below the threshold, nothing is marked.
+        assertThat(link.send(100_000_000, 1500, dev.jtcp.wire.Ipv4Header.ECN_ECT_0).ceMarked()).isFalse();
     }
 
     @Test

@@ -82,7 +82,7 @@ class AllScenariosTest {
                 "accept-queue-overflow", "accept-queue-overflow-abort", "ack-overflow", "ack-overflow-abort",
                 "synack-retries", "syn-flood", "syn-flood-cookies", "syncookies-always", "ack-flood",
                 "old-duplicate-syn", "simultaneous-open", "self-connect", "server-restart",
-                "zero-window", "keepalive", "nagle", "slow-start", "cubic");
+                "zero-window", "keepalive", "nagle", "slow-start", "cubic", "ecn");
         for (Scenario s : Scenarios.all()) {
             assertThat(Scenarios.get(s.name())).isSameAs(s);
             assertThat(s.description()).isNotBlank().doesNotContain("\n");
