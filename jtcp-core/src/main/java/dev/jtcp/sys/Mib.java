@@ -35,7 +35,11 @@ public enum Mib {
     TcpExtTCPFullUndo, TcpExtTCPPartialUndo, TcpExtTCPDSACKUndo, TcpExtTCPLossUndo, TcpExtTCPSACKReorder,
     TcpExtTCPRenoReorder, TcpExtTCPTSReorder, TcpExtTCPRenoFailures, TcpExtTCPSackRecoveryFail,
     TcpExtTCPRenoRecoveryFail, TcpExtTCPDSACKRecvSegs,
-    TcpExtTCPHystartTrainDetect, TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd;
+    TcpExtTCPHystartTrainDetect, TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd,
+    // TCP Fast Open (RFC 7413)
+    TcpExtTCPFastOpenActive, TcpExtTCPFastOpenActiveFail, TcpExtTCPFastOpenPassive, TcpExtTCPFastOpenPassiveFail,
+    TcpExtTCPFastOpenListenOverflow, TcpExtTCPFastOpenCookieReqd, TcpExtTCPFastOpenBlackhole,
+    TcpExtTCPFastOpenPassiveAltKey;
 
     /** True for counters that are levels, not event counts. */
     public boolean isGauge() {

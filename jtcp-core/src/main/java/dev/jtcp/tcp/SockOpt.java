@@ -24,7 +24,13 @@ public enum SockOpt {
     /** A name, not an integer: {@code Tcp.setCongestion} / {@code Tcp.congestion}. */
     TCP_CONGESTION("IPPROTO_TCP", 13),
     TCP_USER_TIMEOUT("IPPROTO_TCP", 18),
+    /** Server: the most TFO requests not yet through the handshake (fastopenq max_qlen); 0 disables TFO. */
+    TCP_FASTOPEN("IPPROTO_TCP", 23),
     TCP_NOTSENT_LOWAT("IPPROTO_TCP", 25),
+    /** Client: connect() returns at once and the first write carries the SYN data. */
+    TCP_FASTOPEN_CONNECT("IPPROTO_TCP", 30),
+    /** Send or accept SYN data without a cookie on this socket. */
+    TCP_FASTOPEN_NO_COOKIE("IPPROTO_TCP", 34),
     TCP_INQ("IPPROTO_TCP", 36);
 
     public final String level;

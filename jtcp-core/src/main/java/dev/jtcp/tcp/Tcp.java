@@ -50,6 +50,7 @@ public final class Tcp {
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
+    final TcpFastOpen fastopen;
     /** get_random_u16()'s source: a per-host stream from the host's seeded secrets. */
     private final Rng random;
 
@@ -78,6 +79,7 @@ public final class Tcp {
         this.input = new TcpInput(this);
         this.mini = new TcpMinisocks(this);
         this.icmp = new TcpIcmp(this);
+        this.fastopen = new TcpFastOpen(this);
         long[] k = host.secrets();
         this.cookies = new SynCookies(SipHash.hash(k[0], k[3], 0x636f6f6b), SipHash.hash(k[1], k[2], 0x636f6f6b),
                 SipHash.hash(k[2], k[1], 0x636f6f6c), SipHash.hash(k[3], k[0], 0x636f6f6c));
@@ -532,6 +534,7 @@ public final class Tcp {
         }
         setState(sk, TcpState.CLOSE, why);
         timers.clearXmitTimers(sk);
+        fastopen.removeRequest(sk, false);   // tcp_done(): a TFO child's request goes with it
         sk.shutdown = TcpSock.SHUTDOWN_MASK;
         if (sk.orphan) {
             destroy(sk);
@@ -821,6 +824,7 @@ public final class Tcp {
         sk.acceptQueue = new ArrayDeque<>();
         sk.synQueueLen = 0;
         sk.synQueueYoung = 0;
+        fastopen.listenStart(sk, b);
         setState(sk, TcpState.LISTEN, "inet_listen: socket now accepts connections (backlog " + b + ")");
         listeners.computeIfAbsent(sk.localPort, p -> new ArrayList<>()).add(sk);
         return 0;
@@ -967,7 +971,7 @@ public final class Tcp {
      */
     public int send(TcpSock sk, byte[] data, int off, int len, int flags) {
         TcpState st = sk.state;
-        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
+        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT && !passiveFastOpen(sk)) {
             // sk_stream_wait_connect()
             if (sk.err != 0) {
                 return sockError(sk);
@@ -1017,6 +1021,11 @@ public final class Tcp {
         return err;
     }
 
+    /** tcp_passive_fastopen(): a TFO child still in SYN_RECV, which may already read and write. */
+    static boolean passiveFastOpen(TcpSock sk) {
+        return sk.state == TcpState.SYN_RECV && sk.fastopenRsk != null;
+    }
+
     /** Free send-buffer space in bytes (sk_stream_wspace). */
     int sendSpace(TcpSock sk) {
         return sk.sndBuf - sk.sndQueued();
@@ -1028,10 +1037,11 @@ public final class Tcp {
             return true;
         }
         TcpState st = sk.state;
-        if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECV) {
+        boolean passiveTfo = passiveFastOpen(sk);
+        if ((st == TcpState.SYN_SENT || st == TcpState.SYN_RECV) && !passiveTfo) {
             return false;
         }
-        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
+        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT && !passiveTfo) {
             return true;
         }
         // sk_stream_is_writeable() with tcp_stream_memory_free(wake = 1): unsent bytes under half the low mark
@@ -1049,7 +1059,7 @@ public final class Tcp {
         }
         TcpState st = sk.state;
         if (sk.err != 0 || (sk.shutdown & TcpSock.SEND_SHUTDOWN) != 0
-                || (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT)) {
+                || (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT && !passiveFastOpen(sk))) {
             return true;
         }
         return sendSpace(sk) >= (sk.sndQueued() >> 1);
@@ -1292,6 +1302,11 @@ public final class Tcp {
             while ((child = listener.acceptQueue.pollFirst()) != null) {
                 child.parent = null;
                 child.orphan = true;
+                if (child.fastopenRsk != null) {
+                    // inet_child_forget(): the TFO child lets go of its request (an RST follows).
+                    child.fastopenRsk = null;
+                    listener.fastopenQlen--;
+                }
                 disconnect(child);
                 destroy(child);
             }
@@ -1302,6 +1317,8 @@ public final class Tcp {
             }
         }
         listener.synQueueLen = 0;
+        listener.fastopenRstExpiry = null;   // the held-back reset TFO requests go too
+        listener.fastopenQlen = 0;
     }
 
     /** tcp_close(): the application lets go of the socket. */
@@ -1464,6 +1481,31 @@ public final class Tcp {
                     sk.pingpong = Math.max(sk.pingpong, sysctl.get(SysctlKey.TCP_PINGPONG_THRESH));
                 }
             }
+            case TCP_FASTOPEN -> {
+                if (val < 0 || (sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN)) {
+                    return Errno.EINVAL.neg();
+                }
+                fastopen.initKeyOnce();
+                fastopen.queueTune(sk, val);
+            }
+            case TCP_FASTOPEN_CONNECT -> {
+                if (val < 0 || val > 1) {
+                    return Errno.EINVAL.neg();
+                }
+                if ((sysctl.get(SysctlKey.TCP_FASTOPEN) & TcpFastOpen.TFO_CLIENT_ENABLE) == 0) {
+                    return Errno.EOPNOTSUPP.neg();
+                }
+                if (sk.state != TcpState.CLOSE) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.fastopenConnect = val == 1;
+            }
+            case TCP_FASTOPEN_NO_COOKIE -> {
+                if (val < 0 || val > 1 || (sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN)) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.fastopenNoCookie = val == 1;
+            }
             case SO_ERROR -> {
                 return Errno.ENOPROTOOPT.neg();
             }
@@ -1511,6 +1553,9 @@ public final class Tcp {
             case TCP_CONGESTION -> Errno.EINVAL.neg();   // a string: see congestion()
             case TCP_INQ -> sk.recvmsgInq ? 1 : 0;
             case TCP_NOTSENT_LOWAT -> sk.notsentLowat;
+            case TCP_FASTOPEN -> sk.fastopenMaxQlen;
+            case TCP_FASTOPEN_CONNECT -> sk.fastopenConnect ? 1 : 0;
+            case TCP_FASTOPEN_NO_COOKIE -> sk.fastopenNoCookie ? 1 : 0;
         };
     }
 

@@ -77,7 +77,10 @@ final class TcpIcmp {
         if (sk.state == TcpState.CLOSE) {
             return;
         }
-        if (sk.state != TcpState.LISTEN && !Seq.between(sk.sndUna, seq, sk.sndNxt)) {
+        // A TFO child's snd_una is past its SYN-ACK: the ISN counts as in window (tcp_v4_err()).
+        RequestSock fastopen = sk.fastopenRsk;
+        int sndUna = fastopen != null ? fastopen.iss : sk.sndUna;
+        if (sk.state != TcpState.LISTEN && !Seq.between(sndUna, seq, sk.sndNxt)) {
             tcp.mib.inc(Mib.TcpExtOutOfWindowIcmps);
             return;
         }
@@ -99,7 +102,7 @@ final class TcpIcmp {
                     return;
                 }
                 err = UNREACH_ERRNO[code];
-                if (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH) {
+                if (fastopen == null && (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH)) {
                     ldRtoRevert(sk, seq);   // RFC 6069
                 }
             }
@@ -108,7 +111,8 @@ final class TcpIcmp {
                 return;
             }
         }
-        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+        // A TFO child already accepted counts as connected; one still in the accept queue gives up.
+        if ((sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) && !(fastopen != null && sk.parent == null)) {
             // A connection being set up gives up at once: tcp_done_with_error().
             sk.err = err.code;
             tcp.output.writeQueuePurge(sk);

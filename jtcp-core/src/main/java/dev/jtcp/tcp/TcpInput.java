@@ -230,6 +230,10 @@ final class TcpInput {
                 return synSent(sk, s);
             }
             default -> {
+                // tcp_rcv_state_process(): a TFO child checks the segment against its request first.
+                if (sk.fastopenRsk != null && !tcp.mini.fastOpenCheckReq(sk, s)) {
+                    return false;
+                }
                 return synchronizedRcv(sk, s);
             }
         }
@@ -361,6 +365,29 @@ final class TcpInput {
         }
         int peerMss = o.mss() > 0 ? o.mss() : TcpConstants.TCP_MSS_DEFAULT;
         sk.mssClamp = sk.userMss != 0 ? Math.min(sk.userMss, peerMss) : peerMss;
+    }
+
+    /**
+     * tcp_rcv_synrecv_state_fastopen(): the ACK of a TFO child's SYN-ACK: undo a SYN-ACK timeout if nothing is
+     * in flight, forget the SYN-ACK retransmissions, release the request, and let the timer serve data.
+     */
+    private void synRecvStateFastOpen(TcpSock sk) {
+        if (sk.caState == TcpSock.CA_LOSS && sk.packetsOut == 0) {
+            tryUndoRecovery(sk);
+        }
+        sk.retransmits = 0;
+        // tcp_retrans_stamp_cleanup(): unless a retransmission of data is still to be judged.
+        if (sk.retransOut == 0 && (sk.rtxQueue.isEmpty() || !sk.rtxQueue.peekFirst().has(TxSegment.EVER_RETRANS))) {
+            sk.retransStampSet = false;
+        }
+        tcp.fastopen.removeRequest(sk, false);
+        tcp.timers.rearmRto(sk);
+    }
+
+    /** tcp_fastopen_add_skb(): a FIN on a TFO SYN is received with it. */
+    void finFromSyn(TcpSock sk) {
+        sk.rcvNxt++;
+        fin(sk);
     }
 
     /** tcp_finish_connect() + tcp_init_transfer(): ESTABLISHED, congestion window, buffers, wake-up. */
@@ -540,6 +567,26 @@ final class TcpInput {
         }
         switch (sk.state) {
             case SYN_RECV -> {
+                if (sk.fastopenRsk != null) {
+                    // A TFO child: the handshake completes now, its transfer began at SYN time.
+                    sk.deliveredSegs++;   // SYN-ACK delivery isn't tracked in tcp_ack()
+                    if (sk.srttUs == 0) {
+                        tcp.mini.synackRttMeas(sk, sk.fastopenRsk, s);
+                    }
+                    synRecvStateFastOpen(sk);
+                    tcp.setState(sk, TcpState.ESTABLISHED, "ACK of the SYN-ACK: the TFO connection is established");
+                    sk.sndUna = th.ack();
+                    sk.sndWnd = th.window() << sk.sndWscale;
+                    sk.sndWl1 = s.seq;
+                    if (sk.tstampOk) {
+                        sk.advMss -= TcpConstants.TCPOLEN_TSTAMP_ALIGNED;
+                    }
+                    tcp.output.updatePacingRate(sk);
+                    sk.lsndtimeNs = now();
+                    initializeRcvMss(sk);
+                    tcp.wake(sk);
+                    break;
+                }
                 // Simultaneous open completes.
                 tcp.setState(sk, TcpState.ESTABLISHED, "ACK of our SYN-ACK: simultaneous open completes");
                 sk.sndUna = th.ack();
@@ -550,6 +597,9 @@ final class TcpInput {
                 tcp.wake(sk);
             }
             case FIN_WAIT1 -> {
+                if (sk.fastopenRsk != null) {
+                    synRecvStateFastOpen(sk);
+                }
                 if (sk.sndUna == sk.writeSeq) {
                     if (finWait1Acked(sk, s)) {
                         return true;

@@ -558,9 +558,13 @@ final class TcpOutput {
         }
     }
 
-    /** May data leave in this state? (tcp_write_xmit is only reached once the connection is synchronized.) */
-    private static boolean canSendData(TcpState st) {
-        return st == TcpState.ESTABLISHED || st == TcpState.CLOSE_WAIT || st == TcpState.FIN_WAIT1
+    /**
+     * May data leave in this state? (tcp_write_xmit is only reached once the connection is synchronized, or
+     * for a passive Fast Open socket still in SYN_RECV: tcp_passive_fastopen().)
+     */
+    private static boolean canSendData(TcpSock sk) {
+        TcpState st = sk.state;
+        return (st == TcpState.SYN_RECV && sk.fastopenRsk != null) || st == TcpState.ESTABLISHED || st == TcpState.CLOSE_WAIT || st == TcpState.FIN_WAIT1
                 || st == TcpState.CLOSING || st == TcpState.LAST_ACK;
     }
 
@@ -577,7 +581,7 @@ final class TcpOutput {
      * flight yet data waits (the caller arms the persist timer).
      */
     boolean writeXmit(TcpSock sk, int mssNow, int nonagle, int pushOne, String why) {
-        if (!canSendData(sk.state)) {
+        if (!canSendData(sk)) {
             return false;
         }
         int sent = 0;

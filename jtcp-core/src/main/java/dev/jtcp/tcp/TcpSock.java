@@ -93,6 +93,24 @@ public final class TcpSock extends Sock {
     /** The listener a not-yet-accepted child belongs to. */
     TcpSock parent;
 
+    // ---------------------------------------------------------------- TCP Fast Open (RFC 7413)
+    /** Listener: TCP_FASTOPEN's bound on pending TFO requests (fastopenq.max_qlen); 0: no TFO. */
+    int fastopenMaxQlen;
+    /** Listener: TFO children still in the handshake plus reset ones held back (fastopenq.qlen). */
+    int fastopenQlen;
+    /** Listener: when each held-back reset TFO request may go, oldest first (fastopenq.rskq_rst_head), jiffies. */
+    ArrayDeque<Long> fastopenRstExpiry;
+    /** Child: its request until the handshake completes (fastopen_rsk); non-null means a passive TFO socket. */
+    RequestSock fastopenRsk;
+    /** The data of our SYN (client) or of the peer's SYN (server) was acknowledged (syn_data_acked). */
+    boolean synDataAcked;
+    /** Created by Fast Open at SYN time (syn_fastopen_child): tcpi_options TCPI_OPT_TFO_CHILD. */
+    boolean synFastopenChild;
+    /** TCP_FASTOPEN_NO_COOKIE (fastopen_no_cookie). */
+    boolean fastopenNoCookie;
+    /** TCP_FASTOPEN_CONNECT (fastopen_connect). */
+    boolean fastopenConnect;
+
     // ---------------------------------------------------------------- sequence space (RFC 9293 3.3.1)
     int iss;
     int irs;

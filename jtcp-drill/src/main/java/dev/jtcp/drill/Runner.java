@@ -534,10 +534,6 @@ public final class Runner {
                     throw new Unsupported("AccECN", event.line(), "line " + event.line() + ": the AccECN option ("
                             + a.text() + ") is not supported by jtcp");
                 }
-                if (o instanceof Ast.FastOpen) {
-                    throw new Unsupported(TFO, event.line(), "line " + event.line() + ": a TCP Fast Open option (FO/FOEXP) in a packet:"
-                            + " jtcp has no TCP Fast Open (RFC 7413)");
-                }
             }
         }
 
@@ -1575,7 +1571,9 @@ public final class Runner {
                             return;
                         }
                     }
-                    addFd(sc, new SockFd(child, found));
+                    // packetdrill's run_syscall_accept() puts the new socket first in its list, so a script fd
+                    // used again by accept() names the newest socket (pure-syn-data.pkt accepts into 4 twice).
+                    fds.put(evalS32(sc.result()), new SockFd(child, found));
                 });
             };
         }
@@ -2473,7 +2471,8 @@ public final class Runner {
             m.put("tcpi_retransmits", (long) i.retransmits());
             m.put("tcpi_probes", (long) i.probes());
             m.put("tcpi_backoff", (long) i.backoff());
-            m.put("tcpi_options", (i.optTimestamps() ? 1L : 0) | (i.optSack() ? 2L : 0) | (i.optWscale() ? 4L : 0));
+            m.put("tcpi_options", (i.optTimestamps() ? 1L : 0) | (i.optSack() ? 2L : 0) | (i.optWscale() ? 4L : 0)
+                    | (i.optSynData() ? 32L : 0) | (i.optTfoChild() ? 128L : 0));
             m.put("tcpi_snd_wscale", i.optWscale() ? (long) i.sndWscale() : 0L);
             m.put("tcpi_rcv_wscale", i.optWscale() ? (long) i.rcvWscale() : 0L);
             m.put("tcpi_rto", i.rtoUs());

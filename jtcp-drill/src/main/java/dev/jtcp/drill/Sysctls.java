@@ -101,6 +101,14 @@ final class Sysctls {
     String write(String name, String value, int line) {
         String n = normalize(name);
         SysctlKey k = SysctlKey.byName(n);
+        if (k == SysctlKey.TCP_FASTOPEN_KEY) {
+            try {
+                live.set(k, value.strip());   // proc_tcp_fastopen_key(): hex words, EINVAL otherwise
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "Invalid argument";
+            }
+        }
         if (k != null && k.textual()) {
             try {
                 live.set(k, value.strip());   // a name (tcp_congestion_control): unknown ones fail with ENOENT
