@@ -863,7 +863,8 @@ public final class Tcp {
     public int connect(TcpSock sk, int daddr, int dport) {
         switch (sk.state) {
             case SYN_SENT, SYN_RECV -> {
-                return Errno.EALREADY.neg();
+                // __inet_stream_connect(): a connect deferred by TCP_FASTOPEN_CONNECT counts as made.
+                return sk.deferConnect ? Errno.EISCONN.neg() : Errno.EALREADY.neg();
             }
             case CLOSE -> {
                 if (sk.hashed) {
@@ -908,8 +909,64 @@ public final class Tcp {
         sk.iss = secureSeq(saddr, daddr, sk.localPort, dport);
         sk.tsOffset = tsOffset(saddr, daddr, sk.localPort, dport);
         sk.inetId = randomU16();
+        boolean cookieRequest = sk.fastopenReq == null && sk.fastopenConnect;
+        if (fastopen.deferConnect(sk)) {
+            return 0;   // TCP_FASTOPEN_CONNECT with a cookie: the first write sends the SYN
+        }
         output.connect(sk);
+        if (cookieRequest) {
+            sk.fastopenReq = null;   // its only use was the empty FO option of this SYN
+        }
         return Errno.EINPROGRESS.neg();
+    }
+
+    /** MSG_FASTOPEN (include/linux/socket.h). */
+    public static final int MSG_FASTOPEN = 0x20000000;
+
+    /** True while connect() is deferred to the first write (TCP_FASTOPEN_CONNECT with a cookie). */
+    public boolean connectDeferred(TcpSock sk) {
+        return sk.deferConnect;
+    }
+
+    /**
+     * tcp_sendmsg_fastopen(), non-blocking: sendto(MSG_FASTOPEN) on an unconnected socket, or the first write
+     * after a deferred connect: connect and put what fits of the data into the SYN. Returns the bytes that
+     * went into the SYN, -EINPROGRESS when none did, or -errno (EOPNOTSUPP with tcp_fastopen's client bit
+     * off, EALREADY during another attempt, EISCONN once connected). With {@code waitsForConnect} (a
+     * blocking caller, which then waits for {@link #connectDone} and writes the rest) the writer counts as
+     * pending (sk_write_pending) while data is left over, so the handshake's ACK waits for that data.
+     */
+    public int sendFastOpen(TcpSock sk, int daddr, int dport, byte[] data, int off, int len, boolean waitsForConnect) {
+        if ((sysctl.get(SysctlKey.TCP_FASTOPEN) & TcpFastOpen.TFO_CLIENT_ENABLE) == 0) {
+            return Errno.EOPNOTSUPP.neg();
+        }
+        if (sk.fastopenReq != null) {
+            return Errno.EALREADY.neg();
+        }
+        TcpFastOpen.Request req = new TcpFastOpen.Request();
+        req.data = data;
+        req.off = off;
+        req.size = len;
+        req.cookie.len = 0;   // kzalloc(): no cookie yet, which asks for one
+        int err;
+        if (sk.deferConnect) {
+            sk.fastopenReq = req;
+            output.connect(sk);
+            err = Errno.EINPROGRESS.neg();
+        } else if (sk.state == TcpState.CLOSE && !sk.hashed) {
+            sk.fastopenReq = req;
+            err = connect(sk, daddr, dport);
+        } else {
+            err = sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV ? Errno.EALREADY.neg()
+                    : Errno.EISCONN.neg();
+        }
+        int copied = sk.fastopenReq == req ? req.copied : 0;
+        sk.fastopenReq = null;
+        sk.deferConnect = false;
+        if (err == Errno.EINPROGRESS.neg() && waitsForConnect && copied < len) {
+            sk.writePending = true;
+        }
+        return err == Errno.EINPROGRESS.neg() && copied > 0 ? copied : err;
     }
 
     /** For a blocking connect(): true once the attempt has succeeded or failed. */
@@ -1273,6 +1330,8 @@ public final class Tcp {
         timers.clearXmitTimers(sk);
         output.writeQueuePurge(sk);
         purgeReceive(sk);
+        sk.fastopenReq = null;   // tcp_free_fastopen_req()
+        sk.deferConnect = false;
         sk.shutdown = 0;
         sk.done = false;
         sk.urgData = 0;

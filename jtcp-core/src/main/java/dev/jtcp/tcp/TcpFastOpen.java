@@ -7,7 +7,9 @@ import dev.jtcp.wire.TcpOptions;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * TCP Fast Open (RFC 7413) as net/ipv4/tcp_fastopen.c does it: the cookie (SipHash-2-4 of the peer's and our
@@ -350,5 +352,185 @@ final class TcpFastOpen {
         }
         l.fastopenRstExpiry.addLast(tcp.jiffies.at(tcp.now()) + (long) RST_HOLD_SECONDS * tcp.jiffies.hz());
         l.fastopenQlen++;
+    }
+
+    // ================================================================ client
+
+    /** tcpi_fastopen_client_fail values (enum tfo_client_fail). */
+    static final int TFO_STATUS_UNSPEC = 0;
+    static final int TFO_COOKIE_UNAVAILABLE = 1;
+    static final int TFO_DATA_NOT_ACKED = 2;
+    static final int TFO_SYN_RETRANSMITTED = 3;
+
+    /** struct tcp_fastopen_request: the data a sendmsg(MSG_FASTOPEN) offers the SYN, and the cookie sent. */
+    static final class Request {
+        final Cookie cookie = new Cookie();
+        byte[] data;
+        int off;
+        int size;
+        /** Bytes that went into the SYN. */
+        int copied;
+    }
+
+    /** struct tcp_fastopen_metrics: what tcp_metrics.c remembers per destination for Fast Open. */
+    private static final class Metrics {
+        int mss;
+        final Cookie cookie = new Cookie();
+
+        Metrics() {
+            cookie.len = 0;   // tcpm_suck_dst(): a new entry holds an empty cookie
+        }
+
+        int tryExp;
+        int synLoss;
+    }
+
+    /** The client's cookie cache, by destination address (the TFO part of tcp_metrics). */
+    private final Map<Integer, Metrics> cache = new HashMap<>();
+    /** tfo_active_disable_times and tfo_active_disable_stamp (jiffies) of the network namespace. */
+    private int activeDisableTimes;
+    private long activeDisableStamp;
+
+    /** tcp_fastopen_cache_get(): the cached MSS (into mss[0]) and cookie for the socket's destination. */
+    void cacheGet(TcpSock sk, int[] mss, Cookie cookie) {
+        Metrics m = cache.get(sk.remoteAddr);
+        if (m == null) {
+            return;
+        }
+        if (m.mss != 0) {
+            mss[0] = m.mss;
+        }
+        cookie.set(m.cookie);
+        if (cookie.len <= 0 && m.tryExp == 1) {
+            cookie.exp = true;
+        }
+    }
+
+    /** tcp_fastopen_cache_set(). */
+    void cacheSet(TcpSock sk, int mss, Cookie cookie, boolean synLost, int tryExp) {
+        Metrics m = cache.computeIfAbsent(sk.remoteAddr, a -> new Metrics());
+        if (mss != 0) {
+            m.mss = mss;
+        }
+        if (cookie != null && cookie.len > 0) {
+            m.cookie.set(cookie);
+        } else if (tryExp > m.tryExp && m.cookie.len <= 0 && !m.cookie.exp) {
+            m.tryExp = tryExp;
+        }
+        m.synLoss = synLost ? m.synLoss + 1 : 0;
+    }
+
+    /** The cookie cache forgets everything (ip tcp_metrics flush all). */
+    void flushCache() {
+        cache.clear();
+    }
+
+    /**
+     * tcp_fastopen_active_should_disable(): after a suspected black hole, active TFO pauses for
+     * tcp_fastopen_blackhole_timeout_sec, doubled per repeat (at most 64 times).
+     */
+    private boolean activeShouldDisable(TcpSock sk) {
+        int timeoutSec = tcp.sysctl.get(SysctlKey.TCP_FASTOPEN_BLACKHOLE_TIMEOUT_SEC);
+        if (timeoutSec == 0 || activeDisableTimes == 0) {
+            return false;
+        }
+        long multiplier = 1L << Math.min(activeDisableTimes - 1, 6);
+        long until = activeDisableStamp + (long) timeoutSec * tcp.jiffies.hz() * multiplier;
+        return tcp.jiffies.at(tcp.now()) < until;
+    }
+
+    /**
+     * tcp_fastopen_active_detect_blackhole(), from tcp_write_timeout(): a TFO connection whose SYN (or
+     * whose first data) timed out twice, or gave up, pauses active TFO for the host (TCPFastOpenBlackhole).
+     */
+    void activeDetectBlackhole(TcpSock sk, boolean expired) {
+        int timeouts = sk.retransmits;
+        if ((sk.synFastopen || sk.synData || sk.synDataAcked) && (timeouts == 2 || (timeouts < 2 && expired))) {
+            if (tcp.sysctl.get(SysctlKey.TCP_FASTOPEN_BLACKHOLE_TIMEOUT_SEC) != 0) {
+                activeDisableStamp = tcp.jiffies.at(tcp.now());
+                activeDisableTimes++;
+                tcp.mib.inc(Mib.TcpExtTCPFastOpenBlackhole);
+            }
+            tcp.mib.inc(Mib.TcpExtTCPFastOpenActiveFail);
+        }
+    }
+
+    /**
+     * tcp_fastopen_cookie_check(): may the SYN carry data? With a cached cookie, or without one when
+     * tcp_fastopen has 0x4 (TFO_CLIENT_NO_COOKIE); never while active TFO is paused.
+     */
+    boolean cookieCheck(TcpSock sk, int[] mss, Cookie cookie) {
+        cacheGet(sk, mss, cookie);
+        if (activeShouldDisable(sk)) {
+            cookie.len = -1;
+            return false;
+        }
+        if (noCookie(sk, TFO_CLIENT_NO_COOKIE)) {
+            cookie.len = -1;
+            return true;
+        }
+        if (cookie.len > 0) {
+            return true;
+        }
+        sk.fastopenClientFail = TFO_COOKIE_UNAVAILABLE;
+        return false;
+    }
+
+    /**
+     * tcp_fastopen_defer_connect(): with TCP_FASTOPEN_CONNECT and a usable cookie, connect() sends nothing and
+     * returns 0; the first write sends the SYN with its data. Without a cookie the SYN asks for one.
+     */
+    boolean deferConnect(TcpSock sk) {
+        if (!sk.fastopenConnect || sk.fastopenReq != null) {
+            return false;
+        }
+        Cookie cookie = new Cookie();
+        cookie.len = 0;
+        int[] mss = {0};
+        if (cookieCheck(sk, mss, cookie)) {
+            sk.deferConnect = true;
+            return true;
+        }
+        Request req = new Request();
+        req.cookie.set(cookie);
+        sk.fastopenReq = req;
+        return false;
+    }
+
+    /**
+     * tcp_rcv_fastopen_synack(): the SYN-ACK of a Fast Open attempt. The cookie (and the peer's MSS) go to
+     * the cache; data of the SYN left unacknowledged is retransmitted at once (TCPFastOpenActiveFail).
+     * Returns true when it was (the retransmission carries the ACK of the SYN-ACK).
+     */
+    boolean rcvSynAck(TcpSock sk, TcpInput.Segment synack, Cookie cookie) {
+        boolean hasData = sk.synData && !sk.rtxQueue.isEmpty();
+        int mss = synack.th.options().mss() > 0 ? synack.th.options().mss() : 0;
+        boolean synDrop = false;
+        int tryExp = 0;
+        if (!sk.synFastopen) {
+            cookie.len = -1;   // an unsolicited cookie is ignored
+        } else if (sk.totalRetrans > 0) {
+            // The SYN timed out and the SYN-ACK neither has a cookie nor acknowledges data: the
+            // retransmitted (data-less) SYN got through, the SYN with data or its SYN-ACK was lost.
+            synDrop = cookie.len < 0 && hasData;
+        } else if (cookie.len < 0 && !sk.synData) {
+            // A cookie was asked for in vain: try the other option format next time.
+            tryExp = sk.synFastopenExp ? 2 : 1;
+        }
+        cacheSet(sk, mss, cookie, synDrop, tryExp);
+        if (hasData) {
+            sk.fastopenClientFail = sk.totalRetrans > 0 ? TFO_SYN_RETRANSMITTED : TFO_DATA_NOT_ACKED;
+            tcp.mib.inc(Mib.TcpExtTCPFastOpenActiveFail);
+            return true;
+        }
+        sk.synDataAcked = sk.synData;
+        if (sk.synDataAcked) {
+            tcp.mib.inc(Mib.TcpExtTCPFastOpenActive);
+            // SYN and its data were counted as two deliveries by tcp_ack().
+            if (sk.deliveredSegs > 1) {
+                sk.deliveredSegs--;
+            }
+        }
+        return false;
     }
 }

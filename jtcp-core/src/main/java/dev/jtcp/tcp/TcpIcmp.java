@@ -167,16 +167,7 @@ final class TcpIcmp {
         if (sk.lostOut == 0) {
             return;
         }
-        // The congestion window is left alone: the amount of data in flight did not grow, only the units.
-        if (sk.caState != TcpSock.CA_LOSS) {
-            sk.highSeq = sk.sndNxt;
-            sk.sndSsthresh = TcpCong.currentSsthresh(sk);
-            sk.priorSsthresh = 0;
-            sk.undoMarkerSet = false;   // no undo of this reduction
-            sk.undoMarker = 0;
-            TcpCong.setCaState(sk, TcpSock.CA_LOSS);
-        }
-        tcp.output.xmitRetransmitQueue(sk);
+        tcp.input.nonCongestionLossRetransmit(sk);
     }
 
     /**

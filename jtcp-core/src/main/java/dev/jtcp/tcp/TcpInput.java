@@ -278,6 +278,7 @@ final class TcpInput {
                 return false;
             }
             // SYN-ACK: RFC 9293 3.10.7.3 fourth step.
+            TcpFastOpen.Cookie foc = TcpFastOpen.parse(o, true);
             negotiateOptions(sk, o, true);
             sk.irs = s.seq;
             sk.rcvNxt = s.seq + 1;
@@ -297,10 +298,27 @@ final class TcpInput {
             initializeRcvMss(sk);
             sk.copiedSeq = sk.rcvNxt;
             finishConnect(sk);
+            if ((sk.synFastopen || sk.synData) && synAckFastOpen(sk, s, foc)) {
+                return false;   // the SYN's data went again, with the ACK of the SYN-ACK
+            }
             if (sk.orphan) {
                 return false;
             }
-            // Linux delays this ACK only when data is already waiting to be written; else ACK now.
+            if (sk.writePending) {
+                // A writer waits with data for this moment (sk_write_pending): the ACK rides on that data,
+                // or goes after TCP_DELACK_MAX.
+                sk.writePending = false;
+                enterQuickackMode(sk, TcpConstants.TCP_MAX_QUICKACKS);
+                Jiffies j = tcp.jiffies;
+                long delackMax = j.at(TcpConstants.TCP_DELACK_MAX_NS + j.jiffyNs() - 1);
+                sk.ackPending |= TcpSock.ACK_SCHED | TcpSock.ACK_TIMER;
+                sk.delackTimeoutJ = jiffies(now()) + delackMax;
+                sk.delackAtNs = j.fireAt(now(), delackMax);
+                tcp.timersChanged(sk);
+                tcp.traceTimer(sk, "delack", "arm", sk.delackAtNs,
+                        "SYN-ACK received while a writer waits: the ACK waits for its data (sk_write_pending)");
+                return false;
+            }
             tcp.output.sendAck(sk, "tcp_rcv_synsent_state_process: SYN-ACK received, handshake completes (third segment)");
             tcp.output.pushPendingFrames(sk, "data queued before the handshake completed");
             return false;
@@ -382,6 +400,46 @@ final class TcpInput {
         }
         tcp.fastopen.removeRequest(sk, false);
         tcp.timers.rearmRto(sk);
+    }
+
+    /**
+     * The Fast Open part of tcp_rcv_synsent_state_process(): tcp_rcv_fastopen_synack() caches the cookie and
+     * judges the SYN's data; data the SYN-ACK did not acknowledge is marked lost and sent again at once;
+     * data on the SYN-ACK itself is received (tcp_fastopen_add_skb()). True when data was resent.
+     */
+    private boolean synAckFastOpen(TcpSock sk, Segment s, TcpFastOpen.Cookie foc) {
+        if (tcp.fastopen.rcvSynAck(sk, s, foc)) {
+            for (TxSegment seg : sk.rtxQueue) {
+                markSkbLost(sk, seg);
+            }
+            nonCongestionLossRetransmit(sk);
+            return true;
+        }
+        if (s.len > 0) {
+            sk.recvBuf.append(s.buf, s.off, s.len);
+            sk.rcvNxt += s.len;
+            sk.rcvWup = sk.rcvNxt;
+            sk.bytesReceived += s.len;
+            tcp.wake(sk);
+        }
+        return false;
+    }
+
+    /**
+     * tcp_non_congestion_loss_retransmit(): segments marked lost for a reason other than congestion (a smaller
+     * MSS, SYN data the peer did not take) are sent again at once; the congestion window is left alone, the
+     * amount of data in flight did not grow.
+     */
+    void nonCongestionLossRetransmit(TcpSock sk) {
+        if (sk.caState != TcpSock.CA_LOSS) {
+            sk.highSeq = sk.sndNxt;
+            sk.sndSsthresh = TcpCong.currentSsthresh(sk);
+            sk.priorSsthresh = 0;
+            sk.undoMarkerSet = false;   // no undo of this reduction
+            sk.undoMarker = 0;
+            TcpCong.setCaState(sk, TcpSock.CA_LOSS);
+        }
+        tcp.output.xmitRetransmitQueue(sk);
     }
 
     /** tcp_fastopen_add_skb(): a FIN on a TFO SYN is received with it. */

@@ -110,6 +110,19 @@ public final class TcpSock extends Sock {
     boolean fastopenNoCookie;
     /** TCP_FASTOPEN_CONNECT (fastopen_connect). */
     boolean fastopenConnect;
+    /** Client: the Fast Open sendmsg in progress (fastopen_req), null otherwise. */
+    TcpFastOpen.Request fastopenReq;
+    /** Client: connect() was deferred to the first write (inet DEFER_CONNECT). */
+    boolean deferConnect;
+    /** Client: the SYN carried the FO option (syn_fastopen), in its experimental form (syn_fastopen_exp). */
+    boolean synFastopen;
+    boolean synFastopenExp;
+    /** Client: the SYN carried data (syn_data). */
+    boolean synData;
+    /** tcpi_fastopen_client_fail (tfo_client_fail). */
+    int fastopenClientFail;
+    /** A writer waits for the connection to finish, data in hand (sk_write_pending). */
+    boolean writePending;
 
     // ---------------------------------------------------------------- sequence space (RFC 9293 3.3.1)
     int iss;

@@ -438,6 +438,7 @@ final class TcpTimers {
         if (!expired) {
             expired = retransmitsTimedOut(sk, retryUntil, sk.userTimeoutMs);
         }
+        tcp.fastopen.activeDetectBlackhole(sk, expired);
         if (expired) {
             writeErr(sk);
             return true;

@@ -1768,11 +1768,8 @@ public final class Runner {
         }
 
         private int sendFlags(Ast.Syscall sc, long flags) {
-            if ((flags & Symbols.require("MSG_FASTOPEN")) != 0) {
-                throw unsupported(TFO, sc.name() + "() with MSG_FASTOPEN: jtcp has no TCP Fast Open (RFC 7413)");
-            }
             long passed = Symbols.require("MSG_OOB") | Symbols.require("MSG_MORE") | Symbols.require("MSG_EOR");
-            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | passed;
+            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | Symbols.require("MSG_FASTOPEN") | passed;
             long extra = flags & ~ok;
             if (extra != 0) {
                 String n = Symbols.flags(extra, "MSG_");
@@ -1796,12 +1793,17 @@ public final class Runner {
             }
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            Call send = sendCall(f, isNull, null, count, sf, blocking);
+            boolean fastOpen = (flags & Symbols.require("MSG_FASTOPEN")) != 0;
+            boolean unspec = nargs == 6 && !isEllipsis(sc.args().get(4));
+            if (fastOpen && unspec) {
+                // tcp_sendmsg_fastopen(): an AF_UNSPEC address is refused before anything else.
+                return () -> Done.of(Errno.EOPNOTSUPP.neg());
+            }
+            Call send = sendCall(f, isNull, null, count, sf, blocking, fastOpen);
             if (nargs != 6) {
                 return send;
             }
             // sendto() goes through run_syscall_connect(): a new socket becomes "connecting" (AF_UNSPEC: back to new)
-            boolean unspec = !isEllipsis(sc.args().get(4));
             return new Call() {
                 boolean started;
 
@@ -1833,13 +1835,48 @@ public final class Runner {
 
         /** tcp_sendmsg() from the application's side: copy what fits; a blocking call waits for room until all is sent. */
         private Call sendCall(SockFd f, boolean isNull, byte[] data, long count, int sf, boolean blocking) {
+            return sendCall(f, isNull, data, count, sf, blocking, false);
+        }
+
+        /**
+         * A send; with {@code fastOpen} (MSG_FASTOPEN), or on a socket whose connect() was deferred
+         * (TCP_FASTOPEN_CONNECT), it first connects with data in the SYN; a blocking caller then waits for the
+         * handshake (inet_wait_for_connect()) and writes the rest.
+         */
+        private Call sendCall(SockFd f, boolean isNull, byte[] data, long count, int sf, boolean blocking, boolean fastOpen) {
             return new Call() {
                 long sent;
+                boolean fastOpenDone;
+                boolean awaitingConnect;
 
                 @Override
                 public Done attempt() {
                     if (count < 0) {
                         return Done.of(Errno.EINVAL.neg());
+                    }
+                    if (!fastOpenDone && !isNull && (fastOpen || f.sock.connectDeferred())) {
+                        fastOpenDone = true;
+                        int len = (int) Math.min(count, Integer.MAX_VALUE);
+                        byte[] buf = data != null ? data : zeros(len);
+                        int r = f.sock.sendFastOpen(new Endpoint(remoteIp, connectPort), buf, 0, len, blocking);
+                        if (!blocking || (r < 0 && r != Errno.EINPROGRESS.neg())) {
+                            return Done.of(r);
+                        }
+                        sent = Math.max(r, 0);
+                        awaitingConnect = true;
+                    }
+                    if (awaitingConnect) {
+                        if (!f.sock.connectDone()) {
+                            return null;
+                        }
+                        awaitingConnect = false;
+                        int cr = f.sock.connectResult();
+                        if (cr < 0) {
+                            return Done.of(sent > 0 ? sent : cr);
+                        }
+                        if (sent >= count) {
+                            return Done.of(sent);
+                        }
                     }
                     if (isNull) {
                         int r = f.sock.write(new byte[0], 0, 0);
@@ -1883,7 +1920,7 @@ public final class Runner {
             long flags = evalInt(sc.args().get(2));
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            return sendCall(f, false, null, total, sf, blocking);
+            return sendCall(f, false, null, total, sf, blocking, (flags & Symbols.require("MSG_FASTOPEN")) != 0);
         }
 
         private Call writevCall(Ast.Syscall sc) {
