@@ -920,6 +920,11 @@ public final class Tcp {
         return Errno.EINPROGRESS.neg();
     }
 
+    /** ip tcp_metrics flush all: the Fast Open cookies, MSS and loss history cached per destination go. */
+    public void flushMetrics() {
+        fastopen.flushCache();
+    }
+
     /** MSG_FASTOPEN (include/linux/socket.h). */
     public static final int MSG_FASTOPEN = 0x20000000;
 
@@ -956,9 +961,15 @@ public final class Tcp {
         } else if (sk.state == TcpState.CLOSE && !sk.hashed) {
             sk.fastopenReq = req;
             err = connect(sk, daddr, dport);
+        } else if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            err = Errno.EALREADY.neg();
+        } else if (sk.state != TcpState.CLOSE && !sk.sockConnected) {
+            // __inet_stream_connect(): a connection made since the socket went SS_CONNECTING is now
+            // SS_CONNECTED and the call goes on as a plain send; from then on MSG_FASTOPEN gets EISCONN.
+            sk.sockConnected = true;
+            return send(sk, data, off, len, 0);
         } else {
-            err = sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV ? Errno.EALREADY.neg()
-                    : Errno.EISCONN.neg();
+            err = Errno.EISCONN.neg();
         }
         int copied = sk.fastopenReq == req ? req.copied : 0;
         sk.fastopenReq = null;

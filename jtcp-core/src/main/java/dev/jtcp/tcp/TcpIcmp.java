@@ -158,7 +158,9 @@ final class TcpIcmp {
 
     /** tcp_simple_retransmit(): segments larger than the new MSS are lost; send them again, cut to size. */
     private void simpleRetransmit(TcpSock sk) {
-        int mss = tcp.output.currentMss(sk);
+        // A Fast Open SYN waits as two segments (SYN, then its data): on a path MTU problem during
+        // SYN_SENT both count as lost, so the SYN goes again alone.
+        int mss = sk.synData && sk.state == TcpState.SYN_SENT ? -1 : tcp.output.currentMss(sk);
         for (TxSegment seg : sk.rtxQueue) {
             if (seg.payload() > mss) {
                 tcp.input.markSkbLost(sk, seg);

@@ -1034,6 +1034,11 @@ final class TcpOutput {
             }
             seg.start = sk.sndUna;
         }
+        // __tcp_retransmit_skb(): nothing past the peer's window goes, except the head (e.g. SYN data
+        // waiting behind its SYN while the window is still 0 in SYN_SENT).
+        if (!Seq.lt(seg.start, sk.wndEnd()) && seg.start != sk.sndUna) {
+            return false;
+        }
         int mss = currentMss(sk);
         if ((seg.tcpFlags & TcpFlags.SYN) == 0) {
             if (seg.payload() > mss) {

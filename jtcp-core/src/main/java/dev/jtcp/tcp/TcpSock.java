@@ -121,6 +121,8 @@ public final class TcpSock extends Sock {
     boolean synData;
     /** tcpi_fastopen_client_fail (tfo_client_fail). */
     int fastopenClientFail;
+    /** The socket layer has seen the connection made (sock->state SS_CONNECTED rather than SS_CONNECTING). */
+    boolean sockConnected;
     /** A writer waits for the connection to finish, data in hand (sk_write_pending). */
     boolean writePending;
 

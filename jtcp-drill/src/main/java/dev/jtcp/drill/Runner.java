@@ -1803,7 +1803,11 @@ public final class Runner {
             if (nargs != 6) {
                 return send;
             }
-            // sendto() goes through run_syscall_connect(): a new socket becomes "connecting" (AF_UNSPEC: back to new)
+            return connectingSend(f, unspec, send);
+        }
+
+        /** sendto() goes through run_syscall_connect(): a new socket becomes "connecting" (AF_UNSPEC: back to new). */
+        private Call connectingSend(SockFd f, boolean unspec, Call send) {
             return new Call() {
                 boolean started;
 
@@ -1872,7 +1876,7 @@ public final class Runner {
                         awaitingConnect = false;
                         int cr = f.sock.connectResult();
                         if (cr < 0) {
-                            return Done.of(sent > 0 ? sent : cr);
+                            return Done.of(cr);   // tcp_sendmsg(): a failed connect is the result, SYN data or not
                         }
                         if (sent >= count) {
                             return Done.of(sent);
@@ -1920,7 +1924,10 @@ public final class Runner {
             long flags = evalInt(sc.args().get(2));
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            return sendCall(f, false, null, total, sf, blocking, (flags & Symbols.require("MSG_FASTOPEN")) != 0);
+            boolean fastOpen = (flags & Symbols.require("MSG_FASTOPEN")) != 0;
+            Call send = sendCall(f, false, null, total, sf, blocking, fastOpen);
+            // With MSG_FASTOPEN the msghdr's msg_name is where to connect, as sendto()'s address.
+            return fastOpen ? connectingSend(f, false, send) : send;
         }
 
         private Call writevCall(Ast.Syscall sc) {
@@ -2590,6 +2597,11 @@ public final class Runner {
         /** /proc/net/tcp's address:port, the address as a little-endian word in hex. */
         private static String hexEndpoint(int addr, int port) {
             return String.format(Locale.ROOT, "%08X:%04X", Integer.reverseBytes(addr), port);
+        }
+
+        @Override
+        public void flushTcpMetrics() {
+            es.stack().tcp().flushMetrics();
         }
 
         @Override

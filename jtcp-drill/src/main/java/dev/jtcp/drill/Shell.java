@@ -39,6 +39,10 @@ final class Shell {
 
         /** Current counters by nstat name (TcpExtTW, TcpInSegs, ...). */
         Map<String, Long> counters();
+
+        /** ip tcp_metrics flush: the stack forgets what it cached per destination (TFO cookies). */
+        default void flushTcpMetrics() {
+        }
     }
 
     record Result(int status, String out, String err) {
@@ -537,7 +541,8 @@ final class Shell {
     private Result ip(List<String> args) {
         List<String> a = new ArrayList<>(args);
         if (a.size() >= 2 && a.get(0).equals("tcp_metrics") && (a.get(1).equals("flush") || a.get(1).equals("delete"))) {
-            return new Result(0, "", "");   // jtcp keeps no per-destination metrics: nothing to flush
+            env.flushTcpMetrics();   // the only per-destination metrics jtcp keeps are Fast Open's
+            return new Result(0, "", "");
         }
         if (!a.isEmpty() && a.get(0).equals("-6")) {
             throw unsupported("IPv6 route", "'ip " + String.join(" ", args) + "': jtcp is IPv4 only");
