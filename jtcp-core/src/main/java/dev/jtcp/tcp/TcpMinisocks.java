@@ -127,6 +127,7 @@ final class TcpMinisocks {
         req.remoteAddr = s.saddr;
         req.remotePort = s.th.srcPort();
         req.irs = s.seq;
+        req.rcvNxt = s.seq + 1;
         req.mss = o.mss() > 0 ? o.mss() : TcpConstants.TCP_MSS_DEFAULT;
         if (listener.userMss != 0 && listener.userMss < req.mss) {
             req.mss = listener.userMss;
@@ -165,7 +166,6 @@ final class TcpMinisocks {
                 : tcp.secureSeq(req.localAddr, req.remoteAddr, req.localPort, req.remotePort);
         req.synRcvdNs = now();
         req.timeoutNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
-        req.rcvNxt = req.irs + 1;
         // tcp_try_fastopen(): a SYN with a valid cookie (or data, when none is required) makes the child now.
         TcpFastOpen.Cookie foc = TcpFastOpen.parse(o, true);
         TcpSock child = tcp.fastopen.tryFastOpen(listener, s, req, foc);
@@ -577,7 +577,6 @@ final class TcpMinisocks {
             child.bytesReceived += dataLen;
             child.synDataAcked = true;
         }
-        req.rcvNxt = child.rcvNxt;
         child.rcvWup = child.rcvNxt;
         if (s.has(TcpFlags.FIN)) {
             tcp.input.finFromSyn(child);
