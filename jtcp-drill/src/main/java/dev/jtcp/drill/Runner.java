@@ -537,7 +537,6 @@ public final class Runner {
             }
         }
 
-        static final String TFO = "TCP Fast Open";
 
         private void inbound(Ast.Packet p) {
             checkOptions(p);
@@ -2003,8 +2002,9 @@ public final class Runner {
             long optname = evalInt(sc.args().get(2));
             long optlen = evalInt(sc.args().get(4));
             SockOpt opt = sockOpt(level, optname);
-            if (opt == null && sc.args().get(2).toString().startsWith("TCP_FASTOPEN")) {
-                throw unsupported(TFO, "setsockopt(" + optName(sc) + "): jtcp has no TCP Fast Open (RFC 7413)");
+            if (opt == null && sc.args().get(2).toString().equals("TCP_FASTOPEN_KEY")) {
+                throw unsupported("TCP_FASTOPEN_KEY", "setsockopt(" + optName(sc) + "): jtcp has no per-listener"
+                        + " Fast Open key (the host's net.ipv4.tcp_fastopen_key applies)");
             }
             if (opt == null) {
                 throw unsupported("setsockopt " + sc.args().get(2), "setsockopt(" + optName(sc) + ") is not an option jtcp implements"

@@ -141,7 +141,7 @@ final class Sysctls {
             baselineOnly.put(n, value.strip());
             return null;
         }
-        throw new Unsupported(n.startsWith("net.ipv4.tcp_fastopen") ? "TCP Fast Open" : "sysctl " + n, line, "line " + line + ": the script sets " + n + "=" + value.strip()
+        throw new Unsupported("sysctl " + n, line, "line " + line + ": the script sets " + n + "=" + value.strip()
                 + " (in effect: " + cur + "), a setting jtcp does not have (dev.jtcp.sys.SysctlKey)");
     }
 
