@@ -430,18 +430,25 @@ final class TcpMinisocks {
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
+    /** tcp_check_req(): RFC 7323 PAWS against the timestamp of the request's SYN (an RST is never rejected). */
+    private static boolean pawsReject(RequestSock req, TcpInput.Segment s) {
+        TcpOptions o = s.th.options();
+        return req.tstampOk && o.hasTimestamps() && (req.tsRecent - o.tsVal()) > 0 && req.tsRecent != 0
+                && !s.has(TcpFlags.RST);
+    }
+
+    /** tcp_check_req(): the request's own SYN again (the peer did not get our SYN-ACK). */
+    private static boolean retransmittedSyn(RequestSock req, TcpInput.Segment s, boolean pawsReject) {
+        return s.seq == req.irs && !pawsReject
+                && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN;
+    }
+
     /** tcp_check_req(): a segment for a half-open request. */
     void requestRcv(RequestSock req, TcpInput.Segment s) {
         TcpSock listener = req.listener;
-        TcpOptions o = s.th.options();
-        boolean pawsReject = false;
-        if (req.tstampOk && o.hasTimestamps()) {
-            // RFC 7323 PAWS against the SYN's timestamp.
-            pawsReject = (req.tsRecent - o.tsVal()) > 0 && req.tsRecent != 0 && !s.has(TcpFlags.RST);
-        }
+        boolean pawsReject = pawsReject(req, s);
         // A retransmitted SYN: answer with the SYN-ACK again and restart the timer.
-        if (s.seq == req.irs && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN
-                && !pawsReject) {
+        if (retransmittedSyn(req, s, pawsReject)) {
             if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
                 rtxSynAck(req, "retransmitted SYN: SYN-ACK sent again (tcp_check_req)");
                 armRequestTimer(req);
@@ -627,12 +634,8 @@ final class TcpMinisocks {
     boolean fastOpenCheckReq(TcpSock sk, TcpInput.Segment s) {
         RequestSock req = sk.fastopenRsk;
         TcpOptions o = s.th.options();
-        boolean pawsReject = false;
-        if (req.tstampOk && o.hasTimestamps()) {
-            pawsReject = (req.tsRecent - o.tsVal()) > 0 && req.tsRecent != 0 && !s.has(TcpFlags.RST);
-        }
-        if (s.seq == req.irs && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN
-                && !pawsReject) {
+        boolean pawsReject = pawsReject(req, s);
+        if (retransmittedSyn(req, s, pawsReject)) {
             if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
                 rtxSynAck(req, "retransmitted SYN to a TFO child: SYN-ACK sent again (tcp_check_req)");
                 sk.totalRetrans++;
