@@ -422,6 +422,9 @@ final class TcpInput {
             sk.bytesReceived += s.len;
             tcp.wake(sk);
         }
+        if (s.has(TcpFlags.FIN)) {
+            finFromSyn(sk);   // a SYN-ACK with FIN: ESTABLISHED -> CLOSE_WAIT at once
+        }
         return false;
     }
 
@@ -442,7 +445,7 @@ final class TcpInput {
         tcp.output.xmitRetransmitQueue(sk);
     }
 
-    /** tcp_fastopen_add_skb(): a FIN on a TFO SYN is received with it. */
+    /** tcp_fastopen_add_skb(): a FIN on a TFO SYN (or on the SYN-ACK of one) is received with it. */
     void finFromSyn(TcpSock sk) {
         sk.rcvNxt++;
         fin(sk);

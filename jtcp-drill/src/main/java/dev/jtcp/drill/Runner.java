@@ -2175,6 +2175,10 @@ public final class Runner {
                 if (s.urgentPending()) {
                     m |= Symbols.require("POLLPRI");
                 }
+            } else if (st == TcpState.SYN_SENT && s.connectDeferred()) {
+                // tcp_poll(): a connect deferred by TCP_FASTOPEN_CONNECT is writable, so that the write
+                // which sends the SYN with its data can come.
+                m |= out;
             }
             return m;
         }
