@@ -79,6 +79,22 @@ public final class TcpSocket {
         return done(tcp().connect(sk, remote.addr(), remote.port()));
     }
 
+    /**
+     * sendto(MSG_FASTOPEN) to remote, or the first write after a connect() deferred by TCP_FASTOPEN_CONNECT
+     * (remote unused): connects with as much data in the SYN as fits. Returns the bytes in the SYN,
+     * -EINPROGRESS when none went, or -errno. A blocking caller passes {@code waitsForConnect}, then waits
+     * for {@link #connectDone()} and writes the rest.
+     */
+    public int sendFastOpen(Endpoint remote, byte[] data, int off, int len, boolean waitsForConnect) {
+        return done(tcp().sendFastOpen(sk, remote == null ? 0 : remote.addr(), remote == null ? 0 : remote.port(),
+                data, off, len, waitsForConnect));
+    }
+
+    /** True while connect() is deferred to the first write (TCP_FASTOPEN_CONNECT with a cookie). */
+    public boolean connectDeferred() {
+        return tcp().connectDeferred(sk);
+    }
+
     /** True once a connect() has succeeded or failed. */
     public boolean connectDone() {
         return tcp().connectDone(sk);

@@ -38,7 +38,11 @@ public enum Mib {
     TcpExtTCPRenoReorder, TcpExtTCPTSReorder, TcpExtTCPRenoFailures, TcpExtTCPSackRecoveryFail,
     TcpExtTCPRenoRecoveryFail, TcpExtTCPDSACKRecvSegs,
     TcpExtTCPHystartTrainDetect, TcpExtTCPHystartTrainCwnd, TcpExtTCPHystartDelayDetect, TcpExtTCPHystartDelayCwnd,
-    TcpExtTCPMTUPFail, TcpExtTCPMTUPSuccess;
+    TcpExtTCPMTUPFail, TcpExtTCPMTUPSuccess,
+    // TCP Fast Open (RFC 7413)
+    TcpExtTCPFastOpenActive, TcpExtTCPFastOpenActiveFail, TcpExtTCPFastOpenPassive, TcpExtTCPFastOpenPassiveFail,
+    TcpExtTCPFastOpenListenOverflow, TcpExtTCPFastOpenCookieReqd, TcpExtTCPFastOpenBlackhole,
+    TcpExtTCPFastOpenPassiveAltKey;
 
     /** True for counters that are levels, not event counts. */
     public boolean isGauge() {

@@ -38,6 +38,9 @@ public final class Sysctl {
 
     /** The /proc text form: "6", "4096 131072 33554432", "cubic" (unsigned settings read back unsigned). */
     public String text(SysctlKey key) {
+        if (key == SysctlKey.TCP_FASTOPEN_KEY) {
+            return fastOpenKeyText(values[key.ordinal()]);
+        }
         if (key.textual()) {
             return key.choices().get(values[key.ordinal()][0]);
         }
@@ -86,6 +89,9 @@ public final class Sysctl {
     }
 
     private static int[] parseValid(SysctlKey key, String text) {
+        if (key == SysctlKey.TCP_FASTOPEN_KEY && !text.strip().matches("[0-9]+( [0-9]+)*")) {
+            return parseFastOpenKey(text);
+        }
         if (key.textual()) {
             // A name setting holds the index of its name; unknown names fail as the kernel's ENOENT does.
             int i = key.choices().indexOf(text.strip());
@@ -121,6 +127,58 @@ public final class Sysctl {
             throw new IllegalArgumentException(key.linuxName + ": expected min <= default <= max, got '" + text + "'");
         }
         return out;
+    }
+
+    /** Words per TFO key (TCP_FASTOPEN_KEY_LENGTH 16 bytes as four u32). */
+    private static final int TFO_KEY_WORDS = 4;
+    /** The primary and the backup key (TCP_FASTOPEN_KEY_MAX). */
+    private static final int TFO_KEYS_MAX = 2;
+
+    /**
+     * proc_tcp_fastopen_key(), write: "%x-%x-%x-%x" or "%x-%x-%x-%x,%x-%x-%x-%x" (primary, backup). The
+     * key count goes in the last slot.
+     */
+    private static int[] parseFastOpenKey(String text) {
+        String t = text.strip();
+        String[] keys = t.split(",", -1);
+        int[] out = new int[TFO_KEY_WORDS * TFO_KEYS_MAX + 1];
+        String expected = "; accepted: xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx[,xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx] (hex)";
+        if (keys.length > TFO_KEYS_MAX) {
+            throw new IllegalArgumentException(SysctlKey.TCP_FASTOPEN_KEY.linuxName + ": at most two keys, got '" + t + "'" + expected);
+        }
+        for (int k = 0; k < keys.length; k++) {
+            String[] words = keys[k].split("-", -1);
+            if (words.length != TFO_KEY_WORDS) {
+                throw new IllegalArgumentException(SysctlKey.TCP_FASTOPEN_KEY.linuxName + ": '" + keys[k] + "' is not four hex words" + expected);
+            }
+            for (int w = 0; w < TFO_KEY_WORDS; w++) {
+                try {
+                    long v = Long.parseLong(words[w].strip(), 16);
+                    if (v < 0 || v > 0xffffffffL) {
+                        throw new NumberFormatException();
+                    }
+                    out[k * TFO_KEY_WORDS + w] = (int) v;
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(SysctlKey.TCP_FASTOPEN_KEY.linuxName + ": '" + words[w] + "' is not a 32-bit hex word" + expected);
+                }
+            }
+        }
+        out[TFO_KEY_WORDS * TFO_KEYS_MAX] = keys.length;
+        return out;
+    }
+
+    /** proc_tcp_fastopen_key(), read: every key as %08x-%08x-%08x-%08x, comma separated; zeros when none is set. */
+    private static String fastOpenKeyText(int[] v) {
+        int n = Math.max(1, v[TFO_KEY_WORDS * TFO_KEYS_MAX]);
+        StringJoiner keys = new StringJoiner(",");
+        for (int k = 0; k < n; k++) {
+            StringJoiner words = new StringJoiner("-");
+            for (int w = 0; w < TFO_KEY_WORDS; w++) {
+                words.add(String.format("%08x", v[k * TFO_KEY_WORDS + w]));
+            }
+            keys.add(words.toString());
+        }
+        return keys.toString();
     }
 
     private static String range(SysctlKey key) {

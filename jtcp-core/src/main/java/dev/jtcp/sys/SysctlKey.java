@@ -107,6 +107,17 @@ public enum SysctlKey {
     TCP_WORKAROUND_SIGNED_WINDOWS("net.ipv4.tcp_workaround_signed_windows", "0", 0, 1,
             "never offer more than 32767 bytes to a peer that did not send window scaling"),
     TCP_SHRINK_WINDOW("net.ipv4.tcp_shrink_window", "0", 0, 1, "allow the offered window to shrink"),
+    TCP_FASTOPEN("net.ipv4.tcp_fastopen", "1", Integer.MIN_VALUE, Integer.MAX_VALUE,
+            "TCP Fast Open (RFC 7413) bits: 0x1 client, 0x2 server, 0x4 client without cookie, 0x200 server"
+                    + " without cookie, 0x400 server listeners without TCP_FASTOPEN"),
+    /**
+     * The TFO server keys: a primary and an optional backup, each four 32-bit words in hex joined by dashes
+     * ("a1a1a1a1-b2b2b2b2-c3c3c3c3-d4d4d4d4[,...]"); held as 9 integers: the 8 words, then the key count.
+     */
+    TCP_FASTOPEN_KEY("net.ipv4.tcp_fastopen_key", "0 0 0 0 0 0 0 0 0", Integer.MIN_VALUE, Integer.MAX_VALUE,
+            "TFO cookie keys (SipHash-2-4): primary[,backup], each xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx"),
+    TCP_FASTOPEN_BLACKHOLE_TIMEOUT_SEC("net.ipv4.tcp_fastopen_blackhole_timeout_sec", "0", 0, Integer.MAX_VALUE,
+            "seconds active TFO stays off after a suspected middlebox black hole, doubling per repeat; 0: no detection"),
     TCP_CONGESTION_CONTROL("net.ipv4.tcp_congestion_control", new String[] {"reno", "cubic"}, "cubic",
             "congestion control of new sockets (tcp_available_congestion_control: reno cubic)"),
     IP_LOCAL_PORT_RANGE("net.ipv4.ip_local_port_range", "32768 60999", 1, 65535,

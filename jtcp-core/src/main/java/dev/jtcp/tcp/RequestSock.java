@@ -36,6 +36,8 @@ public final class RequestSock extends Sock {
     boolean acked;
     /** Rebuilt from a SYN cookie: never in the SYN queue. */
     boolean fromCookie;
+    /** What the SYN-ACK acknowledges (tcp_rsk(req)->rcv_nxt): irs + 1, or past the SYN's data for TFO. */
+    int rcvNxt;
 
     RequestSock(TcpSock listener) {
         this.listener = listener;

@@ -30,8 +30,14 @@ public enum SockOpt {
     /** A name, not an integer: {@code Tcp.setCongestion} / {@code Tcp.congestion}. */
     TCP_CONGESTION("IPPROTO_TCP", 13),
     TCP_USER_TIMEOUT("IPPROTO_TCP", 18),
+    /** Server: the most TFO requests not yet through the handshake (fastopenq max_qlen); 0 disables TFO. */
+    TCP_FASTOPEN("IPPROTO_TCP", 23),
     TCP_NOTSENT_LOWAT("IPPROTO_TCP", 25),
-    TCP_INQ("IPPROTO_TCP", 36),
+    /** Client: connect() returns at once and the first write carries the SYN data. */
+    TCP_FASTOPEN_CONNECT("IPPROTO_TCP", 30),
+    /** Send or accept SYN data without a cookie on this socket. */
+    TCP_FASTOPEN_NO_COOKIE("IPPROTO_TCP", 34),
+        TCP_INQ("IPPROTO_TCP", 36),
     /** The TOS byte of the socket's packets (DSCP; the ECN bits stay TCP's). */
     IP_TOS("SOL_IP", 1),
     /** Path MTU discovery mode: IP_PMTUDISC_DONT (0) .. IP_PMTUDISC_OMIT (5), {@code Tcp.IP_PMTUDISC_*}. */

@@ -63,6 +63,7 @@ public final class Tcp {
     final Jiffies jiffies;
     /** syncookie_secret: the keys of this host's SYN cookies. */
     final SynCookies cookies;
+    final TcpFastOpen fastopen;
     /** get_random_u16()'s source: a per-host stream from the host's seeded secrets. */
     private final Rng random;
 
@@ -91,6 +92,7 @@ public final class Tcp {
         this.input = new TcpInput(this);
         this.mini = new TcpMinisocks(this);
         this.icmp = new TcpIcmp(this);
+        this.fastopen = new TcpFastOpen(this);
         long[] k = host.secrets();
         this.cookies = new SynCookies(SipHash.hash(k[0], k[3], 0x636f6f6b), SipHash.hash(k[1], k[2], 0x636f6f6b),
                 SipHash.hash(k[2], k[1], 0x636f6f6c), SipHash.hash(k[3], k[0], 0x636f6f6c));
@@ -545,6 +547,7 @@ public final class Tcp {
         }
         setState(sk, TcpState.CLOSE, why);
         timers.clearXmitTimers(sk);
+        fastopen.removeRequest(sk, false);   // tcp_done(): a TFO child's request goes with it
         sk.shutdown = TcpSock.SHUTDOWN_MASK;
         if (sk.orphan) {
             destroy(sk);
@@ -836,6 +839,7 @@ public final class Tcp {
         sk.acceptQueue = new ArrayDeque<>();
         sk.synQueueLen = 0;
         sk.synQueueYoung = 0;
+        fastopen.listenStart(sk, b);
         setState(sk, TcpState.LISTEN, "inet_listen: socket now accepts connections (backlog " + b + ")");
         listeners.computeIfAbsent(sk.localPort, p -> new ArrayList<>()).add(sk);
         return 0;
@@ -874,7 +878,8 @@ public final class Tcp {
     public int connect(TcpSock sk, int daddr, int dport) {
         switch (sk.state) {
             case SYN_SENT, SYN_RECV -> {
-                return Errno.EALREADY.neg();
+                // __inet_stream_connect(): a connect deferred by TCP_FASTOPEN_CONNECT counts as made.
+                return sk.deferConnect ? Errno.EISCONN.neg() : Errno.EALREADY.neg();
             }
             case CLOSE -> {
                 if (sk.hashed) {
@@ -919,8 +924,75 @@ public final class Tcp {
         sk.iss = secureSeq(saddr, daddr, sk.localPort, dport);
         sk.tsOffset = tsOffset(saddr, daddr, sk.localPort, dport);
         sk.inetId = randomU16();
+        boolean cookieRequest = sk.fastopenReq == null && sk.fastopenConnect;
+        if (fastopen.deferConnect(sk)) {
+            return 0;   // TCP_FASTOPEN_CONNECT with a cookie: the first write sends the SYN
+        }
         output.connect(sk);
+        if (cookieRequest) {
+            sk.fastopenReq = null;   // its only use was the empty FO option of this SYN
+        }
         return Errno.EINPROGRESS.neg();
+    }
+
+    /** ip tcp_metrics flush all: the Fast Open cookies, MSS and loss history cached per destination go. */
+    public void flushMetrics() {
+        fastopen.flushCache();
+    }
+
+    /** MSG_FASTOPEN (include/linux/socket.h). */
+    public static final int MSG_FASTOPEN = 0x20000000;
+
+    /** True while connect() is deferred to the first write (TCP_FASTOPEN_CONNECT with a cookie). */
+    public boolean connectDeferred(TcpSock sk) {
+        return sk.deferConnect;
+    }
+
+    /**
+     * tcp_sendmsg_fastopen(), non-blocking: sendto(MSG_FASTOPEN) on an unconnected socket, or the first write
+     * after a deferred connect: connect and put what fits of the data into the SYN. Returns the bytes that
+     * went into the SYN, -EINPROGRESS when none did, or -errno (EOPNOTSUPP with tcp_fastopen's client bit
+     * off, EALREADY during another attempt, EISCONN once connected). With {@code waitsForConnect} (a
+     * blocking caller, which then waits for {@link #connectDone} and writes the rest) the writer counts as
+     * pending (sk_write_pending) while data is left over, so the handshake's ACK waits for that data.
+     */
+    public int sendFastOpen(TcpSock sk, int daddr, int dport, byte[] data, int off, int len, boolean waitsForConnect) {
+        if ((sysctl.get(SysctlKey.TCP_FASTOPEN) & TcpFastOpen.TFO_CLIENT_ENABLE) == 0) {
+            return Errno.EOPNOTSUPP.neg();
+        }
+        if (sk.fastopenReq != null) {
+            return Errno.EALREADY.neg();
+        }
+        TcpFastOpen.Request req = new TcpFastOpen.Request();
+        req.data = data;
+        req.off = off;
+        req.size = len;
+        req.cookie.len = 0;   // kzalloc(): no cookie yet, which asks for one
+        int err;
+        if (sk.deferConnect) {
+            sk.fastopenReq = req;
+            output.connect(sk);
+            err = Errno.EINPROGRESS.neg();
+        } else if (sk.state == TcpState.CLOSE && !sk.hashed) {
+            sk.fastopenReq = req;
+            err = connect(sk, daddr, dport);
+        } else if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+            err = Errno.EALREADY.neg();
+        } else if (sk.state != TcpState.CLOSE && !sk.sockConnected) {
+            // __inet_stream_connect(): a connection made since the socket went SS_CONNECTING is now
+            // SS_CONNECTED and the call goes on as a plain send; from then on MSG_FASTOPEN gets EISCONN.
+            sk.sockConnected = true;
+            return send(sk, data, off, len, 0);
+        } else {
+            err = Errno.EISCONN.neg();
+        }
+        int copied = sk.fastopenReq == req ? req.copied : 0;
+        sk.fastopenReq = null;
+        sk.deferConnect = false;
+        if (err == Errno.EINPROGRESS.neg() && waitsForConnect && copied < len) {
+            sk.writePending = true;
+        }
+        return err == Errno.EINPROGRESS.neg() && copied > 0 ? copied : err;
     }
 
     /** For a blocking connect(): true once the attempt has succeeded or failed. */
@@ -1035,7 +1107,7 @@ public final class Tcp {
 
     private int send(TcpSock sk, byte[] data, int off, int len, int flags, PageIter pages, ZcArg uarg, boolean callContinues) {
         TcpState st = sk.state;
-        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
+        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT && !passiveFastOpen(sk)) {
             // sk_stream_wait_connect()
             if (sk.err != 0) {
                 return sockError(sk);
@@ -1083,6 +1155,11 @@ public final class Tcp {
         return err;
     }
 
+    /** tcp_passive_fastopen(): a TFO child still in SYN_RECV, which may already read and write. */
+    static boolean passiveFastOpen(TcpSock sk) {
+        return sk.state == TcpState.SYN_RECV && sk.fastopenRsk != null;
+    }
+
     /** Free send-buffer space in bytes of truesize (sk_stream_wspace); negative once a write overshot. */
     int sendSpace(TcpSock sk) {
         return sk.sndBuf - sk.sndQueued();
@@ -1094,10 +1171,11 @@ public final class Tcp {
             return true;
         }
         TcpState st = sk.state;
-        if (st == TcpState.SYN_SENT || st == TcpState.SYN_RECV) {
+        boolean passiveTfo = passiveFastOpen(sk);
+        if ((st == TcpState.SYN_SENT || st == TcpState.SYN_RECV) && !passiveTfo) {
             return false;
         }
-        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT) {
+        if (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT && !passiveTfo) {
             return true;
         }
         // sk_stream_is_writeable() with tcp_stream_memory_free(wake = 1): unsent bytes under half the low mark
@@ -1115,7 +1193,7 @@ public final class Tcp {
         }
         TcpState st = sk.state;
         if (sk.err != 0 || (sk.shutdown & TcpSock.SEND_SHUTDOWN) != 0
-                || (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT)) {
+                || (st != TcpState.ESTABLISHED && st != TcpState.CLOSE_WAIT && !passiveFastOpen(sk))) {
             return true;
         }
         return sendSpace(sk) >= (sk.sndQueued() >> 1);
@@ -1398,6 +1476,8 @@ public final class Tcp {
         timers.clearXmitTimers(sk);
         output.writeQueuePurge(sk);
         purgeReceive(sk);
+        sk.fastopenReq = null;   // tcp_free_fastopen_req()
+        sk.deferConnect = false;
         sk.shutdown = 0;
         sk.done = false;
         sk.urgData = 0;
@@ -1427,6 +1507,11 @@ public final class Tcp {
             while ((child = listener.acceptQueue.pollFirst()) != null) {
                 child.parent = null;
                 child.orphan = true;
+                if (child.fastopenRsk != null) {
+                    // inet_child_forget(): the TFO child lets go of its request (an RST follows).
+                    child.fastopenRsk = null;
+                    listener.fastopenQlen--;
+                }
                 disconnect(child);
                 destroy(child);
             }
@@ -1437,6 +1522,8 @@ public final class Tcp {
             }
         }
         listener.synQueueLen = 0;
+        listener.fastopenRstExpiry = null;   // the held-back reset TFO requests go too
+        listener.fastopenQlen = 0;
     }
 
     /** tcp_close(): the application lets go of the socket. */
@@ -1610,6 +1697,31 @@ public final class Tcp {
                     sk.pingpong = Math.max(sk.pingpong, sysctl.get(SysctlKey.TCP_PINGPONG_THRESH));
                 }
             }
+            case TCP_FASTOPEN -> {
+                if (val < 0 || (sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN)) {
+                    return Errno.EINVAL.neg();
+                }
+                fastopen.initKeyOnce();
+                fastopen.queueTune(sk, val);
+            }
+            case TCP_FASTOPEN_CONNECT -> {
+                if (val < 0 || val > 1) {
+                    return Errno.EINVAL.neg();
+                }
+                if ((sysctl.get(SysctlKey.TCP_FASTOPEN) & TcpFastOpen.TFO_CLIENT_ENABLE) == 0) {
+                    return Errno.EOPNOTSUPP.neg();
+                }
+                if (sk.state != TcpState.CLOSE) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.fastopenConnect = val == 1;
+            }
+            case TCP_FASTOPEN_NO_COOKIE -> {
+                if (val < 0 || val > 1 || (sk.state != TcpState.CLOSE && sk.state != TcpState.LISTEN)) {
+                    return Errno.EINVAL.neg();
+                }
+                sk.fastopenNoCookie = val == 1;
+            }
             case SO_ERROR -> {
                 return Errno.ENOPROTOOPT.neg();
             }
@@ -1677,6 +1789,9 @@ public final class Tcp {
             case TCP_NOTSENT_LOWAT -> sk.notsentLowat;
             case IP_TOS -> sk.tos;
             case IP_MTU_DISCOVER -> sk.pmtudisc;
+            case TCP_FASTOPEN -> sk.fastopenMaxQlen;
+            case TCP_FASTOPEN_CONNECT -> sk.fastopenConnect ? 1 : 0;
+            case TCP_FASTOPEN_NO_COOKIE -> sk.fastopenNoCookie ? 1 : 0;
         };
     }
 

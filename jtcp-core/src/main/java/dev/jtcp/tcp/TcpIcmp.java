@@ -77,7 +77,10 @@ final class TcpIcmp {
         if (sk.state == TcpState.CLOSE) {
             return;
         }
-        if (sk.state != TcpState.LISTEN && !Seq.between(sk.sndUna, seq, sk.sndNxt)) {
+        // A TFO child's snd_una is past its SYN-ACK: the ISN counts as in window (tcp_v4_err()).
+        RequestSock fastopen = sk.fastopenRsk;
+        int sndUna = fastopen != null ? fastopen.iss : sk.sndUna;
+        if (sk.state != TcpState.LISTEN && !Seq.between(sndUna, seq, sk.sndNxt)) {
             tcp.mib.inc(Mib.TcpExtOutOfWindowIcmps);
             return;
         }
@@ -99,7 +102,7 @@ final class TcpIcmp {
                     return;
                 }
                 err = UNREACH_ERRNO[code];
-                if (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH) {
+                if (fastopen == null && (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH)) {
                     ldRtoRevert(sk, seq);   // RFC 6069
                 }
             }
@@ -108,7 +111,8 @@ final class TcpIcmp {
                 return;
             }
         }
-        if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
+        // A TFO child already accepted counts as connected; one still in the accept queue gives up.
+        if ((sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) && !(fastopen != null && sk.parent == null)) {
             // A connection being set up gives up at once: tcp_done_with_error().
             sk.err = err.code;
             tcp.output.writeQueuePurge(sk);
@@ -155,7 +159,9 @@ final class TcpIcmp {
 
     /** tcp_simple_retransmit(): segments larger than the new MSS are lost; send them again, cut to size. */
     void simpleRetransmit(TcpSock sk) {
-        int mss = tcp.output.currentMss(sk);
+        // A Fast Open SYN waits as two segments (SYN, then its data): on a path MTU problem during
+        // SYN_SENT both count as lost, so the SYN goes again alone.
+        int mss = sk.synData && sk.state == TcpState.SYN_SENT ? -1 : tcp.output.currentMss(sk);
         for (TxSegment seg : sk.rtxQueue) {
             if (seg.payload() > mss) {
                 tcp.input.markSkbLost(sk, seg);
@@ -164,16 +170,7 @@ final class TcpIcmp {
         if (sk.lostOut == 0) {
             return;
         }
-        // The congestion window is left alone: the amount of data in flight did not grow, only the units.
-        if (sk.caState != TcpSock.CA_LOSS) {
-            sk.highSeq = sk.sndNxt;
-            sk.sndSsthresh = TcpCong.currentSsthresh(sk);
-            sk.priorSsthresh = 0;
-            sk.undoMarkerSet = false;   // no undo of this reduction
-            sk.undoMarker = 0;
-            TcpCong.setCaState(sk, TcpSock.CA_LOSS);
-        }
-        tcp.output.xmitRetransmitQueue(sk);
+        tcp.input.nonCongestionLossRetransmit(sk);
     }
 
     /**

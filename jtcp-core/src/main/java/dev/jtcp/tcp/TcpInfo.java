@@ -21,7 +21,8 @@ public record TcpInfo(
         long timerDueNs, String timerName,
         long lastDataSentMs, long lastDataRecvMs, long lastAckRecvMs,
         long busyTimeUs, long rwndLimitedUs, long sndbufLimitedUs,
-        long rcvRttUs, int rcvSpace, long pacingRate, String congestion, int reordSeen) {
+        long rcvRttUs, int rcvSpace, long pacingRate, String congestion, int reordSeen,
+        boolean optSynData, boolean optTfoChild) {
 
     static TcpInfo of(Tcp tcp, TcpSock sk) {
         String timerName = "";
@@ -60,6 +61,7 @@ public record TcpInfo(
                 (nowJ - tcp.jiffies.at(sk.rcvTstampNs)) * jiffyMs,
                 chrono[0] + chrono[1] + chrono[2], chrono[1], chrono[2],
                 sk.rcvRttUs8 >> 3, sk.rcvqSpace, sk.pacingRate == Long.MAX_VALUE ? -1 : sk.pacingRate,
-                sk.ca != null ? sk.ca.name() : "", sk.reordSeen);
+                sk.ca != null ? sk.ca.name() : "", sk.reordSeen,
+                sk.synDataAcked, sk.synFastopenChild);
     }
 }

@@ -233,6 +233,10 @@ final class TcpInput {
                 return synSent(sk, s);
             }
             default -> {
+                // tcp_rcv_state_process(): a TFO child checks the segment against its request first.
+                if (sk.fastopenRsk != null && !tcp.mini.fastOpenCheckReq(sk, s)) {
+                    return false;
+                }
                 return synchronizedRcv(sk, s);
             }
         }
@@ -280,6 +284,7 @@ final class TcpInput {
             if ((sk.ecnFlags & TcpSock.TCP_ECN_OK) != 0) {
                 ecnRcvSynAck(sk, th);
             }
+            TcpFastOpen.Cookie foc = TcpFastOpen.parse(o, true);
             negotiateOptions(sk, o, true);
             sk.irs = s.seq;
             sk.rcvNxt = s.seq + 1;
@@ -299,10 +304,27 @@ final class TcpInput {
             initializeRcvMss(sk);
             sk.copiedSeq = sk.rcvNxt;
             finishConnect(sk);
+            if ((sk.synFastopen || sk.synData) && synAckFastOpen(sk, s, foc)) {
+                return false;   // the SYN's data went again, with the ACK of the SYN-ACK
+            }
             if (sk.orphan) {
                 return false;
             }
-            // Linux delays this ACK only when data is already waiting to be written; else ACK now.
+            if (sk.writePending) {
+                // A writer waits with data for this moment (sk_write_pending): the ACK rides on that data,
+                // or goes after TCP_DELACK_MAX.
+                sk.writePending = false;
+                enterQuickackMode(sk, TcpConstants.TCP_MAX_QUICKACKS);
+                Jiffies j = tcp.jiffies;
+                long delackMax = j.at(TcpConstants.TCP_DELACK_MAX_NS + j.jiffyNs() - 1);
+                sk.ackPending |= TcpSock.ACK_SCHED | TcpSock.ACK_TIMER;
+                sk.delackTimeoutJ = jiffies(now()) + delackMax;
+                sk.delackAtNs = j.fireAt(now(), delackMax);
+                tcp.timersChanged(sk);
+                tcp.traceTimer(sk, "delack", "arm", sk.delackAtNs,
+                        "SYN-ACK received while a writer waits: the ACK waits for its data (sk_write_pending)");
+                return false;
+            }
             tcp.output.sendAck(sk, "tcp_rcv_synsent_state_process: SYN-ACK received, handshake completes (third segment)");
             tcp.output.pushPendingFrames(sk, "data queued before the handshake completed");
             return false;
@@ -392,6 +414,72 @@ final class TcpInput {
         }
         int peerMss = o.mss() > 0 ? o.mss() : TcpConstants.TCP_MSS_DEFAULT;
         sk.mssClamp = sk.userMss != 0 ? Math.min(sk.userMss, peerMss) : peerMss;
+    }
+
+    /**
+     * tcp_rcv_synrecv_state_fastopen(): the ACK of a TFO child's SYN-ACK: undo a SYN-ACK timeout if nothing is
+     * in flight, forget the SYN-ACK retransmissions, release the request, and let the timer serve data.
+     */
+    private void synRecvStateFastOpen(TcpSock sk) {
+        if (sk.caState == TcpSock.CA_LOSS && sk.packetsOut == 0) {
+            tryUndoRecovery(sk);
+        }
+        sk.retransmits = 0;
+        // tcp_retrans_stamp_cleanup(): unless a retransmission of data is still to be judged.
+        if (sk.retransOut == 0 && (sk.rtxQueue.isEmpty() || !sk.rtxQueue.peekFirst().has(TxSegment.EVER_RETRANS))) {
+            sk.retransStampSet = false;
+        }
+        tcp.fastopen.removeRequest(sk, false);
+        tcp.timers.rearmRto(sk);
+    }
+
+    /**
+     * The Fast Open part of tcp_rcv_synsent_state_process(): tcp_rcv_fastopen_synack() caches the cookie and
+     * judges the SYN's data; data the SYN-ACK did not acknowledge is marked lost and sent again at once;
+     * data on the SYN-ACK itself is received (tcp_fastopen_add_skb()). True when data was resent.
+     */
+    private boolean synAckFastOpen(TcpSock sk, Segment s, TcpFastOpen.Cookie foc) {
+        if (tcp.fastopen.rcvSynAck(sk, s, foc)) {
+            for (TxSegment seg : sk.rtxQueue) {
+                markSkbLost(sk, seg);
+            }
+            nonCongestionLossRetransmit(sk);
+            return true;
+        }
+        if (s.len > 0) {
+            sk.recvBuf.append(s.buf, s.off, s.len);
+            sk.rcvNxt += s.len;
+            sk.rcvWup = sk.rcvNxt;
+            sk.bytesReceived += s.len;
+            tcp.wake(sk);
+        }
+        if (s.has(TcpFlags.FIN)) {
+            finFromSyn(sk);   // a SYN-ACK with FIN: ESTABLISHED -> CLOSE_WAIT at once
+        }
+        return false;
+    }
+
+    /**
+     * tcp_non_congestion_loss_retransmit(): segments marked lost for a reason other than congestion (a smaller
+     * MSS, SYN data the peer did not take) are sent again at once; the congestion window is left alone, the
+     * amount of data in flight did not grow.
+     */
+    void nonCongestionLossRetransmit(TcpSock sk) {
+        if (sk.caState != TcpSock.CA_LOSS) {
+            sk.highSeq = sk.sndNxt;
+            sk.sndSsthresh = TcpCong.currentSsthresh(sk);
+            sk.priorSsthresh = 0;
+            sk.undoMarkerSet = false;   // no undo of this reduction
+            sk.undoMarker = 0;
+            TcpCong.setCaState(sk, TcpSock.CA_LOSS);
+        }
+        tcp.output.xmitRetransmitQueue(sk);
+    }
+
+    /** tcp_fastopen_add_skb(): a FIN on a TFO SYN (or on the SYN-ACK of one) is received with it. */
+    void finFromSyn(TcpSock sk) {
+        sk.rcvNxt++;
+        fin(sk);
     }
 
     /** tcp_finish_connect() + tcp_init_transfer(): ESTABLISHED, congestion window, buffers, wake-up. */
@@ -572,6 +660,26 @@ final class TcpInput {
         }
         switch (sk.state) {
             case SYN_RECV -> {
+                if (sk.fastopenRsk != null) {
+                    // A TFO child: the handshake completes now, its transfer began at SYN time.
+                    sk.deliveredSegs++;   // SYN-ACK delivery isn't tracked in tcp_ack()
+                    if (sk.srttUs == 0) {
+                        tcp.mini.synackRttMeas(sk, sk.fastopenRsk, s);
+                    }
+                    synRecvStateFastOpen(sk);
+                    tcp.setState(sk, TcpState.ESTABLISHED, "ACK of the SYN-ACK: the TFO connection is established");
+                    sk.sndUna = th.ack();
+                    sk.sndWnd = th.window() << sk.sndWscale;
+                    sk.sndWl1 = s.seq;
+                    if (sk.tstampOk) {
+                        sk.advMss -= TcpConstants.TCPOLEN_TSTAMP_ALIGNED;
+                    }
+                    tcp.output.updatePacingRate(sk);
+                    sk.lsndtimeNs = now();
+                    initializeRcvMss(sk);
+                    tcp.wake(sk);
+                    break;
+                }
                 // Simultaneous open completes.
                 tcp.setState(sk, TcpState.ESTABLISHED, "ACK of our SYN-ACK: simultaneous open completes");
                 sk.sndUna = th.ack();
@@ -582,6 +690,9 @@ final class TcpInput {
                 tcp.wake(sk);
             }
             case FIN_WAIT1 -> {
+                if (sk.fastopenRsk != null) {
+                    synRecvStateFastOpen(sk);
+                }
                 if (sk.sndUna == sk.writeSeq) {
                     if (finWait1Acked(sk, s)) {
                         return true;

@@ -127,6 +127,7 @@ final class TcpMinisocks {
         req.remoteAddr = s.saddr;
         req.remotePort = s.th.srcPort();
         req.irs = s.seq;
+        req.rcvNxt = s.seq + 1;
         req.mss = o.mss() > 0 ? o.mss() : TcpConstants.TCP_MSS_DEFAULT;
         if (listener.userMss != 0 && listener.userMss < req.mss) {
             req.mss = listener.userMss;
@@ -169,6 +170,14 @@ final class TcpMinisocks {
                 : tcp.secureSeq(req.localAddr, req.remoteAddr, req.localPort, req.remotePort);
         req.synRcvdNs = now();
         req.timeoutNs = TcpConstants.TCP_TIMEOUT_INIT_NS;
+        // tcp_try_fastopen(): a SYN with a valid cookie (or data, when none is required) makes the child now.
+        TcpFastOpen.Cookie foc = TcpFastOpen.parse(o, true);
+        TcpSock child = tcp.fastopen.tryFastOpen(listener, s, req, foc);
+        if (child != null) {
+            sendSynAck(req, -1, foc, tcp.tracing() ? "tcp_v4_send_synack: TCP Fast Open, the SYN's "
+                    + (req.rcvNxt - req.irs - 1) + " data bytes acknowledged; the child is in the accept queue" : null);
+            return;
+        }
         listener.synQueueLen++;
         listener.synQueueYoung++;
         tcp.hash(req);
@@ -176,7 +185,8 @@ final class TcpMinisocks {
             tcp.traceState(req, TcpState.LISTEN, TcpState.SYN_RECV, "SYN to a listener: half-open request created (SYN queue "
                     + listener.synQueueLen + ")");
         }
-        sendSynAck(req, -1, "tcp_v4_send_synack: answer the SYN");
+        sendSynAck(req, -1, foc, foc.len >= 0 ? "tcp_v4_send_synack: answer the SYN with a Fast Open cookie"
+                : "tcp_v4_send_synack: answer the SYN");
         armRequestTimer(req);
         tcp.traceTimer(req, "retransmit", "arm", req.expiresNs, "SYN-ACK timer: initial RTO 1 s");
     }
@@ -248,7 +258,7 @@ final class TcpMinisocks {
         if (req.tstampOk) {
             tsVal = SynCookies.timestamp(tcp.tsNow(0), req.wscaleOk, req.sndWscale, req.sackOk, req.ecnOk) + req.tsOffset;
         }
-        sendSynAck(req, tsVal, "SYN cookie (" + (sysctl(SysctlKey.TCP_SYNCOOKIES) == 2 ? "tcp_syncookies=2"
+        sendSynAck(req, tsVal, null, "SYN cookie (" + (sysctl(SysctlKey.TCP_SYNCOOKIES) == 2 ? "tcp_syncookies=2"
                 : "SYN queue full: " + listener.synQueueLen + " > backlog " + listener.maxAckBacklog)
                 + "): the ISN encodes MSS " + req.mss
                 + (req.tstampOk ? ", the TS val's low bits wscale, SACK and ECN" : "; no wscale, SACK or ECN without timestamps")
@@ -335,14 +345,17 @@ final class TcpMinisocks {
         return null;
     }
 
-    /** tcp_make_synack(); tsVal is the cookie timestamp, or -1 for the clock's. */
-    void sendSynAck(RequestSock req, int cookieTsVal, String why) {
+    /**
+     * tcp_make_synack(); tsVal is the cookie timestamp, or -1 for the clock's; foc the Fast Open cookie to
+     * send (tcp_synack_options()), or null.
+     */
+    void sendSynAck(RequestSock req, int cookieTsVal, TcpFastOpen.Cookie foc, String why) {
         int tsVal = cookieTsVal != -1 ? cookieTsVal : tcp.tsNow(req.tsOffset);
-        TcpOptions opts = TcpOptions.synLinux(tcp.output.advertisedMss(req.listener, req.remoteAddr),
-                req.sackOk, req.tstampOk, tsVal, req.tsRecent, req.wscaleOk ? req.rcvWscale : -1);
+        TcpOptions opts = TcpFastOpen.append(TcpOptions.synLinux(tcp.output.advertisedMss(req.listener, req.remoteAddr),
+                req.sackOk, req.tstampOk, tsVal, req.tsRecent, req.wscaleOk ? req.rcvWscale : -1), foc);
         // tcp_ecn_make_synack(): ECE agrees to the ECN the SYN asked for.
         int flags = TcpFlags.SYN | TcpFlags.ACK | (req.ecnOk ? TcpFlags.ECE : 0);
-        TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.irs + 1, flags,
+        TcpHeader h = new TcpHeader(req.localPort, req.remotePort, req.iss, req.rcvNxt, flags,
                 Math.min(req.rcvWnd, 65535), 0, 0, opts);
         if (!req.synackSent) {
             req.synackSent = true;
@@ -357,7 +370,7 @@ final class TcpMinisocks {
 
     /** tcp_rtx_synack(). */
     private void rtxSynAck(RequestSock req, String why) {
-        sendSynAck(req, -1, why);
+        sendSynAck(req, -1, null, why);
         tcp.mib.inc(Mib.TcpRetransSegs);
         tcp.mib.inc(Mib.TcpExtTCPSynRetrans);
         req.numRetrans++;
@@ -440,18 +453,25 @@ final class TcpMinisocks {
         tcp.mib.inc(Mib.TcpOutSegs);
     }
 
+    /** tcp_check_req(): RFC 7323 PAWS against the timestamp of the request's SYN (an RST is never rejected). */
+    private static boolean pawsReject(RequestSock req, TcpInput.Segment s) {
+        TcpOptions o = s.th.options();
+        return req.tstampOk && o.hasTimestamps() && (req.tsRecent - o.tsVal()) > 0 && req.tsRecent != 0
+                && !s.has(TcpFlags.RST);
+    }
+
+    /** tcp_check_req(): the request's own SYN again (the peer did not get our SYN-ACK). */
+    private static boolean retransmittedSyn(RequestSock req, TcpInput.Segment s, boolean pawsReject) {
+        return s.seq == req.irs && !pawsReject
+                && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN;
+    }
+
     /** tcp_check_req(): a segment for a half-open request. */
     void requestRcv(RequestSock req, TcpInput.Segment s) {
         TcpSock listener = req.listener;
-        TcpOptions o = s.th.options();
-        boolean pawsReject = false;
-        if (req.tstampOk && o.hasTimestamps()) {
-            // RFC 7323 PAWS against the SYN's timestamp.
-            pawsReject = (req.tsRecent - o.tsVal()) > 0 && req.tsRecent != 0 && !s.has(TcpFlags.RST);
-        }
+        boolean pawsReject = pawsReject(req, s);
         // A retransmitted SYN: answer with the SYN-ACK again and restart the timer.
-        if (s.seq == req.irs && (s.th.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST | TcpFlags.FIN)) == TcpFlags.SYN
-                && !pawsReject) {
+        if (retransmittedSyn(req, s, pawsReject)) {
             if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
                 rtxSynAck(req, "retransmitted SYN: SYN-ACK sent again (tcp_check_req)");
                 armRequestTimer(req);
@@ -556,6 +576,133 @@ final class TcpMinisocks {
 
     /** tcp_create_openreq_child() + tcp_v4_syn_recv_sock() + the SYN_RECV arm of tcp_rcv_state_process(). */
     private TcpSock createChild(RequestSock req, TcpInput.Segment s) {
+        return createChild(req, s, false);
+    }
+
+    /**
+     * tcp_fastopen_create_child(): the full socket is born from the SYN itself, in SYN_RECV, straight into the
+     * accept queue; the SYN's data is queued for reading and the SYN-ACK will acknowledge it; the socket's own
+     * retransmission timer resends that SYN-ACK (tcp_fastopen_synack_timer()).
+     */
+    TcpSock createFastOpenChild(TcpSock listener, RequestSock req, TcpInput.Segment s) {
+        req.numRetrans = 0;
+        req.numTimeout = 0;
+        TcpSock child = createChild(req, s, true);
+        listener.fastopenQlen++;
+        child.fastopenRsk = req;
+        // RFC 7323 2.2: the window of a SYN is never scaled.
+        child.sndWnd = s.th.window();
+        child.maxWindow = child.sndWnd;
+        tcp.hash(child);
+        tcp.timersChanged(child);
+        tcp.childBorn(listener, child);
+        tcp.timers.resetXmitTimer(child, TcpSock.XMIT_RETRANS, TcpConstants.TCP_TIMEOUT_INIT_NS,
+                "TFO child: the SYN-ACK is retransmitted by the socket's timer (TCP_TIMEOUT_INIT)");
+        tcp.input.initTransfer(child);
+        // tcp_fastopen_add_skb(): the SYN's data (and FIN) is received now.
+        int dataLen = s.len;
+        if (dataLen > 0) {
+            child.recvBuf.append(s.buf, s.off, dataLen);
+            child.rcvNxt += dataLen;
+            child.bytesReceived += dataLen;
+            child.synDataAcked = true;
+        }
+        child.rcvWup = child.rcvNxt;
+        if (s.has(TcpFlags.FIN)) {
+            tcp.input.finFromSyn(child);
+        }
+        req.rcvNxt = child.rcvNxt;
+        if (tcp.tracing()) {
+            tcp.traceState(child, TcpState.LISTEN, TcpState.SYN_RECV, "TCP Fast Open: child created from the SYN ("
+                    + dataLen + " data bytes), accept() may take it now");
+        }
+        return child;
+    }
+
+    /**
+     * tcp_fastopen_synack_timer(): a TFO child's SYN-ACK timed out; one more retry than tcp_synack_retries
+     * (or TCP_SYNCNT), the window cut like tcp_enter_loss() from the second timeout on.
+     */
+    void fastOpenSynAckTimer(TcpSock sk, RequestSock req) {
+        tcp.mib.inc(Mib.TcpExtTCPTimeouts);   // tcp_syn_ack_timeout()
+        int maxRetries = sk.synRetries != 0 ? sk.synRetries : sysctl(SysctlKey.TCP_SYNACK_RETRIES) + 1;
+        if (req.numTimeout >= maxRetries) {
+            tcp.timers.writeErr(sk);
+            return;
+        }
+        if (sk.retransmits == 1) {
+            tcp.input.enterLoss(sk);
+        }
+        sendSynAck(req, -1, null, "TFO child: SYN-ACK timer retransmission " + (req.numTimeout + 1) + " of " + maxRetries);
+        tcp.mib.inc(Mib.TcpRetransSegs);
+        tcp.mib.inc(Mib.TcpExtTCPSynRetrans);
+        sk.totalRetrans++;
+        req.numRetrans++;
+        req.numTimeout++;
+        sk.retransmits++;   // tcp_update_rto_stats()
+        sk.totalRto++;
+        if (!sk.retransStampSet) {
+            sk.retransStampNs = now();
+            sk.retransStampSet = true;
+        }
+        tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_RETRANS, req.timeoutNs << req.numTimeout,
+                "TFO child: SYN-ACK timer backs off");
+    }
+
+    /**
+     * tcp_check_req() for a TFO child (fastopen = true), before tcp_rcv_state_process() goes on: a retransmitted
+     * SYN gets the SYN-ACK again, a segment outside the SYN-ACK's window an ACK, an RST resets the child, a SYN
+     * in the window is answered with RST; only segments with ACK go on. False: the segment is consumed.
+     */
+    boolean fastOpenCheckReq(TcpSock sk, TcpInput.Segment s) {
+        RequestSock req = sk.fastopenRsk;
+        TcpOptions o = s.th.options();
+        boolean pawsReject = pawsReject(req, s);
+        if (retransmittedSyn(req, s, pawsReject)) {
+            if (!tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
+                rtxSynAck(req, "retransmitted SYN to a TFO child: SYN-ACK sent again (tcp_check_req)");
+                sk.totalRetrans++;
+            } else {
+                traceDrop(s, "retransmitted SYN within tcp_invalid_ratelimit: no SYN-ACK");
+            }
+            return false;
+        }
+        if (pawsReject || !inWindow(s.seq, s.endSeq, req.rcvNxt, req.rcvNxt + Math.min(req.rcvWnd, 65535))) {
+            if (!s.has(TcpFlags.RST) && !tcp.oowRateLimited(req, s, Mib.TcpExtTCPACKSkippedSynRecv)) {
+                tcp.output.sendAck(sk, "TFO child: segment outside the SYN-ACK's window, ACK");
+            }
+            if (pawsReject) {
+                tcp.mib.inc(Mib.TcpExtPAWSEstab);
+            }
+            traceDrop(s, pawsReject ? "PAWS reject in SYN_RECV" : "outside the window offered in the SYN-ACK");
+            return false;
+        }
+        if (o.hasTimestamps() && req.tstampOk && !Seq.gt(s.seq, req.rcvNxt)) {
+            req.tsRecent = o.tsVal();
+        }
+        int flg = s.th.flags();
+        if (s.seq == req.irs) {
+            flg &= ~TcpFlags.SYN;
+        }
+        if ((flg & (TcpFlags.RST | TcpFlags.SYN)) != 0) {
+            tcp.mib.inc(Mib.TcpAttemptFails);
+            if ((flg & TcpFlags.RST) == 0) {
+                // Not a reset of the local connection: only an RST to the sender of the bad SYN.
+                tcp.input.sendResetFor(s, "SYN in the window of a TFO child: RST, the child is kept");
+            } else {
+                tcp.fastopen.removeRequest(sk, true);
+                tcp.reset(sk, "RST to a TFO child in SYN_RECV: connection reset (its data stays readable)");
+            }
+            return false;
+        }
+        if ((flg & TcpFlags.ACK) == 0) {
+            traceDrop(s, "SYN_RECV: segment without ACK is discarded");
+            return false;
+        }
+        return true;
+    }
+
+    private TcpSock createChild(RequestSock req, TcpInput.Segment s, boolean fastOpen) {
         TcpSock l = req.listener;
         TcpSock c = new TcpSock(tcp.newSockId(), tcp.sysctl.get(SysctlKey.TCP_WMEM, 1), l.rcvBuf);
         TcpCong.openreqChild(tcp, l, c);   // tcp_ca_openreq_child()
@@ -635,21 +782,11 @@ final class TcpMinisocks {
         tcp.register(c);
         tcp.bindChildPort(c);
         tcp.mib.inc(Mib.TcpPassiveOpens);
-        // tcp_synack_rtt_meas(): the RTT of the SYN-ACK if it was not retransmitted, else the timestamp echo.
-        // tcp_ack_update_rtt() then also feeds the windowed min RTT (tcp_update_rtt_min()).
-        if (req.numRetrans == 0 && req.synackSent) {
-            long rttUs = Math.max(1, Nanos.toMicros(now() - req.sntSynackNs));
-            c.minRttUs = Math.min(c.minRttUs, rttUs);   // tcp_ack_update_rtt() -> tcp_update_rtt_min()
-            tcp.input.rttEstimator(c, rttUs);
-            tcp.input.setRto(c);
-        } else if (c.tstampOk && s.th.options().hasTimestamps() && s.th.options().tsEcr() != 0) {
-            int delta = tcp.tsNow(c.tsOffset) - s.th.options().tsEcr();
-            if (delta >= 0) {
-                c.minRttUs = Math.min(c.minRttUs, Math.max(1, delta) * 1000L);
-                tcp.input.rttEstimator(c, Math.max(1, delta) * 1000L);
-                tcp.input.setRto(c);
-            }
+        if (fastOpen) {
+            // The rest waits for the ACK of the SYN-ACK (tcp_rcv_state_process(), SYN_RECV).
+            return c;
         }
+        synackRttMeas(c, req, s);
         // The SYN_RECV arm of tcp_rcv_state_process().
         if (c.tstampOk) {
             c.advMss -= TcpConstants.TCPOLEN_TSTAMP_ALIGNED;
@@ -669,6 +806,26 @@ final class TcpMinisocks {
             tcp.timers.resetKeepalive(c);
         }
         return c;
+    }
+
+    /**
+     * tcp_synack_rtt_meas(): the RTT of the SYN-ACK if it was not retransmitted, else the timestamp echo.
+     * tcp_ack_update_rtt() then also feeds the windowed min RTT (tcp_update_rtt_min()).
+     */
+    void synackRttMeas(TcpSock c, RequestSock req, TcpInput.Segment s) {
+        if (req.numRetrans == 0 && req.synackSent) {
+            long rttUs = Math.max(1, Nanos.toMicros(now() - req.sntSynackNs));
+            c.minRttUs = Math.min(c.minRttUs, rttUs);
+            tcp.input.rttEstimator(c, rttUs);
+            tcp.input.setRto(c);
+        } else if (c.tstampOk && s.th.options().hasTimestamps() && s.th.options().tsEcr() != 0) {
+            int delta = tcp.tsNow(c.tsOffset) - s.th.options().tsEcr();
+            if (delta >= 0) {
+                c.minRttUs = Math.min(c.minRttUs, Math.max(1, delta) * 1000L);
+                tcp.input.rttEstimator(c, Math.max(1, delta) * 1000L);
+                tcp.input.setRto(c);
+            }
+        }
     }
 
     // ================================================================ TIME_WAIT

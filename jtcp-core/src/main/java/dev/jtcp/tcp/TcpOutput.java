@@ -1,5 +1,6 @@
 package dev.jtcp.tcp;
 
+import dev.jtcp.sys.Errno;
 import dev.jtcp.sys.Mib;
 import dev.jtcp.sys.SysctlKey;
 import dev.jtcp.time.Nanos;
@@ -315,6 +316,16 @@ final class TcpOutput {
             boolean ws = sysctl(SysctlKey.TCP_WINDOW_SCALING) != 0;
             // tcp_syn_options(): tcp_advertise_mss(), the route's MSS before any timestamp adjustment.
             opts = TcpOptions.synLinux(advertisedMss(sk, sk.remoteAddr), sack, ts, tcp.tsNow(sk.tsOffset), sk.tsRecent, ws ? sk.rcvWscale : -1);
+            TcpFastOpen.Request fo = sk.fastopenReq;
+            if (fo != null && fo.cookie.len >= 0 && sk.state == TcpState.SYN_SENT) {
+                // tcp_syn_options(): the FO option goes last, when it fits.
+                TcpOptions withFo = TcpFastOpen.append(opts, fo.cookie);
+                if (withFo != opts) {
+                    opts = withFo;
+                    sk.synFastopen = true;
+                    sk.synFastopenExp = fo.cookie.exp;
+                }
+            }
             // RFC 7323 2.2: the window in a SYN is never scaled.
             window = Math.min(sk.rcvWnd, 65535);
         } else {
@@ -446,14 +457,72 @@ final class TcpOutput {
         sk.retransStampSet = true;
         sk.rtxQueue.addLast(syn);
         sk.packetsOut = 1;
-        transmit(sk, sk.iss, syn.tcpFlags, 0, 0, false, "tcp_connect: active open, SYN with our options"
-                + ((syn.tcpFlags & TcpFlags.ECE) != 0 ? "; ECE and CWR request ECN (tcp_ecn=1)" : ""));
-        sk.sndNxt = sk.writeSeq;
-        sk.pushedSeq = sk.writeSeq;
         sk.sendBuf.resetAt(0);
         sk.sndUnaPos = -1;   // the SYN has no payload position; data starts at 0 once iss+1 is acked
+        sk.synFastopen = false;
+        sk.synFastopenExp = false;
+        sk.synData = false;
+        sk.synDataAcked = false;
+        if (sk.fastopenReq != null) {
+            sendSynData(sk);
+        } else {
+            transmit(sk, sk.iss, syn.tcpFlags, 0, 0, false, "tcp_connect: active open, SYN with our options"
+                    + ((syn.tcpFlags & TcpFlags.ECE) != 0 ? "; ECE and CWR request ECN (tcp_ecn=1)" : ""));
+        }
+        sk.sndNxt = sk.writeSeq;
+        sk.pushedSeq = sk.writeSeq;
         tcp.mib.inc(Mib.TcpActiveOpens);
         tcp.timers.resetXmitTimer(sk, TcpSock.XMIT_RETRANS, sk.rtoNs, "RFC 6298 2.1: SYN sent, initial RTO");
+    }
+
+    /**
+     * tcp_send_syn_data(): with a cookie for the destination (or none needed), the SYN carries as much of
+     * the Fast Open request's data as fits one segment of the cached MSS minus 40 bytes of option room; the
+     * data then waits in the retransmission queue as an ordinary segment after the SYN, which alone is
+     * retransmitted on timeout. Without a cookie the SYN asks for one (an empty FO option).
+     */
+    private void sendSynData(TcpSock sk) {
+        TcpFastOpen.Request fo = sk.fastopenReq;
+        int[] mss = {sk.advMss};
+        if (tcp.fastopen.cookieCheck(sk, mss, fo.cookie)) {
+            sk.mssClamp = sk.userMss != 0 ? Math.min(sk.userMss, mss[0]) : mss[0];   // tcp_mss_clamp()
+            syncMss(sk);
+            int pmtu = tcp.host.mtuTo(sk.remoteAddr);
+            int space = mtuToMss(sk, pmtu) + (sk.tcpHeaderLen - TcpConstants.TCP_HEADER_LEN) - TcpOptions.MAX_LENGTH;
+            space = Math.max(0, Math.min(space, fo.size));
+            if (space > 0) {
+                sk.sendBuf.append(fo.data, fo.off, space);
+                chronoStart(sk, TcpSock.CHRONO_BUSY);
+            }
+            fo.copied = space;
+            sk.writeSeq = sk.iss + 1 + space;
+            int synFlags = TcpFlags.SYN | (sk.ecnFlags != 0 ? TcpFlags.ECE | TcpFlags.CWR : 0);   // tcp_ecn_send_syn()
+            transmit(sk, sk.iss, synFlags, 0, space, false, tcp.tracing() ? "tcp_send_syn_data: TCP Fast Open, "
+                    + space + " bytes in the SYN" + (fo.cookie.len > 0 ? " with the cached cookie" : " without a cookie") : null);
+            if (space > 0) {
+                // The data is now an ordinary segment behind the SYN (seq + 1, ACK|PSH).
+                TxSegment data = new TxSegment();
+                data.start = sk.iss + 1;
+                data.end = sk.writeSeq;
+                data.tcpFlags = TcpFlags.PSH;
+                long now = tcp.now();
+                data.firstTxNs = now;
+                data.lastTxNs = now;
+                data.txDelivered = sk.deliveredSegs;
+                data.txOrder = ++sk.txCounter;
+                sk.rtxQueue.addLast(data);
+                sk.packetsOut++;
+                sk.synData = true;
+                tcp.mib.inc(Mib.TcpExtTCPOrigDataSent);
+            }
+        } else {
+            if (fo.cookie.len > 0) {
+                fo.cookie.len = 0;
+            }
+            transmit(sk, sk.iss, TcpFlags.SYN, 0, 0, false, "tcp_send_syn_data: no cookie for this destination yet,"
+                    + " the SYN asks for one");
+        }
+        fo.cookie.len = -1;   // no Fast Open option on SYN retransmissions
     }
 
     // ================================================================ application data
@@ -734,9 +803,13 @@ final class TcpOutput {
         }
     }
 
-    /** May data leave in this state? (tcp_write_xmit is only reached once the connection is synchronized.) */
-    private static boolean canSendData(TcpState st) {
-        return st == TcpState.ESTABLISHED || st == TcpState.CLOSE_WAIT || st == TcpState.FIN_WAIT1
+    /**
+     * May data leave in this state? (tcp_write_xmit is only reached once the connection is synchronized, or
+     * for a passive Fast Open socket still in SYN_RECV: tcp_passive_fastopen().)
+     */
+    private static boolean canSendData(TcpSock sk) {
+        TcpState st = sk.state;
+        return (st == TcpState.SYN_RECV && sk.fastopenRsk != null) || st == TcpState.ESTABLISHED || st == TcpState.CLOSE_WAIT || st == TcpState.FIN_WAIT1
                 || st == TcpState.CLOSING || st == TcpState.LAST_ACK;
     }
 
@@ -753,7 +826,7 @@ final class TcpOutput {
      * flight yet data waits (the caller arms the persist timer).
      */
     boolean writeXmit(TcpSock sk, int mssNow, int nonagle, int pushOne, String why) {
-        if (!canSendData(sk.state)) {
+        if (!canSendData(sk)) {
             return false;
         }
         int sent = 0;
@@ -1261,8 +1334,9 @@ final class TcpOutput {
 
     /**
      * tcp_retransmit_skb(): send the segment again, first merging small following segments into it
-     * (tcp_retrans_try_collapse, tcp_retrans_collapse=1). Returns 0, or {@link TcpHost#NET_XMIT_DROP} when
-     * the device's queue dropped it (counted TCPRetransFail; the segment is not marked retransmitted).
+     * (tcp_retrans_try_collapse, tcp_retrans_collapse=1). Returns 0, {@link TcpHost#NET_XMIT_DROP} when
+     * the device's queue dropped it (counted TCPRetransFail; the segment is not marked retransmitted), or
+     * -EAGAIN when it lies beyond the peer's window and is not the head.
      */
     int retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, String why) {
         int err = retransmit(sk, seg, countRetransOut, false, false, why);
@@ -1282,6 +1356,11 @@ final class TcpOutput {
                 seg.tcpFlags &= ~SYN_ECN;
             }
             seg.start = sk.sndUna;
+        }
+        // __tcp_retransmit_skb(): nothing past the peer's window goes, except the head (e.g. SYN data
+        // waiting behind its SYN while the window is still 0 in SYN_SENT).
+        if (!Seq.lt(seg.start, sk.wndEnd()) && seg.start != sk.sndUna) {
+            return Errno.EAGAIN.neg();
         }
         int mss = currentMss(sk);
         if ((seg.tcpFlags & TcpFlags.SYN) == 0) {

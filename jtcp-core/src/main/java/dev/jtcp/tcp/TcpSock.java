@@ -142,6 +142,39 @@ public final class TcpSock extends Sock {
     /** The listener a not-yet-accepted child belongs to. */
     TcpSock parent;
 
+    // ---------------------------------------------------------------- TCP Fast Open (RFC 7413)
+    /** Listener: TCP_FASTOPEN's bound on pending TFO requests (fastopenq.max_qlen); 0: no TFO. */
+    int fastopenMaxQlen;
+    /** Listener: TFO children still in the handshake plus reset ones held back (fastopenq.qlen). */
+    int fastopenQlen;
+    /** Listener: when each held-back reset TFO request may go, oldest first (fastopenq.rskq_rst_head), jiffies. */
+    ArrayDeque<Long> fastopenRstExpiry;
+    /** Child: its request until the handshake completes (fastopen_rsk); non-null means a passive TFO socket. */
+    RequestSock fastopenRsk;
+    /** The data of our SYN (client) or of the peer's SYN (server) was acknowledged (syn_data_acked). */
+    boolean synDataAcked;
+    /** Created by Fast Open at SYN time (syn_fastopen_child): tcpi_options TCPI_OPT_TFO_CHILD. */
+    boolean synFastopenChild;
+    /** TCP_FASTOPEN_NO_COOKIE (fastopen_no_cookie). */
+    boolean fastopenNoCookie;
+    /** TCP_FASTOPEN_CONNECT (fastopen_connect). */
+    boolean fastopenConnect;
+    /** Client: the Fast Open sendmsg in progress (fastopen_req), null otherwise. */
+    TcpFastOpen.Request fastopenReq;
+    /** Client: connect() was deferred to the first write (inet DEFER_CONNECT). */
+    boolean deferConnect;
+    /** Client: the SYN carried the FO option (syn_fastopen), in its experimental form (syn_fastopen_exp). */
+    boolean synFastopen;
+    boolean synFastopenExp;
+    /** Client: the SYN carried data (syn_data). */
+    boolean synData;
+    /** tcpi_fastopen_client_fail (tfo_client_fail). */
+    int fastopenClientFail;
+    /** The socket layer has seen the connection made (sock->state SS_CONNECTED rather than SS_CONNECTING). */
+    boolean sockConnected;
+    /** A writer waits for the connection to finish, data in hand (sk_write_pending). */
+    boolean writePending;
+
     // ---------------------------------------------------------------- sequence space (RFC 9293 3.3.1)
     int iss;
     int irs;

@@ -100,6 +100,9 @@ final class TcpTimers {
 
     /** tcp_rearm_rto(): restart the retransmission timer (RFC 6298 5.3), or stop it when nothing is in flight. */
     void rearmRto(TcpSock sk) {
+        if (sk.fastopenRsk != null) {
+            return;   // the timer retransmits a TFO child's SYN-ACK until the handshake completes
+        }
         if (sk.packetsOut == 0) {
             clearXmitTimer(sk, "all data acknowledged (RFC 6298 5.2)");
             return;
@@ -136,8 +139,8 @@ final class TcpTimers {
                 || (sk.caState != TcpSock.CA_OPEN && sk.caState != TcpSock.CA_CWR)) {
             return false;
         }
-        if (!sk.state.synchronizedState()) {
-            return false;
+        if (!sk.state.synchronizedState() || sk.fastopenRsk != null) {
+            return false;   // no loss probe on a Fast Open connection before the handshake completes
         }
         long timeoutNs;
         if (sk.srttUs != 0) {
@@ -438,6 +441,7 @@ final class TcpTimers {
         if (!expired) {
             expired = retransmitsTimedOut(sk, retryUntil, sk.userTimeoutMs);
         }
+        tcp.fastopen.activeDetectBlackhole(sk, expired);
         if (expired) {
             writeErr(sk);
             return true;
@@ -487,6 +491,11 @@ final class TcpTimers {
 
     /** tcp_retransmit_timer(). */
     private void retransmitTimer(TcpSock sk) {
+        if (sk.fastopenRsk != null) {
+            // Before the SYN-ACK of a TFO child is acknowledged nothing else (data, FIN) is retransmitted.
+            tcp.mini.fastOpenSynAckTimer(sk, sk.fastopenRsk);
+            return;
+        }
         if (sk.packetsOut == 0 || sk.rtxQueue.isEmpty()) {
             return;
         }

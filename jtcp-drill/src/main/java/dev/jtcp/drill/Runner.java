@@ -542,14 +542,9 @@ public final class Runner {
                     throw new Unsupported("AccECN", event.line(), "line " + event.line() + ": the AccECN option ("
                             + a.text() + ") is not supported by jtcp");
                 }
-                if (o instanceof Ast.FastOpen) {
-                    throw new Unsupported(TFO, event.line(), "line " + event.line() + ": a TCP Fast Open option (FO/FOEXP) in a packet:"
-                            + " jtcp has no TCP Fast Open (RFC 7413)");
-                }
             }
         }
 
-        static final String TFO = "TCP Fast Open";
 
         private void inbound(Ast.Packet p) {
             checkOptions(p);
@@ -1624,7 +1619,9 @@ public final class Runner {
                             return;
                         }
                     }
-                    addFd(sc, new SockFd(child, found));
+                    // packetdrill's run_syscall_accept() puts the new socket first in its list, so a script fd
+                    // used again by accept() names the newest socket (pure-syn-data.pkt accepts into 4 twice).
+                    fds.put(evalS32(sc.result()), new SockFd(child, found));
                 });
             };
         }
@@ -1899,12 +1896,9 @@ public final class Runner {
         }
 
         private int sendFlags(Ast.Syscall sc, long flags) {
-            if ((flags & Symbols.require("MSG_FASTOPEN")) != 0) {
-                throw unsupported(TFO, sc.name() + "() with MSG_FASTOPEN: jtcp has no TCP Fast Open (RFC 7413)");
-            }
             long passed = Symbols.require("MSG_OOB") | Symbols.require("MSG_MORE") | Symbols.require("MSG_EOR")
                     | Symbols.require("MSG_ZEROCOPY");
-            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | passed;
+            long ok = Symbols.require("MSG_DONTWAIT") | Symbols.require("MSG_NOSIGNAL") | Symbols.require("MSG_FASTOPEN") | passed;
             long extra = flags & ~ok;
             if (extra != 0) {
                 String n = Symbols.flags(extra, "MSG_");
@@ -1928,12 +1922,21 @@ public final class Runner {
             }
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            Call send = sendCall(f, isNull, null, null, count, sf, blocking);
+            boolean fastOpen = (flags & Symbols.require("MSG_FASTOPEN")) != 0;
+            boolean unspec = nargs == 6 && !isEllipsis(sc.args().get(4));
+            if (fastOpen && unspec) {
+                // tcp_sendmsg_fastopen(): an AF_UNSPEC address is refused before anything else.
+                return () -> Done.of(Errno.EOPNOTSUPP.neg());
+            }
+            Call send = sendCall(f, isNull, null, null, count, sf, blocking, fastOpen);
             if (nargs != 6) {
                 return send;
             }
-            // sendto() goes through run_syscall_connect(): a new socket becomes "connecting" (AF_UNSPEC: back to new)
-            boolean unspec = !isEllipsis(sc.args().get(4));
+            return connectingSend(f, unspec, send);
+        }
+
+        /** sendto() goes through run_syscall_connect(): a new socket becomes "connecting" (AF_UNSPEC: back to new). */
+        private Call connectingSend(SockFd f, boolean unspec, Call send) {
             return new Call() {
                 boolean started;
 
@@ -1968,9 +1971,21 @@ public final class Runner {
          * is sent. iov: the iovec lengths (null: one buffer of count bytes).
          */
         private Call sendCall(SockFd f, boolean isNull, byte[] data, int[] iov, long count, int sf, boolean blocking) {
+            return sendCall(f, isNull, data, iov, count, sf, blocking, false);
+        }
+
+        /**
+         * A send; with {@code fastOpen} (MSG_FASTOPEN), or on a socket whose connect() was deferred
+         * (TCP_FASTOPEN_CONNECT), it first connects with data in the SYN; a blocking caller then waits for the
+         * handshake (inet_wait_for_connect()) and writes the rest.
+         */
+        private Call sendCall(SockFd f, boolean isNull, byte[] data, int[] iov, long count, int sf, boolean blocking,
+                boolean fastOpen) {
             return new Call() {
                 long sent;
                 boolean asleep;
+                boolean fastOpenDone;
+                boolean awaitingConnect;
 
                 @Override
                 public Done attempt() {
@@ -1984,6 +1999,30 @@ public final class Runner {
                     }
                     if (count < 0) {
                         return Done.of(Errno.EINVAL.neg());
+                    }
+                    if (!fastOpenDone && !isNull && (fastOpen || f.sock.connectDeferred())) {
+                        fastOpenDone = true;
+                        int len = (int) Math.min(count, Integer.MAX_VALUE);
+                        byte[] buf = data != null ? data : zeros(len);
+                        int r = f.sock.sendFastOpen(new Endpoint(remoteIp, connectPort), buf, 0, len, blocking);
+                        if (!blocking || (r < 0 && r != Errno.EINPROGRESS.neg())) {
+                            return Done.of(r);
+                        }
+                        sent = Math.max(r, 0);
+                        awaitingConnect = true;
+                    }
+                    if (awaitingConnect) {
+                        if (!f.sock.connectDone()) {
+                            return null;
+                        }
+                        awaitingConnect = false;
+                        int cr = f.sock.connectResult();
+                        if (cr < 0) {
+                            return Done.of(cr);   // tcp_sendmsg(): a failed connect is the result, SYN data or not
+                        }
+                        if (sent >= count) {
+                            return Done.of(sent);
+                        }
                     }
                     if (isNull) {
                         int r = f.sock.write(new byte[0], 0, 0);
@@ -2050,7 +2089,10 @@ public final class Runner {
             long flags = evalInt(sc.args().get(2));
             int sf = sendFlags(sc, flags);
             boolean blocking = !f.nonblock && (flags & Symbols.require("MSG_DONTWAIT")) == 0;
-            return sendCall(f, false, null, iov, total, sf, blocking);
+            boolean fastOpen = (flags & Symbols.require("MSG_FASTOPEN")) != 0;
+            Call send = sendCall(f, false, null, iov, total, sf, blocking, fastOpen);
+            // With MSG_FASTOPEN the msghdr's msg_name is where to connect, as sendto()'s address.
+            return fastOpen ? connectingSend(f, false, send) : send;
         }
 
         private Call writevCall(Ast.Syscall sc) {
@@ -2127,8 +2169,9 @@ public final class Runner {
             long optname = evalInt(sc.args().get(2));
             long optlen = evalInt(sc.args().get(4));
             SockOpt opt = sockOpt(level, optname);
-            if (opt == null && sc.args().get(2).toString().startsWith("TCP_FASTOPEN")) {
-                throw unsupported(TFO, "setsockopt(" + optName(sc) + "): jtcp has no TCP Fast Open (RFC 7413)");
+            if (opt == null && sc.args().get(2).toString().equals("TCP_FASTOPEN_KEY")) {
+                throw unsupported("TCP_FASTOPEN_KEY", "setsockopt(" + optName(sc) + "): jtcp has no per-listener"
+                        + " Fast Open key (the host's net.ipv4.tcp_fastopen_key applies)");
             }
             if (opt == null) {
                 throw unsupported("setsockopt " + sc.args().get(2), "setsockopt(" + optName(sc) + ") is not an option jtcp implements"
@@ -2318,6 +2361,10 @@ public final class Runner {
                 if (s.urgentPending()) {
                     m |= Symbols.require("POLLPRI");
                 }
+            } else if (st == TcpState.SYN_SENT && s.connectDeferred()) {
+                // tcp_poll(): a connect deferred by TCP_FASTOPEN_CONNECT is writable, so that the write
+                // which sends the SYN with its data can come.
+                m |= out;
             }
             return m;
         }
@@ -2750,7 +2797,8 @@ public final class Runner {
             m.put("tcpi_probes", (long) i.probes());
             m.put("tcpi_backoff", (long) i.backoff());
             m.put("tcpi_options", (i.optTimestamps() ? 1L : 0) | (i.optSack() ? 2L : 0) | (i.optWscale() ? 4L : 0)
-                    | (i.optEcn() ? 8L : 0) | (i.optEcnSeen() ? 16L : 0));
+                    | (i.optEcn() ? 8L : 0) | (i.optEcnSeen() ? 16L : 0) | (i.optSynData() ? 32L : 0)
+                    | (i.optTfoChild() ? 128L : 0));
             m.put("tcpi_snd_wscale", i.optWscale() ? (long) i.sndWscale() : 0L);
             m.put("tcpi_rcv_wscale", i.optWscale() ? (long) i.rcvWscale() : 0L);
             m.put("tcpi_rto", i.rtoUs());
@@ -2843,6 +2891,11 @@ public final class Runner {
         @Override
         public void route(String cidr, int mtu, boolean mtuLock, int advmss, int initcwnd) {
             es.stack().changeRoute(cidr, mtu, mtuLock, advmss, initcwnd);
+        }
+
+        @Override
+        public void flushTcpMetrics() {
+            es.stack().tcp().flushMetrics();
         }
 
         @Override

@@ -45,6 +45,10 @@ final class Shell {
 
         /** The route to cidr with these metrics, 0 when unset (NetStack.changeRoute). */
         void route(String cidr, int mtu, boolean mtuLock, int advmss, int initcwnd);
+
+        /** ip tcp_metrics flush: the stack forgets what it cached per destination (TFO cookies). */
+        default void flushTcpMetrics() {
+        }
     }
 
     /** tx_queue_len of a tun device (TUN_READQ_SIZE): the limit of a pfifo added without one. */
@@ -548,7 +552,8 @@ final class Shell {
     private Result ip(List<String> args) {
         List<String> a = new ArrayList<>(args);
         if (a.size() >= 2 && a.get(0).equals("tcp_metrics") && (a.get(1).equals("flush") || a.get(1).equals("delete"))) {
-            return new Result(0, "", "");   // jtcp keeps no per-destination metrics: nothing to flush
+            env.flushTcpMetrics();   // the only per-destination metrics jtcp keeps are Fast Open's
+            return new Result(0, "", "");
         }
         if (!a.isEmpty() && a.get(0).equals("-6")) {
             throw unsupported("IPv6 route", "'ip " + String.join(" ", args) + "': jtcp is IPv4 only");

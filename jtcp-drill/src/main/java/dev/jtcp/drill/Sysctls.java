@@ -101,6 +101,14 @@ final class Sysctls {
     String write(String name, String value, int line) {
         String n = normalize(name);
         SysctlKey k = SysctlKey.byName(n);
+        if (k == SysctlKey.TCP_FASTOPEN_KEY) {
+            try {
+                live.set(k, value.strip());   // proc_tcp_fastopen_key(): hex words, EINVAL otherwise
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "Invalid argument";
+            }
+        }
         if (k != null && k.textual()) {
             try {
                 live.set(k, value.strip());   // a name (tcp_congestion_control): unknown ones fail with ENOENT
@@ -133,7 +141,7 @@ final class Sysctls {
             baselineOnly.put(n, value.strip());
             return null;
         }
-        throw new Unsupported(n.startsWith("net.ipv4.tcp_fastopen") ? "TCP Fast Open" : "sysctl " + n, line, "line " + line + ": the script sets " + n + "=" + value.strip()
+        throw new Unsupported("sysctl " + n, line, "line " + line + ": the script sets " + n + "=" + value.strip()
                 + " (in effect: " + cur + "), a setting jtcp does not have (dev.jtcp.sys.SysctlKey)");
     }
 

@@ -226,13 +226,29 @@ class RunnerTest {
     }
 
     @Test
-    void tcpFastOpenScriptsSkip() {
-        DrillResult r = text("""
+    void tcpFastOpenCookieRequestAndServerCookie() {
+        // Client: no cookie cached, so the SYN asks for one with an empty FO option.
+        DrillResult client = text("""
                 0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+               +0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
                +0 sendto(3, ..., 0, MSG_FASTOPEN, ..., ...) = -1 EINPROGRESS (Operation is now in progress)
+               +0 > S 0:0(0) <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 10,FO,nop,nop>
             """);
-        assertThat(r.status()).isEqualTo(DrillResult.Status.SKIP);
-        assertThat(r.construct()).isEqualTo("TCP Fast Open");
+        assertThat(client.status()).as(client.summaryLine()).isEqualTo(DrillResult.Status.PASS);
+        // Server: the SYN's cookie (TFO_COOKIE, the default key's) is valid, the SYN-ACK acks its data.
+        DrillResult server = text("""
+                0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+               +0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+               +0 bind(3, ..., ...) = 0
+               +0 listen(3, 1) = 0
+               +0 `sysctl -q net.ipv4.tcp_fastopen=3 net.ipv4.tcp_fastopen_key=a1a1a1a1-b2b2b2b2-c3c3c3c3-d4d4d4d4`
+               +0 setsockopt(3, SOL_TCP, TCP_FASTOPEN, [1], 4) = 0
+               +0 < S 0:10(10) win 32792 <mss 1460,sackOK,nop,nop,FO TFO_COOKIE,nop,nop>
+               +0 > S. 0:0(0) ack 11 <mss 1460,nop,nop,sackOK>
+               +0 accept(3, ..., ...) = 4
+               +0 read(4, ..., 512) = 10
+            """);
+        assertThat(server.status()).as(server.summaryLine()).isEqualTo(DrillResult.Status.PASS);
     }
 
     @Test

@@ -169,6 +169,33 @@ public final class Scenarios {
             return untilQuiet(sim);
         });
 
+        add("fast-open", "TCP Fast Open (RFC 7413): the first connection's SYN asks the server (tcp_fastopen=3) for a cookie;"
+                + " the second carries its request in the SYN, which the server reads and answers before the handshake completes", p -> {
+            Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS).sysctl(SERVER, "net.ipv4.tcp_fastopen", "3").build();
+            sim.app(SERVER, pr -> {
+                SimSocket l = pr.socket();
+                l.bind(PORT);
+                l.listen(128);
+                l.setsockopt(SockOpt.TCP_FASTOPEN, 16);
+                for (int i = 0; i < 2; i++) {
+                    SimSocket c = l.accept();
+                    c.write(c.read(14).data());
+                    readToEof(c);
+                    c.close();
+                }
+            });
+            sim.app(CLIENT, pr -> {
+                for (int i = 1; i <= 2; i++) {
+                    SimSocket s = pr.socket();
+                    s.sendFastOpen(SERVER_ADDR, PORT, ("GET /page" + i + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    s.read(14);
+                    s.close();
+                    pr.sleep(Duration.ofMillis(100));
+                }
+            });
+            return untilQuiet(sim);
+        });
+
         add("piggyback", "ACK piggybacking: after the quick-ACK start, replies sent within the ATO carry the ACK (ping-pong mode); a reply 500 ms late leaves a lone delayed ACK", p -> {
             Simulation sim = p.twoHosts(ScenarioParams.DEFAULT_RTT_MS).build();
             sim.app(SERVER, pr -> {

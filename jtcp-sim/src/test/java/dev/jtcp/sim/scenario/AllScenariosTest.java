@@ -74,7 +74,7 @@ class AllScenariosTest {
     @Test
     void catalogueHasUniqueScenariosWithDescriptions() {
         assertThat(Scenarios.names()).doesNotHaveDuplicates().containsExactly(
-                "handshake", "piggyback", "delayed-ack", "close", "close-three-way", "simultaneous-close", "half-close",
+                "handshake", "fast-open", "piggyback", "delayed-ack", "close", "close-three-way", "simultaneous-close", "half-close",
                 "syn-lost", "synack-lost", "ack-lost", "ack-lost-data", "fin-lost", "fin-always-lost", "fin-ack-lost",
                 "fin-wait-2-close", "fin-wait-2-shutdown", "last-fin-lost", "last-fin-always-lost", "last-ack-lost",
                 "time-wait", "rst-closed-port", "rst-unread-data", "linger-zero", "data-to-closed", "urgent",
