@@ -271,6 +271,11 @@ final class TcpCubic implements TcpCongestionOps {
         if (Seq.gt(sk.sndUna, endSeq)) {
             hystartReset(sk);
         }
+        // HyStart works once cwnd reaches hystart_low_window; the round above starts regardless (6.13+:
+        // "tcp_cubic: fix incorrect HyStart round start detection").
+        if (sk.sndCwnd < HYSTART_LOW_WINDOW) {
+            return;
+        }
         if ((HYSTART_DETECT & HYSTART_ACK_TRAIN) != 0) {
             int now = host.clockUs();
             // first detection parameter: ACK-train detection
@@ -326,8 +331,7 @@ final class TcpCubic implements TcpCongestionOps {
         if (delayMin == 0 || Integer.compareUnsigned(delayMin, delay) > 0) {
             delayMin = delay;
         }
-        // HyStart works once cwnd reaches hystart_low_window.
-        if (!found && TcpCong.inSlowStart(sk) && HYSTART && sk.sndCwnd >= HYSTART_LOW_WINDOW) {
+        if (!found && TcpCong.inSlowStart(sk) && HYSTART) {
             hystartUpdate(sk, delay);
         }
     }

@@ -800,7 +800,8 @@ public final class Runner {
                     s.liveLocalIsn = o.tcp().seq();
                 }
                 Live l = toScriptSpace(s, o);
-                log("outbound sniffed " + Packets.shortDump(l.seg()));
+                long sentUs = o.tNs() / NS_PER_US;
+                log("outbound sniffed " + Packets.shortDump(l.seg()) + (sentUs < nowUs() ? " (sent at " + fmtTime(sentUs) + ")" : ""));
                 if (!frags.isEmpty()) {
                     String err = fragmentMismatch(frags.getLast(), l, sniffed, p.len());
                     if (err != null) {
