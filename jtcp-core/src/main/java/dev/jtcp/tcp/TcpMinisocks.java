@@ -558,6 +558,7 @@ final class TcpMinisocks {
         tcp.timersChanged(child);
         tcp.childBorn(listener, child);
         child.state = TcpState.SYN_RECV;
+        child.deliveredSegs++;   // tcp_rcv_state_process(), TCP_SYN_RECV: SYN-ACK delivery isn't tracked in tcp_ack()
         tcp.setState(child, TcpState.ESTABLISHED, why == null ? null : why + listener.acceptQueue.size() + ")");
         if (tcp.input.rcv(child, s)) {
             tcp.input.sendResetFor(s, "new connection asked for a reset");

@@ -803,7 +803,8 @@ public final class Runner {
                     s.liveLocalIsn = o.tcp().seq();
                 }
                 Live l = toScriptSpace(s, o);
-                log("outbound sniffed " + Packets.shortDump(l.seg()));
+                long sentUs = o.tNs() / NS_PER_US;
+                log("outbound sniffed " + Packets.shortDump(l.seg()) + (sentUs < nowUs() ? " (sent at " + fmtTime(sentUs) + ")" : ""));
                 if (!frags.isEmpty()) {
                     String err = fragmentMismatch(frags.getLast(), l, sniffed, p.len());
                     if (err != null) {
@@ -2749,7 +2750,9 @@ public final class Runner {
                     if (m.startsWith("line " + f.line() + ": ")) {
                         m = m.substring(("line " + f.line() + ": ").length());
                     }
-                    throw new Failure(f.line(), "error in Python code: " + m, sn.output().strip());
+                    // packetdrill names the snippet's own line (where %{ opens), the failing statement's after it
+                    throw new Failure(cr.line(), "error in Python code: " + m + (f.line() != cr.line() ? " (snippet line "
+                            + f.line() + ")" : ""), sn.output().strip());
                 }
             }
             if (opts.verbose() && !sn.output().isEmpty()) {
