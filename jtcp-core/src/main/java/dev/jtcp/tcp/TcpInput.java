@@ -12,7 +12,6 @@ import dev.jtcp.wire.TcpFlags;
 import dev.jtcp.wire.TcpHeader;
 import dev.jtcp.wire.TcpOptions;
 
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -92,8 +91,24 @@ final class TcpInput {
 
     // ================================================================ tcp_v4_rcv(): demultiplexing
 
+    /** The segment being received: one per stack, as nothing keeps it after v4Rcv returns. */
+    private final Segment rxSegment = new Segment();
+    private boolean rxSegmentBusy;
+
     void v4Rcv(int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len) {
-        Segment s = new Segment();
+        if (rxSegmentBusy) {
+            rcvSegment(new Segment(), saddr, daddr, th, buf, off, len);   // a driver delivered re-entrantly
+            return;
+        }
+        rxSegmentBusy = true;
+        try {
+            rcvSegment(rxSegment, saddr, daddr, th, buf, off, len);
+        } finally {
+            rxSegmentBusy = false;
+        }
+    }
+
+    private void rcvSegment(Segment s, int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len) {
         s.saddr = saddr;
         s.daddr = daddr;
         s.th = th;
@@ -628,9 +643,7 @@ final class TcpInput {
             return false;
         }
         if (sk.tstampOk) {
-            List<dev.jtcp.wire.TcpOption> l = th.options().list();
-            boolean aligned = l.size() == 3 && l.get(0) instanceof dev.jtcp.wire.TcpOption.Nop
-                    && l.get(1) instanceof dev.jtcp.wire.TcpOption.Nop && l.get(2) instanceof dev.jtcp.wire.TcpOption.Timestamps;
+            boolean aligned = th.options().isNopNopTimestamps();   // tcp_parse_aligned_timestamp()
             return aligned && (sk.rcvTsval - sk.tsRecent) >= 0;
         }
         return true;
@@ -910,9 +923,8 @@ final class TcpInput {
         long lastAcktNs = -1;
         int pktsAcked = 0;
         int reord = sk.sndNxt;
-        Iterator<TxSegment> it = sk.rtxQueue.iterator();
-        while (it.hasNext()) {
-            TxSegment seg = it.next();
+        TxSegment seg;
+        while ((seg = sk.rtxQueue.peekFirst()) != null) {
             if (Seq.gt(seg.end, ackSeq)) {
                 break;
             }
@@ -956,7 +968,8 @@ final class TcpInput {
                 flag |= FLAG_SYN_ACKED;
                 sk.retransStampSet = false;
             }
-            it.remove();
+            sk.rtxQueue.pollFirst();
+            tcp.output.freeTxSegment(seg);
         }
         // Advance snd_una and free acknowledged payload.
         int newUna = ackSeq;

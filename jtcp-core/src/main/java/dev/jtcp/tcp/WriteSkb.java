@@ -15,8 +15,16 @@ final class WriteSkb {
     boolean eor;
 
     WriteSkb(int start) {
+        reset(start);
+    }
+
+    /** Empty, from start on, without PSH or EOR (a new skb, or a sent one reused). */
+    WriteSkb reset(int start) {
         this.start = start;
         this.end = start;
+        this.psh = false;
+        this.eor = false;
+        return this;
     }
 
     int len() {
