@@ -71,6 +71,9 @@ public final class NetStack implements TcpHost {
     private final TcpHeader rxHeader = TcpHeader.reusable();
     private final dev.jtcp.wire.TcpOptions rxOptions = dev.jtcp.wire.TcpOptions.reusable();
     private boolean receiving;
+    /** The packet on the fast path was handed over by {@link #receiveSkb}, and the receive queue kept it. */
+    private boolean skbGiven;
+    private boolean skbKept;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -248,10 +251,31 @@ public final class NetStack implements TcpHost {
      * names; nothing here throws for bad input.
      */
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
+        onPacket(nowNs, buf, off, len, false);
+    }
+
+    /**
+     * netif_receive_skb(): as {@link #onPacket}, for a packet buffer taken from this stack's
+     * {@link PacketPool} that the driver hands over: the stack gives it back to the pool once done with
+     * it, at once or, when the receive queue keeps the payload in it (as Linux queues the skb instead of
+     * copying), after the application has read that payload. The driver must not touch it afterwards.
+     */
+    public void receiveSkb(long nowNs, byte[] packet) {
+        if (!onPacket(nowNs, packet, 0, packet.length, packetPool != null) && packetPool != null) {
+            packetPool.release(packet);
+        }
+    }
+
+    /** Returns whether the receive queue kept the buffer (only when skbGiven). */
+    private boolean onPacket(long nowNs, byte[] buf, int off, int len, boolean skbGiven) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
-        if (!receiving && !tracer.enabled() && tcpFastRcv(buf, off, len)) {
-            return;
+        if (!receiving && !tracer.enabled()) {
+            this.skbGiven = skbGiven;
+            this.skbKept = false;
+            if (tcpFastRcv(buf, off, len)) {
+                return skbKept;
+            }
         }
         switch (Ipv4Header.parse(buf, off, len, true)) {
             case Ipv4Parse.Bad bad -> {
@@ -262,6 +286,7 @@ public final class NetStack implements TcpHost {
             }
             case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
         }
+        return false;
     }
 
     /**
@@ -291,7 +316,7 @@ public final class NetStack implements TcpHost {
         int headerLength = TcpHeader.wireHeaderLength(buf, tcpOff);
         receiving = true;
         try {
-            tcp.receive(src, dst, th, buf, tcpOff + headerLength, tcpLen - headerLength);
+            skbKept = tcp.receive(src, dst, th, buf, tcpOff + headerLength, tcpLen - headerLength, skbGiven);
         } finally {
             receiving = false;
         }
@@ -413,6 +438,13 @@ public final class NetStack implements TcpHost {
             System.arraycopy(payload, off, packet, Ipv4Header.MIN_HEADER_LENGTH + tcpHeader.headerLength(), len);
         }
         ipQueueXmit(srcAddr, dstAddr, ipId, tcpHeader, packet, len, why);
+    }
+
+    @Override
+    public void releasePacket(byte[] packet) {
+        if (packetPool != null) {
+            packetPool.release(packet);
+        }
     }
 
     @Override

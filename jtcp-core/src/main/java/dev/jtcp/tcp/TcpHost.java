@@ -41,6 +41,12 @@ public interface TcpHost {
      */
     void ipQueueXmit(int srcAddr, int dstAddr, int ipId, TcpHeader tcp, byte[] packet, int payloadLen, String why);
 
+    /**
+     * consume_skb(): a packet buffer the receive queue kept (a packet handed over by the driver) has been
+     * read; it goes back to the host's pool.
+     */
+    void releasePacket(byte[] packet);
+
     /** True when addr is one of this host's addresses. */
     boolean isLocalAddress(int addr);
 

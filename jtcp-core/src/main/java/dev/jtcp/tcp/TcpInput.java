@@ -79,6 +79,10 @@ final class TcpInput {
         int len;
         int seq;
         int endSeq;
+        /** The driver handed the buffer over: the receive queue may keep it instead of copying. */
+        boolean skbGiven;
+        /** The receive queue kept the buffer. */
+        boolean skbKept;
 
         boolean has(int flag) {
             return (th.flags() & flag) != 0;
@@ -95,16 +99,20 @@ final class TcpInput {
     private final Segment rxSegment = new Segment();
     private boolean rxSegmentBusy;
 
-    void v4Rcv(int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len) {
-        if (rxSegmentBusy) {
-            rcvSegment(new Segment(), saddr, daddr, th, buf, off, len);   // a driver delivered re-entrantly
-            return;
-        }
+    /** Returns whether the receive queue kept the buffer (only ever when skbGiven). */
+    boolean v4Rcv(int saddr, int daddr, TcpHeader th, byte[] buf, int off, int len, boolean skbGiven) {
+        Segment s = rxSegmentBusy ? new Segment() : rxSegment;   // new: a driver delivered re-entrantly
+        boolean reused = s == rxSegment;
         rxSegmentBusy = true;
         try {
-            rcvSegment(rxSegment, saddr, daddr, th, buf, off, len);
+            s.skbGiven = skbGiven;
+            s.skbKept = false;
+            rcvSegment(s, saddr, daddr, th, buf, off, len);
+            return s.skbKept;
         } finally {
-            rxSegmentBusy = false;
+            if (reused) {
+                rxSegmentBusy = false;
+            }
         }
     }
 
@@ -2306,7 +2314,12 @@ final class TcpInput {
             tcp.mib.inc(Mib.TcpExtTCPRcvQDrop);
         }
         if (dataLen > 0) {
-            sk.recvBuf.append(s.buf, s.off + skip, dataLen);
+            if (s.skbGiven && !s.skbKept) {
+                sk.recvBuf.appendPacket(s.buf, s.off + skip, dataLen, tcp.host);   // the skb itself is queued
+                s.skbKept = true;
+            } else {
+                sk.recvBuf.append(s.buf, s.off + skip, dataLen);
+            }
             sk.rcvNxt += dataLen;
             sk.bytesReceived += dataLen;
             eventDataRecv(sk, s);

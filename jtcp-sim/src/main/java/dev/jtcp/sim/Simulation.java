@@ -404,9 +404,10 @@ public final class Simulation implements AutoCloseable {
                 if (arr.corrupted) {
                     corruptedArrivals++;
                 }
-                arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
                 if (packetPool != null) {
-                    packetPool.release(arr.packet);   // the stack copied what it keeps
+                    arr.host.stack.receiveSkb(nowNs, arr.packet);   // the stack gives the buffer back to the pool
+                } else {
+                    arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
                 }
                 arr.host.touch();
                 scheduleTimer(arr.host);
