@@ -22,9 +22,12 @@ final class TcpOutput {
     /** The header of the segment being built, and its usual options: refilled for every segment. */
     private final TcpHeader txHeader = TcpHeader.reusable();
     private final TcpOptions txOptions = TcpOptions.reusable();
-    /** Acknowledged retransmission-queue entries, reused for new data (Linux's skb cache, bounded). */
+    /**
+     * Acknowledged retransmission-queue entries, reused for new data (Linux's skb cache), up to a full
+     * tcp_wmem[2] window of 1448-byte segments (4 MiB: under 3,000 entries), with room to spare.
+     */
     private final java.util.ArrayDeque<TxSegment> freeTxSegments = new java.util.ArrayDeque<>();
-    private static final int FREE_TX_SEGMENTS_MAX = 1024;
+    private static final int FREE_TX_SEGMENTS_MAX = 8192;
     /** Write-queue skbs sent whole, reused for the next writes. */
     private final java.util.ArrayDeque<WriteSkb> freeWriteSkbs = new java.util.ArrayDeque<>();
 
