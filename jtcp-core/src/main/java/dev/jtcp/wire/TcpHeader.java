@@ -27,8 +27,8 @@ import java.util.Objects;
  *         +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * <p>Data Offset is the header length in 32-bit words (5..15). It is not a component of this
- * record: it is always derived from the options, {@code 20 + options.encodedLength()}, so a header
+ * <p>Data Offset is the header length in 32-bit words (5..15). It is not a field of this
+ * class: it is always derived from the options, {@code 20 + options.encodedLength()}, so a header
  * value can never disagree with itself. The flags int holds byte 13 in its low 8 bits and the low
  * nibble of byte 12 (AE and the three reserved bits) in bits 8..11; see {@link TcpFlags}.
  *
