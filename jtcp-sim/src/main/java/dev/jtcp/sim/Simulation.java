@@ -556,6 +556,9 @@ public final class Simulation implements AutoCloseable {
         Link.Verdict v = link.send(nowNs, length);
         if (v.dropWhy() != null) {
             traceNetworkDrop(src.name, to.name, packet, v.dropWhy());
+            if (packetPool != null) {
+                packetPool.release(packet);   // lost on the link: nothing refers to it
+            }
             return;
         }
         byte[] delivered = packet;
