@@ -37,7 +37,12 @@ public final class NetStack implements TcpHost {
     /** CONFIG_HZ of the kernels jtcp is compared with (Debian/Ubuntu builds). */
     public static final int DEFAULT_HZ = 250;
 
-    /** Where transmitted IPv4 packets go; the array is the caller's to keep. */
+    /**
+     * Where transmitted IPv4 packets go; the array is the caller's to keep. It is exactly the packet,
+     * except for a stack built with a {@link PacketPool}: then it is a pooled buffer that may be longer,
+     * the IPv4 total length gives the packet's length, and the driver gives it back to the pool once
+     * nothing refers to it.
+     */
     @FunctionalInterface
     public interface PacketSink {
         void transmit(NetStack from, byte[] packet);
@@ -60,6 +65,15 @@ public final class NetStack implements TcpHost {
     private final List<Route> routes = new ArrayList<>();
     private int defaultMtu = 1500;
     private final boolean checksumOffload;
+    /** Recycled packet buffers (null: every packet is a new array). */
+    private final PacketPool packetPool;
+    /** The fast receive path's flyweights (see {@link #tcpFastRcv}); in use while receiving is true. */
+    private final TcpHeader rxHeader = TcpHeader.reusable();
+    private final dev.jtcp.wire.TcpOptions rxOptions = dev.jtcp.wire.TcpOptions.reusable();
+    private boolean receiving;
+    /** The packet on the fast path was handed over by {@link #receiveSkb}, and the receive queue kept it. */
+    private boolean skbGiven;
+    private boolean skbKept;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -89,6 +103,7 @@ public final class NetStack implements TcpHost {
         this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
         this.defaultMtu = b.mtu;
         this.checksumOffload = b.checksumOffload;
+        this.packetPool = b.packetPool;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
         this.icmp = new Icmp(this, (int) secrets[2]);
@@ -110,6 +125,7 @@ public final class NetStack implements TcpHost {
         private int hz = DEFAULT_HZ;
         private boolean timerWheel = true;
         private boolean checksumOffload;
+        private PacketPool packetPool;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -184,6 +200,16 @@ public final class NetStack implements TcpHost {
             return this;
         }
 
+        /**
+         * Packet buffers are taken from this pool (shared by the stacks of one driver), which the driver
+         * refills with the packets it has delivered; see {@link PacketPool} for when that is safe. Without
+         * one, every packet is a new array.
+         */
+        public Builder packetPool(PacketPool pool) {
+            this.packetPool = Objects.requireNonNull(pool);
+            return this;
+        }
+
         public NetStack build() {
             if (addresses.isEmpty()) {
                 throw new IllegalStateException("host " + name + " needs at least one address");
@@ -225,8 +251,32 @@ public final class NetStack implements TcpHost {
      * names; nothing here throws for bad input.
      */
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
+        onPacket(nowNs, buf, off, len, false);
+    }
+
+    /**
+     * netif_receive_skb(): as {@link #onPacket}, for a packet buffer taken from this stack's
+     * {@link PacketPool} that the driver hands over: the stack gives it back to the pool once done with
+     * it, at once or, when the receive queue keeps the payload in it (as Linux queues the skb instead of
+     * copying), after the application has read that payload. The driver must not touch it afterwards.
+     */
+    public void receiveSkb(long nowNs, byte[] packet) {
+        if (!onPacket(nowNs, packet, 0, packet.length, packetPool != null) && packetPool != null) {
+            packetPool.release(packet);
+        }
+    }
+
+    /** Returns whether the receive queue kept the buffer (only when skbGiven). */
+    private boolean onPacket(long nowNs, byte[] buf, int off, int len, boolean skbGiven) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
+        if (!receiving && !tracer.enabled()) {
+            this.skbGiven = skbGiven;
+            this.skbKept = false;
+            if (tcpFastRcv(buf, off, len)) {
+                return skbKept;
+            }
+        }
         switch (Ipv4Header.parse(buf, off, len, true)) {
             case Ipv4Parse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
@@ -236,6 +286,41 @@ public final class NetStack implements TcpHost {
             }
             case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
         }
+        return false;
+    }
+
+    /**
+     * The common case of ip_rcv() and ip_local_deliver() without building a header value: a well-formed,
+     * unfragmented TCP segment for this host, read into the reusable header (valid during this call only,
+     * so not while tracing: trace events keep headers). False, with nothing counted, for anything else,
+     * which takes the full path.
+     */
+    private boolean tcpFastRcv(byte[] buf, int off, int len) {
+        if (Ipv4Header.check(buf, off, len, true) != null) {
+            return false;
+        }
+        int src = Ipv4Header.srcOf(buf, off);
+        int dst = Ipv4Header.dstOf(buf, off);
+        if (Ipv4Header.protocolOf(buf, off) != Ipv4Header.PROTO_TCP || Ipv4Header.isFragmentOf(buf, off)
+                || !isLocalAddress(dst)) {
+            return false;
+        }
+        int tcpOff = off + Ipv4Header.headerLengthOf(buf, off);
+        int tcpLen = off + Ipv4Header.totalLengthOf(buf, off) - tcpOff;
+        if (TcpHeader.check(buf, tcpOff, tcpLen, src, dst, !checksumOffload) != null) {
+            return false;
+        }
+        mib.inc(Mib.IpInDelivers);
+        mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
+        TcpHeader th = rxHeader.readFrom(buf, tcpOff, rxOptions);
+        int headerLength = TcpHeader.wireHeaderLength(buf, tcpOff);
+        receiving = true;
+        try {
+            skbKept = tcp.receive(src, dst, th, buf, tcpOff + headerLength, tcpLen - headerLength, skbGiven);
+        } finally {
+            receiving = false;
+        }
+        return true;
     }
 
     private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
@@ -348,15 +433,35 @@ public final class NetStack implements TcpHost {
 
     @Override
     public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
+        byte[] packet = allocPacket(PacketBuilder.totalLength(tcpHeader, len));
+        if (len > 0) {
+            System.arraycopy(payload, off, packet, Ipv4Header.MIN_HEADER_LENGTH + tcpHeader.headerLength(), len);
+        }
+        ipQueueXmit(srcAddr, dstAddr, ipId, tcpHeader, packet, len, why);
+    }
+
+    @Override
+    public void releasePacket(byte[] packet) {
+        if (packetPool != null) {
+            packetPool.release(packet);
+        }
+    }
+
+    @Override
+    public byte[] allocPacket(int length) {
+        // While tracing, trace events keep packets: those are never pooled.
+        return packetPool != null && !tracer.enabled() ? packetPool.take(length) : new byte[length];
+    }
+
+    @Override
+    public void ipQueueXmit(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] packet, int len, String why) {
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
-        byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
-        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len,
-                !checksumOffload);
+        int total = PacketBuilder.writeHeaders(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, len, !checksumOffload);
         if (tracer.enabled()) {
             // The header as sent (with its checksum) is what the trace shows.
-            TcpHeader sent = TcpHeader.parse(packet, 20, packet.length - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
-                    ? ok.header() : tcpHeader;
+            TcpHeader sent = TcpHeader.parse(packet, 20, total - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
+                    ? ok.header() : tcpHeader.value();
             tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
                     new Endpoint(dstAddr, tcpHeader.dstPort()), sent, len, null, why, packet));
         }

@@ -28,6 +28,25 @@ public interface TcpHost {
      */
     void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen, String why);
 
+    /**
+     * sk_stream_alloc_skb(): a packet buffer of exactly {@code length} bytes (IPv4 header, TCP header,
+     * payload) for {@link #ipQueueXmit}; the caller copies the payload into place behind the headers'
+     * room. Its content is stale until written.
+     */
+    byte[] allocPacket(int length);
+
+    /**
+     * ip_queue_xmit() for a packet from {@link #allocPacket} whose payload of {@code payloadLen} bytes is
+     * already in place: writes the IPv4 and TCP headers in front of it and sends it, as {@link #ipOutput}.
+     */
+    void ipQueueXmit(int srcAddr, int dstAddr, int ipId, TcpHeader tcp, byte[] packet, int payloadLen, String why);
+
+    /**
+     * consume_skb(): a packet buffer the receive queue kept (a packet handed over by the driver) has been
+     * read; it goes back to the host's pool.
+     */
+    void releasePacket(byte[] packet);
+
     /** True when addr is one of this host's addresses. */
     boolean isLocalAddress(int addr);
 

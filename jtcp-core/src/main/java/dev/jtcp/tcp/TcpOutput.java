@@ -19,8 +19,17 @@ import java.util.List;
  */
 final class TcpOutput {
     private final Tcp tcp;
-    /** Scratch space for a segment's payload, copied out of the send ring. */
-    private byte[] scratch = new byte[65536];
+    /** The header of the segment being built, and its usual options: refilled for every segment. */
+    private final TcpHeader txHeader = TcpHeader.reusable();
+    private final TcpOptions txOptions = TcpOptions.reusable();
+    /**
+     * Acknowledged retransmission-queue entries, reused for new data (Linux's skb cache), up to a full
+     * tcp_wmem[2] window of 1448-byte segments (4 MiB: under 3,000 entries), with room to spare.
+     */
+    private final java.util.ArrayDeque<TxSegment> freeTxSegments = new java.util.ArrayDeque<>();
+    private static final int FREE_TX_SEGMENTS_MAX = 8192;
+    /** Write-queue skbs sent whole, reused for the next writes. */
+    private final java.util.ArrayDeque<WriteSkb> freeWriteSkbs = new java.util.ArrayDeque<>();
 
     TcpOutput(Tcp tcp) {
         this.tcp = tcp;
@@ -197,7 +206,10 @@ final class TcpOutput {
 
     // ================================================================ options
 
-    /** tcp_established_options(): timestamps, then SACK blocks (a D-SACK first). */
+    /**
+     * tcp_established_options(): timestamps, then SACK blocks (a D-SACK first). Without SACK blocks the
+     * result is this output path's reusable list, valid until the next segment is built.
+     */
     TcpOptions establishedOptions(TcpSock sk) {
         List<SackBlock> sacks = List.of();
         int eff = sk.numSacks + (sk.dsack ? 1 : 0);
@@ -214,6 +226,9 @@ final class TcpOutput {
         }
         if (!sk.tstampOk && sacks.isEmpty()) {
             return TcpOptions.NONE;
+        }
+        if (sacks.isEmpty()) {
+            return txOptions.setNopNopTimestamps(tcp.tsNow(sk.tsOffset), sk.tsRecent);
         }
         return TcpOptions.dataLinux(sk.tstampOk, tcp.tsNow(sk.tsOffset), sk.tsRecent, sacks);
     }
@@ -253,16 +268,14 @@ final class TcpOutput {
             }
         }
         int ack = (flags & TcpFlags.ACK) != 0 ? sk.rcvNxt : 0;
-        TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, ack, flags, window, 0, urg, opts);
-        byte[] data = null;
+        TcpHeader h = txHeader.set(sk.localPort, sk.remotePort, seq, ack, flags, window, urg, opts);
+        // tcp_sendmsg() copies into the skb once; here the one copy goes from the send queue straight into
+        // the packet, behind the room for its headers.
+        byte[] packet = tcp.host.allocPacket(TcpConstants.IPV4_HEADER_LEN + h.headerLength() + len);
         if (len > 0) {
-            if (scratch.length < len) {
-                scratch = new byte[Math.max(len, scratch.length * 2)];
-            }
-            sk.sendBuf.copy(payloadPos, scratch, 0, len);
-            data = scratch;
+            sk.sendBuf.copy(payloadPos, packet, TcpConstants.IPV4_HEADER_LEN + h.headerLength(), len);
         }
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
+        tcp.host.ipQueueXmit(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, packet, len, why);
         if (len > 0 && sk.txStamps != null) {
             TxTimestamps.sent(tcp, sk, seq, len);
         }
@@ -381,7 +394,7 @@ final class TcpOutput {
                 if (!streamMemoryFree(sk, 0)) {
                     break;
                 }
-                skb = new WriteSkb(sk.writeSeq);   // tcp_skb_entail()
+                skb = allocWriteSkb(sk.writeSeq);   // tcp_skb_entail()
                 if (!sk.hasUnsent()) {
                     chronoStart(sk, TcpSock.CHRONO_BUSY);   // tcp_add_write_queue_tail(): the queue was empty
                 }
@@ -699,6 +712,9 @@ final class TcpOutput {
             int pcount = sendLen <= mssNow ? 1 : (sendLen + mssNow - 1) / mssNow;
             transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor,
                     skb != null && skb.zc != null, withFin, withFin && sendLen == 0 ? finWhy(sk) : why);
+            if (skb != null && whole) {
+                freeWriteSkb(skb);   // sent whole: off the write queue
+            }
             // tcp_minshall_update(): the packet ended with a partial segment.
             if (sendLen < pcount * mssNow) {
                 sk.sndSml = sk.sndNxt;
@@ -754,7 +770,7 @@ final class TcpOutput {
             if (lastSeg && (skbPsh || pcount > 1)) {
                 flags |= TcpFlags.PSH;
             }
-            TxSegment seg = new TxSegment();
+            TxSegment seg = allocTxSegment();
             seg.start = segStart;
             seg.end = end;
             seg.tcpFlags = (flags & TcpFlags.FIN) | (lastSeg && skbPsh ? TcpFlags.PSH : 0);
@@ -844,30 +860,31 @@ final class TcpOutput {
      * tcp_grow_skb(): before sending a head skb shorter than the cwnd quota, pull bytes of the next skb
      * into it; a next skb taken whole gives its flags (PSH) to the head.
      */
-    private static void growSkb(TcpSock sk, WriteSkb skb, int amount) {
+    private void growSkb(TcpSock sk, WriteSkb skb, int amount) {
         if (amount <= 0 || skb == sk.writeQueue.peekLast() || skb.eor) {   // tcp_skb_can_collapse()
             return;
         }
-        java.util.Iterator<WriteSkb> it = sk.writeQueue.iterator();
-        it.next();
-        WriteSkb next = it.next();
+        // skb is the head: the next one is second in the queue (taken out and put back: no iterator).
+        sk.writeQueue.pollFirst();
+        WriteSkb next = sk.writeQueue.peekFirst();
         int nlen = Math.min(amount, next.len());
         // skb_shift(): never zerocopy skbs, and page fragments must fit (copies share the socket's page)
         boolean pages = skb.pages || next.pages;
-        if (nlen == 0 || skb.zc != null || next.zc != null || (pages && skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS)) {
-            return;
-        }
-        skb.end += nlen;
-        next.start += nlen;
-        if (next.len() == 0) {
-            skb.psh |= next.psh;   // tcp_eat_one_skb()
-            if (pages) {
-                skb.frags += next.frags;
-                skb.pages = true;
-                skb.copyTail = false;
+        if (nlen > 0 && skb.zc == null && next.zc == null
+                && !(pages && skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS)) {
+            skb.end += nlen;
+            next.start += nlen;
+            if (next.len() == 0) {
+                skb.psh |= next.psh;   // tcp_eat_one_skb()
+                if (pages) {
+                    skb.frags += next.frags;
+                    skb.pages = true;
+                    skb.copyTail = false;
+                }
+                freeWriteSkb(sk.writeQueue.pollFirst());
             }
-            it.remove();
         }
+        sk.writeQueue.addFirst(skb);
     }
 
     /**
@@ -989,7 +1006,7 @@ final class TcpOutput {
     void sendActiveReset(TcpSock sk, String why) {
         tcp.mib.inc(Mib.TcpOutRsts);
         int seq = acceptableSeq(sk);
-        TcpOptions opts = establishedOptions(sk);
+        TcpOptions opts = establishedOptions(sk).value();
         int window = selectWindow(sk);
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
@@ -1076,6 +1093,35 @@ final class TcpOutput {
             sk.undoRetrans++;
         }
         return true;
+    }
+
+    /** A write-queue skb for data from start on: a free one again, or a new one. */
+    private WriteSkb allocWriteSkb(int start) {
+        WriteSkb skb = freeWriteSkbs.pollLast();
+        return skb == null ? new WriteSkb(start) : skb.reset(start);
+    }
+
+    private void freeWriteSkb(WriteSkb skb) {
+        if (freeWriteSkbs.size() < FREE_TX_SEGMENTS_MAX) {
+            freeWriteSkbs.addLast(skb);
+        }
+    }
+
+    /** A retransmission-queue entry with every field cleared: an acknowledged one again, or a new one. */
+    private TxSegment allocTxSegment() {
+        TxSegment seg = freeTxSegments.pollLast();
+        if (seg == null) {
+            return new TxSegment();
+        }
+        seg.clear();
+        return seg;
+    }
+
+    /** An entry tcp_clean_rtx_queue() took off the queue; nothing refers to it any more. */
+    void freeTxSegment(TxSegment seg) {
+        if (freeTxSegments.size() < FREE_TX_SEGMENTS_MAX) {
+            freeTxSegments.addLast(seg);
+        }
     }
 
     /** tcp_fragment(): split a segment at mss (after an MSS decrease). */

@@ -348,7 +348,7 @@ public final class TcpSock extends Sock {
     boolean finQueued;
 
     // ---------------------------------------------------------------- receive side buffers
-    final ByteRing recvBuf;
+    final RecvQueue recvBuf;
     /** Stream position of copiedSeq in recvBuf. */
     long copiedPos;
     /** Out-of-order segments, sorted by sequence, non-overlapping. */
@@ -378,7 +378,7 @@ public final class TcpSock extends Sock {
         this.sndBuf = sndBufInitial;
         this.rcvBuf = rcvBufInitial;
         this.sendBuf = new ByteRing();
-        this.recvBuf = new ByteRing();
+        this.recvBuf = new RecvQueue();
     }
 
     public int id() {

@@ -28,6 +28,21 @@ final class TxSegment {
     /** Position in transmission order (Linux's tsorted_sent_queue): breaks ties of equal send times. */
     long txOrder;
 
+    /** Every field back to its initial value (an entry reused for new data). */
+    void clear() {
+        start = 0;
+        end = 0;
+        tcpFlags = 0;
+        eor = false;
+        zc = false;
+        sacked = 0;
+        firstTxNs = 0;
+        lastTxNs = 0;
+        retransCount = 0;
+        txDelivered = 0;
+        txOrder = 0;
+    }
+
     int seqLength() {
         return end - start;
     }

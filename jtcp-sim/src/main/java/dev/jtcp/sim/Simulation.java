@@ -1,6 +1,7 @@
 package dev.jtcp.sim;
 
 import dev.jtcp.stack.NetStack;
+import dev.jtcp.stack.PacketPool;
 import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Deadline;
 import dev.jtcp.time.Rng;
@@ -9,6 +10,7 @@ import dev.jtcp.trace.TraceLog;
 import dev.jtcp.trace.Tracer;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
+import dev.jtcp.wire.Ipv4Header;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +58,11 @@ public final class Simulation implements AutoCloseable {
     private boolean closed;
     /** Packets that reached a host with a bit flipped by a link (each copy of a duplicate counts). */
     private long corruptedArrivals;
+    /**
+     * Packet buffers recycled once delivered; only when nothing else can keep a packet (no trace events,
+     * no fault rules looking at packets), else null.
+     */
+    private final PacketPool packetPool;
 
     private sealed interface Action permits Arrival, StackTimer, Wake, Start, Observe {}
 
@@ -87,6 +94,7 @@ public final class Simulation implements AutoCloseable {
         // computed anyway, so that captures and traces show real ones; with corruption they must be checked.
         boolean offload = !b.traceEnabled
                 && b.links.stream().allMatch(l -> l.ab().corrupt() == 0 && l.ba().corrupt() == 0);
+        this.packetPool = !b.traceEnabled && b.faults.isEmpty() ? new PacketPool() : null;
         for (Builder.HostSpec hs : b.hosts.values()) {
             Sysctl s = b.sysctl.copy();
             for (String a : b.hostSysctl.getOrDefault(hs.name, List.of())) {
@@ -94,6 +102,9 @@ public final class Simulation implements AutoCloseable {
             }
             NetStack.Builder nb = NetStack.builder(hs.name).seed(seed).sysctl(s).tracer(tracer)
                     .hz(b.hz).timerWheel(b.timerWheel).checksumOffload(offload).sink(this::transmit);
+            if (packetPool != null) {
+                nb.packetPool(packetPool);
+            }
             for (int addr : hs.addresses) {
                 nb.address(addr);
             }
@@ -393,7 +404,11 @@ public final class Simulation implements AutoCloseable {
                 if (arr.corrupted) {
                     corruptedArrivals++;
                 }
-                arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
+                if (packetPool != null) {
+                    arr.host.stack.receiveSkb(nowNs, arr.packet);   // the stack gives the buffer back to the pool
+                } else {
+                    arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
+                }
                 arr.host.touch();
                 scheduleTimer(arr.host);
             }
@@ -536,9 +551,14 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         }
-        Link.Verdict v = link.send(nowNs, packet.length);
+        // A pooled buffer may be longer than its packet: the IPv4 total length is the packet's length.
+        int length = packetPool != null ? Ipv4Header.totalLengthOf(packet, 0) : packet.length;
+        Link.Verdict v = link.send(nowNs, length);
         if (v.dropWhy() != null) {
             traceNetworkDrop(src.name, to.name, packet, v.dropWhy());
+            if (packetPool != null) {
+                packetPool.release(packet);   // lost on the link: nothing refers to it
+            }
             return;
         }
         byte[] delivered = packet;
