@@ -119,11 +119,13 @@ final class SimBench implements Callable<Integer> {
             for (int i = 0; i < flows; i++) {
                 TcpSocket s = e.socket();
                 s.connect(new Endpoint(Ipv4Addr.parse("10.0.0.2"), 5001));
+                int[] off = {0};
                 e.watch(s, EventProc.WRITE, ws -> {
-                    // keep the pipe full until the simulation stops
+                    // Keep the pipe full until the simulation stops, in 64 KiB writes: the rest of a chunk the
+                    // send buffer took in part goes first, as a blocking write() would finish it.
                     int w;
-                    while ((w = ws.write(chunk, 0, chunk.length)) > 0) {
-                        // the send buffer took some
+                    while ((w = ws.write(chunk, off[0], chunk.length - off[0])) > 0) {
+                        off[0] = (off[0] + w) % chunk.length;
                     }
                     if (w != Errno.EAGAIN.neg()) {
                         e.unwatch(ws);
