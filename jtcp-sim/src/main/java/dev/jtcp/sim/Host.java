@@ -31,7 +31,7 @@ final class Host {
     /** Slots of removed watches. */
     private final BitSet freeWatchSlots = new BitSet();
     /** Watches to check next, by index in {@link #watches}. */
-    final BitSet watchCandidates = new BitSet();
+    final SlotSet watchCandidates = new SlotSet();
     /** The link towards each host, by host index (null: none). */
     Link[] linkTo = new Link[0];
     /** Event-driven applications started on this host (they are named by it). */
@@ -65,7 +65,7 @@ final class Host {
                 candidates.set(l.get(i).index);
             }
             if (w.watch != null) {
-                watchCandidates.set(w.watch.index);
+                watchCandidates.add(w.watch.index);
             }
         }
         dirty = true;
@@ -121,7 +121,7 @@ final class Host {
             watches.add(w);
         }
         w.index = slot;
-        watchCandidates.set(slot);
+        watchCandidates.add(slot);
         dirty = true;
     }
 
@@ -131,7 +131,7 @@ final class Host {
             return;
         }
         w.active = false;
-        watchCandidates.clear(w.index);
+        watchCandidates.remove(w.index);
         watches.set(w.index, null);
         freeWatchSlots.set(w.index);
         SockWaiters sw = waiters.get(w.sock.sock());

@@ -492,8 +492,8 @@ public final class Simulation implements AutoCloseable {
                         progress = true;
                     }
                 }
-                for (int i = h.watchCandidates.nextSetBit(0); i >= 0; i = h.watchCandidates.nextSetBit(i + 1)) {
-                    h.watchCandidates.clear(i);
+                for (int i = h.watchCandidates.next(0); i >= 0; i = h.watchCandidates.next(i + 1)) {
+                    h.watchCandidates.remove(i);
                     Watch w = h.watches.get(i);
                     if (w == null) {
                         continue;
