@@ -32,7 +32,7 @@ final class EventQueue {
         return size;
     }
 
-    /** Queues an event; returns nothing: the heap decides when it comes out. */
+    /** Queues an event of kind k with its int a and reference r. */
     void push(long tNs, long sequence, int k, int a, Object r) {
         int s = freeCount > 0 ? free[--freeCount] : newSlot();
         timeNs[s] = tNs;

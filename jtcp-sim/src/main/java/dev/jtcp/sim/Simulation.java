@@ -59,7 +59,10 @@ public final class Simulation implements AutoCloseable {
     private long corruptedArrivals;
 
     // The kinds of events in the queue, with what their int and reference hold.
-    /** A packet reaches a host out of its link's order (loopback, reordered, duplicated): aux = host index * 2 + corrupted, ref = the packet. */
+    /**
+     * A packet that arrives out of its link's order (loopback, reordered, duplicated, delayed by a fault):
+     * aux = host index * 2 + corrupted, ref = the packet.
+     */
     private static final int ARRIVAL = 0;
     /** The first of a link's in-order arrivals (the link holds the others): ref = the link. */
     private static final int LINK_ARRIVAL = 1;
