@@ -13,6 +13,7 @@ import dev.jtcp.time.Rng;
 import dev.jtcp.trace.CallEvent;
 import dev.jtcp.trace.SegmentEvent;
 import dev.jtcp.trace.Tracer;
+import dev.jtcp.wire.Checksum;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
 import dev.jtcp.wire.Ipv4Header;
@@ -41,6 +42,17 @@ public final class NetStack implements TcpHost {
     @FunctionalInterface
     public interface PacketSink {
         void transmit(NetStack from, byte[] packet);
+
+        /**
+         * A TCP packet for a device with checksum and segmentation offload (a stack built with
+         * {@link Builder#tsoOffload}): its TCP checksum field holds only the pseudo-header sum (Linux's
+         * CHECKSUM_PARTIAL: the device completes the sum from the TCP header on and stores it at offset 16
+         * of it). gsoSize &gt; 0 marks a TSO packet (SKB_GSO_TCPV4) the device cuts into segments of
+         * gsoSize payload bytes; 0 is a single segment.
+         */
+        default void transmitOffload(NetStack from, byte[] packet, int gsoSize) {
+            throw new UnsupportedOperationException("a stack built with tsoOffload(true) needs a sink that takes offloaded packets");
+        }
     }
 
     private final String name;
@@ -60,6 +72,7 @@ public final class NetStack implements TcpHost {
     private final List<Route> routes = new ArrayList<>();
     private int defaultMtu = 1500;
     private final boolean checksumOffload;
+    private final boolean tsoOffload;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -89,6 +102,7 @@ public final class NetStack implements TcpHost {
         this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
         this.defaultMtu = b.mtu;
         this.checksumOffload = b.checksumOffload;
+        this.tsoOffload = b.tsoOffload;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
         this.icmp = new Icmp(this, (int) secrets[2]);
@@ -110,6 +124,7 @@ public final class NetStack implements TcpHost {
         private int hz = DEFAULT_HZ;
         private boolean timerWheel = true;
         private boolean checksumOffload;
+        private boolean tsoOffload;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -184,6 +199,19 @@ public final class NetStack implements TcpHost {
             return this;
         }
 
+        /**
+         * The device segments and checksums TCP itself (Linux's NETIF_F_TSO | NETIF_F_HW_CSUM, gso_max_size
+         * GSO_LEGACY_MAX_SIZE: a TUN device with IFF_VNET_HDR and TUNSETOFFLOAD): every TCP packet leaves
+         * through {@link PacketSink#transmitOffload} with a partial checksum, and a TSO packet of several
+         * segments leaves as one packet instead of one per MSS (sk_can_gso()). Receiving is unchanged:
+         * {@link #onPacket(long, byte[], int, int, boolean)} says per packet whether its checksum is known
+         * good. Off by default.
+         */
+        public Builder tsoOffload(boolean on) {
+            this.tsoOffload = on;
+            return this;
+        }
+
         public NetStack build() {
             if (addresses.isEmpty()) {
                 throw new IllegalStateException("host " + name + " needs at least one address");
@@ -225,6 +253,16 @@ public final class NetStack implements TcpHost {
      * names; nothing here throws for bad input.
      */
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
+        onPacket(nowNs, buf, off, len, false);
+    }
+
+    /**
+     * As {@link #onPacket(long, byte[], int, int)}, from a device that may vouch for the packet's TCP
+     * checksum: csumValid is Linux's CHECKSUM_PARTIAL (a packet a local stack sent through the device,
+     * VIRTIO_NET_HDR_F_NEEDS_CSUM) or CHECKSUM_UNNECESSARY (VIRTIO_NET_HDR_F_DATA_VALID), which
+     * tcp_v4_rcv() does not verify. Such a packet may be larger than the MTU (a GRO or TSO packet).
+     */
+    public void onPacket(long nowNs, byte[] buf, int off, int len, boolean csumValid) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
         switch (Ipv4Header.parse(buf, off, len, true)) {
@@ -234,11 +272,11 @@ public final class NetStack implements TcpHost {
                 }
                 traceBadPacket(buf, off, len, null, bad.error(), bad.detail());
             }
-            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
+            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength(), csumValid);
         }
     }
 
-    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
+    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len, boolean csumValid) {
         if (!isLocalAddress(ip.dst())) {
             mib.inc(Mib.IpInAddrErrors);
             traceIpDrop(ip, "destination " + Ipv4Addr.format(ip.dst()) + " is not this host's, and forwarding is off");
@@ -261,7 +299,7 @@ public final class NetStack implements TcpHost {
         }
         mib.inc(Mib.IpInDelivers);
         mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
-        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload)) {
+        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload && !csumValid)) {
             case TcpParse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
                     mib.inc(Mib.valueOf(m));
@@ -348,6 +386,10 @@ public final class NetStack implements TcpHost {
 
     @Override
     public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
+        if (tsoOffload) {
+            ipOutputGso(srcAddr, dstAddr, ipId, tcpHeader, payload, off, len, 0, why);
+            return;
+        }
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
         byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
@@ -361,6 +403,31 @@ public final class NetStack implements TcpHost {
                     new Endpoint(dstAddr, tcpHeader.dstPort()), sent, len, null, why, packet));
         }
         sink.transmit(this, packet);
+    }
+
+    @Override
+    public boolean canGso() {
+        return tsoOffload;
+    }
+
+    @Override
+    public void ipOutputGso(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, int gsoSize,
+            String why) {
+        mib.inc(Mib.IpOutRequests);
+        int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
+        byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
+        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len, false);
+        // __tcp_v4_send_check(): CHECKSUM_PARTIAL, the field holds the pseudo-header sum for the device to complete.
+        int tcpLen = packet.length - Ipv4Header.MIN_HEADER_LENGTH;
+        int partial = ~Checksum.fold(Checksum.pseudoHeaderSum(srcAddr, dstAddr, Ipv4Header.PROTO_TCP, tcpLen)) & 0xffff;
+        packet[Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET] = (byte) (partial >>> 8);
+        packet[Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) partial;
+        if (tracer.enabled()) {
+            tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
+                    new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader, len, null,
+                    gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why, packet));
+        }
+        sink.transmitOffload(this, packet, gsoSize);
     }
 
     /**

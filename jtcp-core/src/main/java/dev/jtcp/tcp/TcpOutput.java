@@ -225,6 +225,14 @@ final class TcpOutput {
      * do the bookkeeping that follows any transmission (ACK sent, data sent, counters).
      */
     void transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, boolean retransmit, String why) {
+        transmit(sk, seq, flags, payloadPos, len, 0, retransmit, why);
+    }
+
+    /**
+     * As above; gsoSize &gt; 0 hands the device one TSO packet of ceil(len / gsoSize) segments
+     * (sk_can_gso()), counted as that many segments, as tcp_skb_pcount() is.
+     */
+    private void transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, int gsoSize, boolean retransmit, String why) {
         TcpOptions opts;
         int window;
         if ((flags & TcpFlags.SYN) != 0) {
@@ -262,20 +270,29 @@ final class TcpOutput {
             sk.sendBuf.copy(payloadPos, scratch, 0, len);
             data = scratch;
         }
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
+        int pcount = 1;
+        if (gsoSize > 0) {
+            // ip_select_ident_segs(): the segments the device cuts take consecutive IDs.
+            pcount = (len + gsoSize - 1) / gsoSize;
+            int ipId = sk.nextIpId();
+            sk.inetId += pcount - 1;
+            tcp.host.ipOutputGso(sk.localAddr, sk.remoteAddr, ipId, h, data, 0, len, gsoSize, why);
+        } else {
+            tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, data, 0, len, why);
+        }
         tcp.traceInfo(sk, "transmit");
         sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
-        sk.segsOut++;
+        sk.segsOut += pcount;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
-            tcp.mib.inc(Mib.TcpOutSegs);
+            tcp.mib.add(Mib.TcpOutSegs, pcount);
         }
         if ((flags & TcpFlags.ACK) != 0) {
             tcp.input.ackSent(sk);
         }
         if (len > 0) {
             tcp.input.dataSent(sk);
-            sk.dataSegsOut++;
+            sk.dataSegsOut += pcount;
             sk.bytesSent += len;
         }
     }
@@ -688,6 +705,13 @@ final class TcpOutput {
             // tcp_event_data_sent(): data leaves with nothing in flight.
             TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_TX_START);
         }
+        // sk_can_gso(): a device that segments takes the whole packet, headed with the last segment's PSH and
+        // FIN (tcp_gso_segment() clears them on the others); the retransmission queue is kept per MSS as below.
+        boolean gso = pcount > 1 && len > mssNow && tcp.host.canGso();
+        if (gso) {
+            int flags = TcpFlags.ACK | (withFin ? TcpFlags.FIN : 0) | TcpFlags.PSH;
+            transmit(sk, start, flags, sk.sndPos(start), len, mssNow, false, why);
+        }
         int off = 0;
         do {
             int segLen = Math.min(mssNow, len - off);
@@ -714,7 +738,9 @@ final class TcpOutput {
             boolean priorPackets = sk.packetsOut > 0;
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
-            transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
+            if (!gso) {
+                transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
+            }
             // tcp_event_new_data_sent()
             sk.sndNxt = end;
             if (segLen > 0) {

@@ -59,6 +59,11 @@ public final class LadderPeer {
         return new LadderPeer(EmbeddedStack.create(LOCAL, s, 1, 250, true));
     }
 
+    /** A stack on a device with checksum and segmentation offload (a TUN device with IFF_VNET_HDR). */
+    public static LadderPeer tsoOffload() {
+        return new LadderPeer(EmbeddedStack.create(LOCAL, new Sysctl(), 1, 250, true, true));
+    }
+
     public static LadderPeer exactTimers(Sysctl s) {
         return new LadderPeer(EmbeddedStack.create(LOCAL, s, 1, 1000, false));
     }

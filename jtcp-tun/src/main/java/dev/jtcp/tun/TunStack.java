@@ -3,6 +3,7 @@ package dev.jtcp.tun;
 import dev.jtcp.stack.NetStack;
 import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Deadline;
+import dev.jtcp.wire.Checksum;
 import dev.jtcp.wire.Ipv4Addr;
 
 import java.io.IOException;
@@ -36,8 +37,10 @@ public final class TunStack implements AutoCloseable {
      * What a stack on a TUN device needs. txQueueLen is the kernel's queue of packets waiting for the
      * loop to read them (0: the kernel's default for TUN, 500); a full queue drops what the kernel sends.
      */
-    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap, int txQueueLen) {
+    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap, int txQueueLen,
+            Offload offload) {
         public Config {
+            offload = offload == null ? Offload.AUTO : offload;
             Objects.requireNonNull(dev, "dev");
             Objects.requireNonNull(hostCidr, "hostCidr");
             Objects.requireNonNull(addr, "addr");
@@ -48,11 +51,15 @@ public final class TunStack implements AutoCloseable {
         }
 
         public Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap) {
-            this(dev, netns, hostCidr, addr, mtu, sysctl, pcap, 0);
+            this(dev, netns, hostCidr, addr, mtu, sysctl, pcap, 0, Offload.AUTO);
+        }
+
+        public Config withOffload(Offload o) {
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen, o);
         }
 
         public Config withTxQueueLen(int n) {
-            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, n);
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, n, offload);
         }
 
         public static Config of(String dev, String hostCidr, String addr) {
@@ -60,21 +67,27 @@ public final class TunStack implements AutoCloseable {
         }
 
         public Config withNetns(String ns) {
-            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen);
+            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen, offload);
         }
 
         public Config withMtu(int m) {
-            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap, txQueueLen);
+            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap, txQueueLen, offload);
         }
 
         public Config withPcap(Path p) {
-            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p, txQueueLen);
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p, txQueueLen, offload);
         }
 
         public Config withSysctl(Sysctl s) {
-            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap, txQueueLen);
+            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap, txQueueLen, offload);
         }
     }
+
+    /**
+     * Checksum and segmentation offload on the device (IFF_VNET_HDR, TUN_F_CSUM | TUN_F_TSO4): ON fails when the
+     * kernel refuses it, AUTO falls back to a plain device, OFF never asks.
+     */
+    public enum Offload { AUTO, ON, OFF }
 
     /** Packets read from the device per lock hold, before waiters are signalled. */
     private static final int RX_BATCH = 64;
@@ -107,7 +120,17 @@ public final class TunStack implements AutoCloseable {
         this.pcap = pcap;
         SecureRandom seeds = new SecureRandom();
         this.stack = NetStack.builder(dev.name()).address(config.addr()).sysctl(config.sysctl()).mtu(config.mtu())
-                .seed(seeds.nextLong()).sink((from, packet) -> transmit(packet)).build();
+                .seed(seeds.nextLong()).tsoOffload(dev.offload()).sink(new NetStack.PacketSink() {
+                    @Override
+                    public void transmit(NetStack from, byte[] packet) {
+                        TunStack.this.transmit(packet, -1);
+                    }
+
+                    @Override
+                    public void transmitOffload(NetStack from, byte[] packet, int gsoSize) {
+                        TunStack.this.transmit(packet, gsoSize);
+                    }
+                }).build();
         this.loop = Thread.ofPlatform().name("jtcp-tun-" + dev.name()).daemon(true).unstarted(this::runLoop);
     }
 
@@ -122,7 +145,7 @@ public final class TunStack implements AutoCloseable {
         }
         Ipv4Addr.parse(config.hostCidr().substring(0, slash));
         Ipv4Addr.parse(config.addr());
-        TunDevice dev = TunDevice.open(config.dev());
+        TunDevice dev = openDevice(config);
         Waker waker = null;
         PcapngLive pcap = null;
         try {
@@ -146,8 +169,30 @@ public final class TunStack implements AutoCloseable {
         }
     }
 
+    private static TunDevice openDevice(Config config) throws TunException {
+        return switch (config.offload()) {
+            case OFF -> TunDevice.open(config.dev(), false);
+            case ON -> TunDevice.open(config.dev(), true);
+            case AUTO -> {
+                try {
+                    yield TunDevice.open(config.dev(), true);
+                } catch (TunException e) {
+                    if (!e.offloadRefused()) {
+                        throw e;
+                    }
+                    yield TunDevice.open(config.dev(), false);
+                }
+            }
+        };
+    }
+
     public Config config() {
         return config;
+    }
+
+    /** True when the device runs with checksum and segmentation offload (asked for, and accepted by the kernel). */
+    public boolean offload() {
+        return dev.offload();
     }
 
     /** The device's name (the kernel may have completed a pattern such as jt%d). */
@@ -170,7 +215,8 @@ public final class TunStack implements AutoCloseable {
     private void runLoop() {
         // Packets are read without the lock (application threads keep using the engine meanwhile), then
         // handed to the engine in one lock hold.
-        byte[][] rx = new byte[RX_BATCH][TunDevice.MAX_PACKET];
+        byte[][] rx = new byte[RX_BATCH][TunDevice.READ_BUFFER];
+        int at = dev.packetOffset();
         int[] lens = new int[RX_BATCH];
         try {
             while (running) {
@@ -208,10 +254,14 @@ public final class TunStack implements AutoCloseable {
                     try {
                         for (int i = 0; i < k; i++) {
                             rxPackets++;
+                            boolean valid = dev.checksumValid(rx[i]);
                             if (pcap != null) {
-                                pcap.write(rx[i], 0, lens[i], true);
+                                if (dev.checksumPartial(rx[i])) {
+                                    completeChecksum(rx[i], at, lens[i]);   // the capture shows what the wire would carry
+                                }
+                                pcap.write(rx[i], at, lens[i], true);
                             }
-                            stack.onPacket(nowNs(), rx[i], 0, lens[i]);
+                            stack.onPacket(nowNs(), rx[i], at, lens[i], valid);
                         }
                         signalReady();
                     } finally {
@@ -229,23 +279,47 @@ public final class TunStack implements AutoCloseable {
         }
     }
 
-    /** The sink: every packet the engine emits goes to the device (called with the lock held). */
-    private void transmit(byte[] packet) {
+    /**
+     * The sink: every packet the engine emits goes to the device (called with the lock held). gsoSize -1: a
+     * packet with its checksums complete; otherwise a TCP packet with a partial checksum (a TSO packet of
+     * segments of gsoSize bytes when above 0), for a device with offloads.
+     */
+    private void transmit(byte[] packet, int gsoSize) {
         if (failure != null) {
             return;
         }
         try {
-            if (pcap != null) {
-                pcap.write(packet, 0, packet.length, false);
-            }
-            if (dev.write(packet, 0, packet.length)) {
+            boolean sent = gsoSize < 0 ? dev.write(packet, 0, packet.length) : dev.writeOffload(packet, 0, packet.length, gsoSize);
+            if (sent) {
                 txPackets++;
             } else {
                 txDrops++;   // the kernel's queue is full: a lost packet, as on a busy link
             }
+            if (pcap != null) {
+                if (gsoSize >= 0) {
+                    completeChecksum(packet, 0, packet.length);   // the kernel has its copy: the capture shows the finished sum
+                }
+                pcap.write(packet, 0, packet.length, false);
+            }
         } catch (IOException e) {
             fail(e);
         }
+    }
+
+    /**
+     * What the device does for a CHECKSUM_PARTIAL IPv4/TCP packet: sums from the TCP header on (the field
+     * holds the pseudo-header sum) and stores the complement. A TSO packet gets the sum of the whole packet;
+     * its segments' sums are the kernel's to make.
+     */
+    static void completeChecksum(byte[] p, int off, int len) {
+        int tcp = off + (p[off] & 0x0f) * 4;
+        int end = off + len;
+        if (tcp + 18 > end) {
+            return;
+        }
+        int sum = Checksum.fold(Checksum.sum(p, tcp, end - tcp, 0));
+        p[tcp + 16] = (byte) (sum >>> 8);
+        p[tcp + 17] = (byte) sum;
     }
 
     private void fail(IOException e) {
