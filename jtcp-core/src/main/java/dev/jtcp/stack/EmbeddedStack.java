@@ -53,8 +53,8 @@ public final class EmbeddedStack {
             }
 
             @Override
-            public void transmitOffload(NetStack from, byte[] packet, int gsoSize) {
-                capture(packet, gsoSize);
+            public void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
+                capture(java.util.Arrays.copyOfRange(buf, off, off + len), gsoSize);
             }
         }).build();
     }

@@ -48,9 +48,11 @@ public final class NetStack implements TcpHost {
          * {@link Builder#tsoOffload}): its TCP checksum field holds only the pseudo-header sum (Linux's
          * CHECKSUM_PARTIAL: the device completes the sum from the TCP header on and stores it at offset 16
          * of it). gsoSize &gt; 0 marks a TSO packet (SKB_GSO_TCPV4) the device cuts into segments of
-         * gsoSize payload bytes; 0 is a single segment.
+         * gsoSize payload bytes; 0 is a single segment. The packet is buf[off, off + len), after the
+         * {@link Builder#neededHeadroom} bytes left free for the device's own header; buf is a buffer the stack
+         * reuses, valid during the call only (copy what is kept).
          */
-        default void transmitOffload(NetStack from, byte[] packet, int gsoSize) {
+        default void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
             throw new UnsupportedOperationException("a stack built with tsoOffload(true) needs a sink that takes offloaded packets");
         }
     }
@@ -73,6 +75,9 @@ public final class NetStack implements TcpHost {
     private int defaultMtu = 1500;
     private final boolean checksumOffload;
     private final boolean tsoOffload;
+    private final int neededHeadroom;
+    /** The one packet buffer of offloaded output (a device with offloads copies each packet as it takes it). */
+    private byte[] offloadBuf;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -103,6 +108,7 @@ public final class NetStack implements TcpHost {
         this.defaultMtu = b.mtu;
         this.checksumOffload = b.checksumOffload;
         this.tsoOffload = b.tsoOffload;
+        this.neededHeadroom = b.neededHeadroom;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
         this.icmp = new Icmp(this, (int) secrets[2]);
@@ -125,6 +131,7 @@ public final class NetStack implements TcpHost {
         private boolean timerWheel = true;
         private boolean checksumOffload;
         private boolean tsoOffload;
+        private int neededHeadroom;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -209,6 +216,18 @@ public final class NetStack implements TcpHost {
          */
         public Builder tsoOffload(boolean on) {
             this.tsoOffload = on;
+            return this;
+        }
+
+        /**
+         * dev-&gt;needed_headroom: bytes left free before each offloaded packet for the device's own header (a TUN
+         * device's virtio_net_hdr), so that it sends the packet without copying it. 0 by default.
+         */
+        public Builder neededHeadroom(int bytes) {
+            if (bytes < 0 || bytes > 256) {
+                throw new IllegalArgumentException("headroom must be 0..256 bytes, got " + bytes);
+            }
+            this.neededHeadroom = bytes;
             return this;
         }
 
@@ -415,19 +434,24 @@ public final class NetStack implements TcpHost {
             String why) {
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
-        byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
-        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len, false);
+        int total = PacketBuilder.totalLength(tcpHeader, len);
+        int at = neededHeadroom;
+        if (offloadBuf == null || offloadBuf.length < at + total) {
+            offloadBuf = new byte[Math.max(at + total, 2048)];
+        }
+        byte[] packet = offloadBuf;
+        PacketBuilder.writeIpv4Tcp(packet, at, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len, false);
         // __tcp_v4_send_check(): CHECKSUM_PARTIAL, the field holds the pseudo-header sum for the device to complete.
-        int tcpLen = packet.length - Ipv4Header.MIN_HEADER_LENGTH;
+        int tcpLen = total - Ipv4Header.MIN_HEADER_LENGTH;
         int partial = ~Checksum.fold(Checksum.pseudoHeaderSum(srcAddr, dstAddr, Ipv4Header.PROTO_TCP, tcpLen)) & 0xffff;
-        packet[Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET] = (byte) (partial >>> 8);
-        packet[Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) partial;
+        packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET] = (byte) (partial >>> 8);
+        packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) partial;
         if (tracer.enabled()) {
             tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
                     new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader, len, null,
-                    gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why, packet));
+                    gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why, java.util.Arrays.copyOfRange(packet, at, at + total)));
         }
-        sink.transmitOffload(this, packet, gsoSize);
+        sink.transmitOffload(this, packet, at, total, gsoSize);
     }
 
     /**

@@ -31,7 +31,7 @@ public final class TunDevice implements AutoCloseable {
     private static final int TUN_F_TSO4 = 0x02;
     /** sizeof(struct virtio_net_hdr): flags, gso_type, hdr_len, gso_size, csum_start, csum_offset. */
     public static final int VNET_HDR_LEN = 10;
-    private static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+    private static final byte VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
     private static final int VIRTIO_NET_HDR_F_DATA_VALID = 2;
     private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
     /** Offset of the checksum field in a TCP header (csum_offset). */
@@ -60,6 +60,7 @@ public final class TunDevice implements AutoCloseable {
     private final Libc.Result rxErr;
     private final Libc.Result txErr;
     private final Object txLock = new Object();
+    private final byte[] txHeader = new byte[VNET_HDR_LEN];
     private volatile boolean closed;
 
     private TunDevice(String name, int fd, boolean offload) {
@@ -223,7 +224,9 @@ public final class TunDevice implements AutoCloseable {
      * the kernel to complete (VIRTIO_NET_HDR_F_NEEDS_CSUM, csum_start at the TCP header, csum_offset 16);
      * gsoSize &gt; 0 makes it a TSO packet (VIRTIO_NET_HDR_GSO_TCPV4) of segments of gsoSize payload bytes,
      * which the kernel takes whole as a GRO packet or segments when it forwards it. Only with offloads.
-     * Returns false when the kernel dropped it, as {@link #write}.
+     * With {@link #VNET_HDR_LEN} bytes free before off, the header is written there and the array goes to the
+     * kernel as it is; otherwise both are copied to native memory first. Returns false when the kernel dropped
+     * it, as {@link #write}.
      */
     public boolean writeOffload(byte[] packet, int off, int len, int gsoSize) throws TunException {
         if (!offload) {
@@ -232,18 +235,33 @@ public final class TunDevice implements AutoCloseable {
         int ipHeader = (packet[off] & 0x0f) * 4;
         int tcpHeader = ((packet[off + ipHeader + 12] >>> 4) & 0x0f) * 4;
         synchronized (txLock) {
-            txBuf.set(ValueLayout.JAVA_BYTE, 0, (byte) VIRTIO_NET_HDR_F_NEEDS_CSUM);
-            txBuf.set(ValueLayout.JAVA_BYTE, 1, (byte) (gsoSize > 0 ? VIRTIO_NET_HDR_GSO_TCPV4 : 0));
-            txBuf.set(LE_SHORT, 2, (short) (ipHeader + tcpHeader));   // hdr_len
-            txBuf.set(LE_SHORT, 4, (short) gsoSize);
-            txBuf.set(LE_SHORT, 6, (short) ipHeader);                 // csum_start
-            txBuf.set(LE_SHORT, 8, (short) TCP_CHECK_OFFSET);         // csum_offset
+            if (off >= VNET_HDR_LEN) {
+                // The stack left headroom (dev->needed_headroom): the header goes in front, one write from the array.
+                vnetHeader(packet, off - VNET_HDR_LEN, ipHeader, tcpHeader, gsoSize);
+                return send(MemorySegment.ofArray(packet).asSlice(off - VNET_HDR_LEN, VNET_HDR_LEN + len), VNET_HDR_LEN + len, true);
+            }
+            byte[] hdr = txHeader;
+            vnetHeader(hdr, 0, ipHeader, tcpHeader, gsoSize);
+            MemorySegment.copy(hdr, 0, txBuf, ValueLayout.JAVA_BYTE, 0, VNET_HDR_LEN);
             MemorySegment.copy(packet, off, txBuf, ValueLayout.JAVA_BYTE, VNET_HDR_LEN, len);
             return send(txBuf, VNET_HDR_LEN + len, false);
         }
     }
 
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** struct virtio_net_hdr for a CHECKSUM_PARTIAL IPv4/TCP packet (a TSO packet when gsoSize &gt; 0), little-endian. */
+    private static void vnetHeader(byte[] b, int at, int ipHeader, int tcpHeader, int gsoSize) {
+        b[at] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        b[at + 1] = (byte) (gsoSize > 0 ? VIRTIO_NET_HDR_GSO_TCPV4 : 0);
+        putLe16(b, at + 2, ipHeader + tcpHeader);   // hdr_len
+        putLe16(b, at + 4, gsoSize);
+        putLe16(b, at + 6, ipHeader);               // csum_start
+        putLe16(b, at + 8, TCP_CHECK_OFFSET);       // csum_offset
+    }
+
+    private static void putLe16(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+    }
 
     /** One write(2) of len bytes of buf (txLock held). */
     private boolean send(MemorySegment buf, int len, boolean heap) throws TunException {

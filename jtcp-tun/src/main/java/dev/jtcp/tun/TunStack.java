@@ -108,6 +108,9 @@ public final class TunStack implements AutoCloseable {
     private volatile IOException failure;
     private long rxPackets;
     private long txPackets;
+    /** poll() calls of the loop, and eventfd signals from application threads (an earlier deadline). */
+    private volatile long polls;
+    private long wakes;
     private long txDrops;
 
     private record Waiter(Condition cond, BooleanSupplier ready) {
@@ -120,15 +123,15 @@ public final class TunStack implements AutoCloseable {
         this.pcap = pcap;
         SecureRandom seeds = new SecureRandom();
         this.stack = NetStack.builder(dev.name()).address(config.addr()).sysctl(config.sysctl()).mtu(config.mtu())
-                .seed(seeds.nextLong()).tsoOffload(dev.offload()).sink(new NetStack.PacketSink() {
+                .seed(seeds.nextLong()).tsoOffload(dev.offload()).neededHeadroom(dev.packetOffset()).sink(new NetStack.PacketSink() {
                     @Override
                     public void transmit(NetStack from, byte[] packet) {
-                        TunStack.this.transmit(packet, -1);
+                        TunStack.this.transmit(packet, 0, packet.length, -1);
                     }
 
                     @Override
-                    public void transmitOffload(NetStack from, byte[] packet, int gsoSize) {
-                        TunStack.this.transmit(packet, gsoSize);
+                    public void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
+                        TunStack.this.transmit(buf, off, len, gsoSize);
                     }
                 }).build();
         this.loop = Thread.ofPlatform().name("jtcp-tun-" + dev.name()).daemon(true).unstarted(this::runLoop);
@@ -235,6 +238,7 @@ public final class TunStack implements AutoCloseable {
                 if (!running) {
                     break;
                 }
+                polls++;
                 if (!dev.await(waker, timeoutMs)) {
                     continue;
                 }
@@ -284,12 +288,12 @@ public final class TunStack implements AutoCloseable {
      * packet with its checksums complete; otherwise a TCP packet with a partial checksum (a TSO packet of
      * segments of gsoSize bytes when above 0), for a device with offloads.
      */
-    private void transmit(byte[] packet, int gsoSize) {
+    private void transmit(byte[] packet, int off, int len, int gsoSize) {
         if (failure != null) {
             return;
         }
         try {
-            boolean sent = gsoSize < 0 ? dev.write(packet, 0, packet.length) : dev.writeOffload(packet, 0, packet.length, gsoSize);
+            boolean sent = gsoSize < 0 ? dev.write(packet, off, len) : dev.writeOffload(packet, off, len, gsoSize);
             if (sent) {
                 txPackets++;
             } else {
@@ -297,9 +301,9 @@ public final class TunStack implements AutoCloseable {
             }
             if (pcap != null) {
                 if (gsoSize >= 0) {
-                    completeChecksum(packet, 0, packet.length);   // the kernel has its copy: the capture shows the finished sum
+                    completeChecksum(packet, off, len);   // the kernel has its copy: the capture shows the finished sum
                 }
-                pcap.write(packet, 0, packet.length, false);
+                pcap.write(packet, off, len, false);
             }
         } catch (IOException e) {
             fail(e);
@@ -371,6 +375,7 @@ public final class TunStack implements AutoCloseable {
         long d = stack.nextDeadlineNs();
         if (d < loopWakeNs) {
             loopWakeNs = d;
+            wakes++;
             waker.signal();
         }
         signalReady();
@@ -471,7 +476,7 @@ public final class TunStack implements AutoCloseable {
     public String deviceStats() {
         lock.lock();
         try {
-            return "rx " + rxPackets + " tx " + txPackets + " txdrop " + txDrops;
+            return "rx " + rxPackets + " tx " + txPackets + " txdrop " + txDrops + " polls " + polls + " wakes " + wakes;
         } finally {
             lock.unlock();
         }
