@@ -104,6 +104,11 @@ public final class TunStack implements AutoCloseable {
     private final List<TunSocket> sockets = new ArrayList<>();
     /** The deadline the loop's current poll() ends at (guarded by lock). */
     private long loopWakeNs = Deadline.NONE;
+    /**
+     * True from the moment the loop computed loopWakeNs (under the lock) until its poll() returns: only then can
+     * an earlier deadline need the eventfd; otherwise the loop computes the deadline anew before it sleeps.
+     */
+    private volatile boolean polling;
     private volatile boolean running = true;
     private volatile IOException failure;
     private long rxPackets;
@@ -231,6 +236,7 @@ public final class TunStack implements AutoCloseable {
                     signalReady();
                     long d = stack.nextDeadlineNs();
                     loopWakeNs = d;
+                    polling = true;
                     timeoutMs = d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
                 } finally {
                     lock.unlock();
@@ -239,7 +245,13 @@ public final class TunStack implements AutoCloseable {
                     break;
                 }
                 polls++;
-                if (!dev.await(waker, timeoutMs)) {
+                boolean readable;
+                try {
+                    readable = dev.await(waker, timeoutMs);
+                } finally {
+                    polling = false;   // from here the loop recomputes its deadline before it sleeps again
+                }
+                if (!readable) {
                     continue;
                 }
                 while (true) {
@@ -373,7 +385,7 @@ public final class TunStack implements AutoCloseable {
     /** Lock held: re-arm the loop if needed and signal waiters whose condition the call changed. */
     private void afterCall() {
         long d = stack.nextDeadlineNs();
-        if (d < loopWakeNs) {
+        if (polling && d < loopWakeNs) {
             loopWakeNs = d;
             wakes++;
             waker.signal();
