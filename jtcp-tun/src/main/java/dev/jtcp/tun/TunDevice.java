@@ -61,6 +61,9 @@ public final class TunDevice implements AutoCloseable {
     private final Libc.Result txErr;
     private final Object txLock = new Object();
     private final byte[] txHeader = new byte[VNET_HDR_LEN];
+    /** The last array written from, and a segment over it (txLock). */
+    private byte[] txArray;
+    private MemorySegment txArrayView;
     private volatile boolean closed;
 
     private TunDevice(String name, int fd, boolean offload) {
@@ -186,10 +189,17 @@ public final class TunDevice implements AutoCloseable {
      * when the device has failed (for example it was deleted).
      */
     public int read(byte[] buf) throws TunException {
-        MemorySegment heap = MemorySegment.ofArray(buf);
+        return read(MemorySegment.ofArray(buf));
+    }
+
+    /**
+     * As {@link #read(byte[])}, into a segment over a byte[] (MemorySegment.ofArray) that the caller keeps
+     * from read to read: no view is made per packet.
+     */
+    public int read(MemorySegment heapBuf) throws TunException {
         int hdr = packetOffset();
         while (true) {
-            long n = Libc.readHeap(rxErr, fd, heap, Math.min(buf.length, READ_BUFFER));
+            long n = Libc.readHeap(rxErr, fd, heapBuf, Math.min(heapBuf.byteSize(), READ_BUFFER));
             if (n >= 0) {
                 return (int) Math.max(0, n - hdr);
             }
@@ -210,7 +220,7 @@ public final class TunDevice implements AutoCloseable {
     public boolean write(byte[] packet, int off, int len) throws TunException {
         synchronized (txLock) {
             if (!offload) {
-                return send(MemorySegment.ofArray(packet).asSlice(off, len), len, true);
+                return send(heapView(packet, off, len), len, true);
             }
             // No offload asked for this packet: flags 0, GSO_NONE (the checksum is complete).
             txBuf.asSlice(0, VNET_HDR_LEN).fill((byte) 0);
@@ -238,7 +248,7 @@ public final class TunDevice implements AutoCloseable {
             if (off >= VNET_HDR_LEN) {
                 // The stack left headroom (dev->needed_headroom): the header goes in front, one write from the array.
                 vnetHeader(packet, off - VNET_HDR_LEN, ipHeader, tcpHeader, gsoSize);
-                return send(MemorySegment.ofArray(packet).asSlice(off - VNET_HDR_LEN, VNET_HDR_LEN + len), VNET_HDR_LEN + len, true);
+                return send(heapView(packet, off - VNET_HDR_LEN, VNET_HDR_LEN + len), VNET_HDR_LEN + len, true);
             }
             byte[] hdr = txHeader;
             vnetHeader(hdr, 0, ipHeader, tcpHeader, gsoSize);
@@ -246,6 +256,18 @@ public final class TunDevice implements AutoCloseable {
             MemorySegment.copy(packet, off, txBuf, ValueLayout.JAVA_BYTE, VNET_HDR_LEN, len);
             return send(txBuf, VNET_HDR_LEN + len, false);
         }
+    }
+
+    /**
+     * A segment over packet[off, off + len) for a write (txLock held). A sender that reuses one array (the
+     * stack's offload buffer, the ceiling's packet) gets the same view back: no allocation per packet.
+     */
+    private MemorySegment heapView(byte[] packet, int off, int len) {
+        if (packet != txArray) {
+            txArray = packet;
+            txArrayView = MemorySegment.ofArray(packet);
+        }
+        return off == 0 ? txArrayView : txArrayView.asSlice(off, len);
     }
 
     /** struct virtio_net_hdr for a CHECKSUM_PARTIAL IPv4/TCP packet (a TSO packet when gsoSize &gt; 0), little-endian. */

@@ -224,6 +224,10 @@ public final class TunStack implements AutoCloseable {
         // Packets are read without the lock (application threads keep using the engine meanwhile), then
         // handed to the engine in one lock hold.
         byte[][] rx = new byte[RX_BATCH][TunDevice.READ_BUFFER];
+        java.lang.foreign.MemorySegment[] rxViews = new java.lang.foreign.MemorySegment[RX_BATCH];
+        for (int i = 0; i < RX_BATCH; i++) {
+            rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
+        }
         int at = dev.packetOffset();
         int[] lens = new int[RX_BATCH];
         try {
@@ -257,7 +261,7 @@ public final class TunStack implements AutoCloseable {
                 while (true) {
                     int k = 0;
                     while (k < RX_BATCH) {
-                        int n = dev.read(rx[k]);
+                        int n = dev.read(rxViews[k]);
                         if (n == 0) {
                             break;
                         }
