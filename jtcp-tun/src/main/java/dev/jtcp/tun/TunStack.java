@@ -220,31 +220,21 @@ public final class TunStack implements AutoCloseable {
 
     // ================================================================ the loop
 
+    // Packets are read without the lock (application threads keep using the engine meanwhile), then handed
+    // to the engine in one lock hold. Buffers of the loop thread only.
+    private final byte[][] rx = new byte[RX_BATCH][];
+    private final java.lang.foreign.MemorySegment[] rxViews = new java.lang.foreign.MemorySegment[RX_BATCH];
+    private final int[] rxLens = new int[RX_BATCH];
+
+    /** The loop; each step is a method of its own, compiled after a few thousand wake-ups rather than by OSR. */
     private void runLoop() {
-        // Packets are read without the lock (application threads keep using the engine meanwhile), then
-        // handed to the engine in one lock hold.
-        byte[][] rx = new byte[RX_BATCH][TunDevice.READ_BUFFER];
-        java.lang.foreign.MemorySegment[] rxViews = new java.lang.foreign.MemorySegment[RX_BATCH];
         for (int i = 0; i < RX_BATCH; i++) {
+            rx[i] = new byte[TunDevice.READ_BUFFER];
             rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
         }
-        int at = dev.packetOffset();
-        int[] lens = new int[RX_BATCH];
         try {
             while (running) {
-                int timeoutMs;
-                lock.lock();
-                try {
-                    long now = nowNs();
-                    stack.advanceTo(now);
-                    signalReady();
-                    long d = stack.nextDeadlineNs();
-                    loopWakeNs = d;
-                    polling = true;
-                    timeoutMs = d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
-                } finally {
-                    lock.unlock();
-                }
+                int timeoutMs = runTimers();
                 if (!running) {
                     break;
                 }
@@ -255,40 +245,9 @@ public final class TunStack implements AutoCloseable {
                 } finally {
                     polling = false;   // from here the loop recomputes its deadline before it sleeps again
                 }
-                if (!readable) {
-                    continue;
-                }
-                while (true) {
-                    int k = 0;
-                    while (k < RX_BATCH) {
-                        int n = dev.read(rxViews[k]);
-                        if (n == 0) {
-                            break;
-                        }
-                        lens[k++] = n;
-                    }
-                    if (k == 0) {
-                        break;
-                    }
-                    lock.lock();
-                    try {
-                        for (int i = 0; i < k; i++) {
-                            rxPackets++;
-                            boolean valid = dev.checksumValid(rx[i]);
-                            if (pcap != null) {
-                                if (dev.checksumPartial(rx[i])) {
-                                    completeChecksum(rx[i], at, lens[i]);   // the capture shows what the wire would carry
-                                }
-                                pcap.write(rx[i], at, lens[i], true);
-                            }
-                            stack.onPacket(nowNs(), rx[i], at, lens[i], valid);
-                        }
-                        signalReady();
-                    } finally {
-                        lock.unlock();
-                    }
-                    if (k < RX_BATCH) {
-                        break;
+                if (readable) {
+                    while (readBatch()) {
+                        // a full batch: more may be waiting
                     }
                 }
             }
@@ -297,6 +256,56 @@ public final class TunStack implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             fail(new IOException("jtcp stack on " + dev.name() + " stopped: " + e, e));
         }
+    }
+
+    /** Runs the timers due, signals waiters, and returns poll()'s timeout until the next deadline (-1: none). */
+    private int runTimers() {
+        lock.lock();
+        try {
+            long now = nowNs();
+            stack.advanceTo(now);
+            signalReady();
+            long d = stack.nextDeadlineNs();
+            loopWakeNs = d;
+            polling = true;
+            return d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads up to RX_BATCH packets and hands them to the engine; true when the batch was full. */
+    private boolean readBatch() throws IOException {
+        int k = 0;
+        while (k < RX_BATCH) {
+            int n = dev.read(rxViews[k]);
+            if (n == 0) {
+                break;
+            }
+            rxLens[k++] = n;
+        }
+        if (k == 0) {
+            return false;
+        }
+        int at = dev.packetOffset();
+        lock.lock();
+        try {
+            for (int i = 0; i < k; i++) {
+                rxPackets++;
+                boolean valid = dev.checksumValid(rx[i]);
+                if (pcap != null) {
+                    if (dev.checksumPartial(rx[i])) {
+                        completeChecksum(rx[i], at, rxLens[i]);   // the capture shows what the wire would carry
+                    }
+                    pcap.write(rx[i], at, rxLens[i], true);
+                }
+                stack.onPacket(nowNs(), rx[i], at, rxLens[i], valid);
+            }
+            signalReady();
+        } finally {
+            lock.unlock();
+        }
+        return k == RX_BATCH;
     }
 
     /**
