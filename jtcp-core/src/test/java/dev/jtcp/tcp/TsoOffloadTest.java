@@ -26,14 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TsoOffloadTest {
     private static final int MSS = 1448;
 
-    private static TcpSocket client(LadderPeer p) {
-        TcpSocket s = p.connect();
-        p.out(0.0, "S");
-        p.in(0.050, "S.", 0, 0, 1, 65535, p.synOpts(7));
-        p.out(0.050, ".");
-        return s;
-    }
-
     /** seq:len:flags of every segment on the wire, cutting TSO packets as tcp_gso_segment() does. */
     private static List<String> wire(List<Outbound> out, int isn) {
         List<String> l = new ArrayList<>();
@@ -53,8 +45,8 @@ class TsoOffloadTest {
     void tsoPackets_leaveWhole_andCutIntoTheSegmentsSentWithoutOffload() {
         LadderPeer plain = LadderPeer.linuxDefaults();
         LadderPeer tso = LadderPeer.tsoOffload();
-        TcpSocket a = client(plain);
-        TcpSocket b = client(tso);
+        TcpSocket a = plain.establishedClient();
+        TcpSocket b = tso.establishedClient();
         plain.at(0.1);
         tso.at(0.1);
         a.write(new byte[20 * MSS], 0, 20 * MSS);
@@ -82,7 +74,7 @@ class TsoOffloadTest {
     @Test
     void everyTcpChecksum_isLeftPartial_andTheDeviceCompletesIt() {
         LadderPeer p = LadderPeer.tsoOffload();
-        TcpSocket s = client(p);
+        TcpSocket s = p.establishedClient();
         p.at(0.1);
         s.write(new byte[2 * MSS], 0, 2 * MSS);
         List<Outbound> out = p.drain();
@@ -111,7 +103,7 @@ class TsoOffloadTest {
     @Test
     void aPacketTheDeviceVouchesFor_isNotVerified_othersAre() {
         LadderPeer p = LadderPeer.tsoOffload();
-        client(p);
+        p.establishedClient();
         p.at(0.2);
         TcpHeader h = new TcpHeader(LadderPeer.PEER_PORT, p.localPort, p.peerIsn + 1, p.localIsn + 1, TcpFlags.ACK | TcpFlags.PSH,
                 1000, 0, 0, p.tsOpts());

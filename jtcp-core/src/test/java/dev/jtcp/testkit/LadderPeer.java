@@ -103,6 +103,15 @@ public final class LadderPeer {
         return s;
     }
 
+    /** An active open from the stack, completed with a Linux SYN-ACK after 50 ms (the RTT). */
+    public TcpSocket establishedClient() {
+        TcpSocket s = connect();
+        out(0.0, "S");
+        in(0.050, "S.", 0, 0, 1, 65535, synOpts(7));
+        out(0.050, ".");
+        return s;
+    }
+
     // ---------------------------------------------------------------- options
 
     /** The options a Linux SYN or SYN-ACK carries: mss 1460, sackOK, TS, nop, wscale. */
