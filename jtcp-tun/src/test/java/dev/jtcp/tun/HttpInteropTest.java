@@ -83,6 +83,8 @@ class HttpInteropTest {
         boolean offloaded;
         try (TunFixture f = TunFixture.start(22, 1500, pcap, offload)) {
             offloaded = f.stack.offload();
+            // Every kernel since 2.6.27 takes IFF_VNET_HDR and TUN_F_CSUM | TUN_F_TSO4: AUTO must have them here.
+            assertThat(offloaded).as("offload with %s", offload).isEqualTo(offload == TunStack.Offload.AUTO);
             Server server = Server.listen(f.stack, InetAddress.getByName("0.0.0.0"), 80, 128, new HttpFileServer(root));
             Thread.ofVirtual().start(server::run);
             for (int i = 0; i < 3; i++) {
