@@ -224,8 +224,8 @@ public final class NetStack implements TcpHost {
          * device's virtio_net_hdr), so that it sends the packet without copying it. 0 by default.
          */
         public Builder neededHeadroom(int bytes) {
-            if (bytes < 0 || bytes > 256) {
-                throw new IllegalArgumentException("headroom must be 0..256 bytes, got " + bytes);
+            if (bytes < 0 || bytes > 0xffff) {
+                throw new IllegalArgumentException("headroom must be 0..65535 bytes (needed_headroom is an unsigned short), got " + bytes);
             }
             this.neededHeadroom = bytes;
             return this;
@@ -447,9 +447,10 @@ public final class NetStack implements TcpHost {
         packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET] = (byte) (partial >>> 8);
         packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) partial;
         if (tracer.enabled()) {
+            String what = gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why;
             tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
-                    new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader, len, null,
-                    gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why, java.util.Arrays.copyOfRange(packet, at, at + total)));
+                    new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader, len, null, what,
+                    java.util.Arrays.copyOfRange(packet, at, at + total)));
         }
         sink.transmitOffload(this, packet, at, total, gsoSize);
     }
