@@ -233,11 +233,8 @@ public final class TunStack implements AutoCloseable {
             rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
         }
         try {
+            int timeoutMs = runTimers();
             while (running) {
-                int timeoutMs = runTimers();
-                if (!running) {
-                    break;
-                }
                 polls++;
                 boolean readable;
                 try {
@@ -245,11 +242,11 @@ public final class TunStack implements AutoCloseable {
                 } finally {
                     polling = false;   // from here the loop recomputes its deadline before it sleeps again
                 }
-                if (readable) {
-                    while (readBatch()) {
-                        // a full batch: more may be waiting
-                    }
+                int next = readable ? readBatch() : NOTHING_READ;
+                while (next == FULL_BATCH) {
+                    next = readBatch();   // a full batch: more may be waiting
                 }
+                timeoutMs = next == NOTHING_READ ? runTimers() : next;
             }
         } catch (IOException e) {
             fail(e);
@@ -258,24 +255,40 @@ public final class TunStack implements AutoCloseable {
         }
     }
 
+    /** What {@link #readBatch} returns when the batch was full (read again) or empty (run the timers first). */
+    private static final int FULL_BATCH = -2;
+    private static final int NOTHING_READ = -3;
+
     /** Runs the timers due, signals waiters, and returns poll()'s timeout until the next deadline (-1: none). */
     private int runTimers() {
         lock.lock();
         try {
-            long now = nowNs();
-            stack.advanceTo(now);
+            stack.advanceTo(nowNs());
             signalReady();
-            long d = stack.nextDeadlineNs();
-            loopWakeNs = d;
-            polling = true;
-            return d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
+            return sleepTimeout();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Reads up to RX_BATCH packets and hands them to the engine; true when the batch was full. */
-    private boolean readBatch() throws IOException {
+    /**
+     * Lock held: the loop is about to sleep; records the deadline it sleeps until (an application call that
+     * moves it earlier signals the eventfd) and returns poll()'s timeout (-1: none).
+     */
+    private int sleepTimeout() {
+        long now = nowNs();
+        long d = stack.nextDeadlineNs();
+        loopWakeNs = d;
+        polling = true;
+        return d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
+    }
+
+    /**
+     * Reads up to RX_BATCH packets and hands them to the engine. Returns FULL_BATCH when the batch was full,
+     * NOTHING_READ when there was nothing, else (the device drained) poll()'s timeout, computed in the same
+     * lock hold: the loop goes back to sleep without taking the lock again.
+     */
+    private int readBatch() throws IOException {
         int k = 0;
         while (k < RX_BATCH) {
             int n = dev.read(rxViews[k]);
@@ -285,7 +298,7 @@ public final class TunStack implements AutoCloseable {
             rxLens[k++] = n;
         }
         if (k == 0) {
-            return false;
+            return NOTHING_READ;
         }
         int at = dev.packetOffset();
         lock.lock();
@@ -302,10 +315,10 @@ public final class TunStack implements AutoCloseable {
                 stack.onPacket(nowNs(), rx[i], at, rxLens[i], valid);
             }
             signalReady();
+            return k == RX_BATCH ? FULL_BATCH : sleepTimeout();
         } finally {
             lock.unlock();
         }
-        return k == RX_BATCH;
     }
 
     /**
