@@ -13,6 +13,7 @@ import dev.jtcp.time.Rng;
 import dev.jtcp.trace.CallEvent;
 import dev.jtcp.trace.SegmentEvent;
 import dev.jtcp.trace.Tracer;
+import dev.jtcp.wire.Checksum;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
 import dev.jtcp.wire.Ipv4Header;
@@ -46,6 +47,19 @@ public final class NetStack implements TcpHost {
     @FunctionalInterface
     public interface PacketSink {
         void transmit(NetStack from, byte[] packet);
+
+        /**
+         * A TCP packet for a device with checksum and segmentation offload (a stack built with
+         * {@link Builder#tsoOffload}): its TCP checksum field holds only the pseudo-header sum (Linux's
+         * CHECKSUM_PARTIAL: the device completes the sum from the TCP header on and stores it at offset 16
+         * of it). gsoSize &gt; 0 marks a TSO packet (SKB_GSO_TCPV4) the device cuts into segments of
+         * gsoSize payload bytes; 0 is a single segment. The packet is buf[off, off + len), after the
+         * {@link Builder#neededHeadroom} bytes left free for the device's own header; buf is a buffer the stack
+         * reuses, valid during the call only (copy what is kept).
+         */
+        default void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
+            throw new UnsupportedOperationException("a stack built with tsoOffload(true) needs a sink that takes offloaded packets");
+        }
     }
 
     private final String name;
@@ -74,6 +88,12 @@ public final class NetStack implements TcpHost {
     /** The packet on the fast path was handed over by {@link #receiveSkb}, and the receive queue kept it. */
     private boolean skbGiven;
     private boolean skbKept;
+    private final boolean tsoOffload;
+    private final int neededHeadroom;
+    /** The one packet buffer of offloaded output (a device with offloads copies each packet as it takes it). */
+    private byte[] offloadBuf;
+    /** With offloads, what {@link #allocPacket} hands out: TCP's payload staged before ipOutputGso() copies it. */
+    private byte[] offloadStage;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -104,6 +124,8 @@ public final class NetStack implements TcpHost {
         this.defaultMtu = b.mtu;
         this.checksumOffload = b.checksumOffload;
         this.packetPool = b.packetPool;
+        this.tsoOffload = b.tsoOffload;
+        this.neededHeadroom = b.neededHeadroom;
         this.jiffies = new Jiffies(b.hz, b.timerWheel);
         this.tcp = new Tcp(this);
         this.icmp = new Icmp(this, (int) secrets[2]);
@@ -126,6 +148,8 @@ public final class NetStack implements TcpHost {
         private boolean timerWheel = true;
         private boolean checksumOffload;
         private PacketPool packetPool;
+        private boolean tsoOffload;
+        private int neededHeadroom;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -210,6 +234,31 @@ public final class NetStack implements TcpHost {
             return this;
         }
 
+        /**
+         * The device segments and checksums TCP itself (Linux's NETIF_F_TSO | NETIF_F_HW_CSUM, gso_max_size
+         * GSO_LEGACY_MAX_SIZE: a TUN device with IFF_VNET_HDR and TUNSETOFFLOAD): every TCP packet leaves
+         * through {@link PacketSink#transmitOffload} with a partial checksum, and a TSO packet of several
+         * segments leaves as one packet instead of one per MSS (sk_can_gso()). Receiving is unchanged:
+         * {@link #onPacket(long, byte[], int, int, boolean)} says per packet whether its checksum is known
+         * good. Off by default.
+         */
+        public Builder tsoOffload(boolean on) {
+            this.tsoOffload = on;
+            return this;
+        }
+
+        /**
+         * dev-&gt;needed_headroom: bytes left free before each offloaded packet for the device's own header (a TUN
+         * device's virtio_net_hdr), so that it sends the packet without copying it. 0 by default.
+         */
+        public Builder neededHeadroom(int bytes) {
+            if (bytes < 0 || bytes > 0xffff) {
+                throw new IllegalArgumentException("headroom must be 0..65535 bytes (needed_headroom is an unsigned short), got " + bytes);
+            }
+            this.neededHeadroom = bytes;
+            return this;
+        }
+
         public NetStack build() {
             if (addresses.isEmpty()) {
                 throw new IllegalStateException("host " + name + " needs at least one address");
@@ -251,7 +300,17 @@ public final class NetStack implements TcpHost {
      * names; nothing here throws for bad input.
      */
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
-        onPacket(nowNs, buf, off, len, false);
+        ipRcv(nowNs, buf, off, len, false, false);
+    }
+
+    /**
+     * As {@link #onPacket(long, byte[], int, int)}, from a device that may vouch for the packet's TCP
+     * checksum: csumValid is Linux's CHECKSUM_PARTIAL (a packet a local stack sent through the device,
+     * VIRTIO_NET_HDR_F_NEEDS_CSUM) or CHECKSUM_UNNECESSARY (VIRTIO_NET_HDR_F_DATA_VALID), which
+     * tcp_v4_rcv() does not verify. Such a packet may be larger than the MTU (a GRO or TSO packet).
+     */
+    public void onPacket(long nowNs, byte[] buf, int off, int len, boolean csumValid) {
+        ipRcv(nowNs, buf, off, len, csumValid, false);
     }
 
     /**
@@ -261,19 +320,19 @@ public final class NetStack implements TcpHost {
      * copying), after the application has read that payload. The driver must not touch it afterwards.
      */
     public void receiveSkb(long nowNs, byte[] packet) {
-        if (!onPacket(nowNs, packet, 0, packet.length, packetPool != null) && packetPool != null) {
+        if (!ipRcv(nowNs, packet, 0, packet.length, false, packetPool != null) && packetPool != null) {
             packetPool.release(packet);
         }
     }
 
-    /** Returns whether the receive queue kept the buffer (only when skbGiven). */
-    private boolean onPacket(long nowNs, byte[] buf, int off, int len, boolean skbGiven) {
+    /** ip_rcv(). Returns whether the receive queue kept the buffer (only when skbGiven). */
+    private boolean ipRcv(long nowNs, byte[] buf, int off, int len, boolean csumValid, boolean skbGiven) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
         if (!receiving && !tracer.enabled()) {
             this.skbGiven = skbGiven;
             this.skbKept = false;
-            if (tcpFastRcv(buf, off, len)) {
+            if (tcpFastRcv(buf, off, len, csumValid)) {
                 return skbKept;
             }
         }
@@ -284,7 +343,7 @@ public final class NetStack implements TcpHost {
                 }
                 traceBadPacket(buf, off, len, null, bad.error(), bad.detail());
             }
-            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
+            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength(), csumValid);
         }
         return false;
     }
@@ -295,7 +354,7 @@ public final class NetStack implements TcpHost {
      * so not while tracing: trace events keep headers). False, with nothing counted, for anything else,
      * which takes the full path.
      */
-    private boolean tcpFastRcv(byte[] buf, int off, int len) {
+    private boolean tcpFastRcv(byte[] buf, int off, int len, boolean csumValid) {
         if (Ipv4Header.check(buf, off, len, true) != null) {
             return false;
         }
@@ -307,7 +366,7 @@ public final class NetStack implements TcpHost {
         }
         int tcpOff = off + Ipv4Header.headerLengthOf(buf, off);
         int tcpLen = off + Ipv4Header.totalLengthOf(buf, off) - tcpOff;
-        if (TcpHeader.check(buf, tcpOff, tcpLen, src, dst, !checksumOffload) != null) {
+        if (TcpHeader.check(buf, tcpOff, tcpLen, src, dst, !checksumOffload && !csumValid) != null) {
             return false;
         }
         mib.inc(Mib.IpInDelivers);
@@ -323,7 +382,7 @@ public final class NetStack implements TcpHost {
         return true;
     }
 
-    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
+    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len, boolean csumValid) {
         if (!isLocalAddress(ip.dst())) {
             mib.inc(Mib.IpInAddrErrors);
             traceIpDrop(ip, "destination " + Ipv4Addr.format(ip.dst()) + " is not this host's, and forwarding is off");
@@ -346,7 +405,7 @@ public final class NetStack implements TcpHost {
         }
         mib.inc(Mib.IpInDelivers);
         mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
-        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload)) {
+        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload && !csumValid)) {
             case TcpParse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
                     mib.inc(Mib.valueOf(m));
@@ -433,6 +492,10 @@ public final class NetStack implements TcpHost {
 
     @Override
     public void ipOutput(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, String why) {
+        if (tsoOffload) {
+            ipOutputGso(srcAddr, dstAddr, ipId, tcpHeader, payload, off, len, 0, why);
+            return;
+        }
         byte[] packet = allocPacket(PacketBuilder.totalLength(tcpHeader, len));
         if (len > 0) {
             System.arraycopy(payload, off, packet, Ipv4Header.MIN_HEADER_LENGTH + tcpHeader.headerLength(), len);
@@ -449,12 +512,23 @@ public final class NetStack implements TcpHost {
 
     @Override
     public byte[] allocPacket(int length) {
+        if (tsoOffload) {
+            // ipOutputGso() copies every packet into the device buffer: one staging buffer does.
+            if (offloadStage == null || offloadStage.length < length) {
+                offloadStage = new byte[Math.max(length, 2048)];
+            }
+            return offloadStage;
+        }
         // While tracing, trace events keep packets: those are never pooled.
         return packetPool != null && !tracer.enabled() ? packetPool.take(length) : new byte[length];
     }
 
     @Override
     public void ipQueueXmit(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] packet, int len, String why) {
+        if (tsoOffload) {
+            ipOutputGso(srcAddr, dstAddr, ipId, tcpHeader, packet, Ipv4Header.MIN_HEADER_LENGTH + tcpHeader.headerLength(), len, 0, why);
+            return;
+        }
         mib.inc(Mib.IpOutRequests);
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
         int total = PacketBuilder.writeHeaders(packet, 0, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, len, !checksumOffload);
@@ -466,6 +540,37 @@ public final class NetStack implements TcpHost {
                     new Endpoint(dstAddr, tcpHeader.dstPort()), sent, len, null, why, packet));
         }
         sink.transmit(this, packet);
+    }
+
+    @Override
+    public boolean canGso() {
+        return tsoOffload;
+    }
+
+    @Override
+    public void ipOutputGso(int srcAddr, int dstAddr, int ipId, TcpHeader tcpHeader, byte[] payload, int off, int len, int gsoSize,
+            String why) {
+        mib.inc(Mib.IpOutRequests);
+        int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
+        int total = PacketBuilder.totalLength(tcpHeader, len);
+        int at = neededHeadroom;
+        if (offloadBuf == null || offloadBuf.length < at + total) {
+            offloadBuf = new byte[Math.max(at + total, 2048)];
+        }
+        byte[] packet = offloadBuf;
+        PacketBuilder.writeIpv4Tcp(packet, at, srcAddr, dstAddr, ttl, ipId & 0xffff, tcpHeader, payload, off, len, false);
+        // __tcp_v4_send_check(): CHECKSUM_PARTIAL, the field holds the pseudo-header sum for the device to complete.
+        int tcpLen = total - Ipv4Header.MIN_HEADER_LENGTH;
+        int partial = ~Checksum.fold(Checksum.pseudoHeaderSum(srcAddr, dstAddr, Ipv4Header.PROTO_TCP, tcpLen)) & 0xffff;
+        packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET] = (byte) (partial >>> 8);
+        packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) partial;
+        if (tracer.enabled()) {
+            String what = gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why;
+            tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
+                    new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader.value(), len, null, what,
+                    java.util.Arrays.copyOfRange(packet, at, at + total)));
+        }
+        sink.transmitOffload(this, packet, at, total, gsoSize);
     }
 
     /**

@@ -240,6 +240,14 @@ final class TcpOutput {
      * do the bookkeeping that follows any transmission (ACK sent, data sent, counters).
      */
     void transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, boolean retransmit, String why) {
+        transmit(sk, seq, flags, payloadPos, len, 0, retransmit, why);
+    }
+
+    /**
+     * As above; gsoSize &gt; 0 hands the device one TSO packet of ceil(len / gsoSize) segments
+     * (sk_can_gso()), counted as that many segments, as tcp_skb_pcount() is.
+     */
+    private void transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, int gsoSize, boolean retransmit, String why) {
         TcpOptions opts;
         int window;
         if ((flags & TcpFlags.SYN) != 0) {
@@ -271,27 +279,37 @@ final class TcpOutput {
         TcpHeader h = txHeader.set(sk.localPort, sk.remotePort, seq, ack, flags, window, urg, opts);
         // tcp_sendmsg() copies into the skb once; here the one copy goes from the send queue straight into
         // the packet, behind the room for its headers.
-        byte[] packet = tcp.host.allocPacket(TcpConstants.IPV4_HEADER_LEN + h.headerLength() + len);
+        int headers = TcpConstants.IPV4_HEADER_LEN + h.headerLength();
+        byte[] packet = tcp.host.allocPacket(headers + len);
         if (len > 0) {
-            sk.sendBuf.copy(payloadPos, packet, TcpConstants.IPV4_HEADER_LEN + h.headerLength(), len);
+            sk.sendBuf.copy(payloadPos, packet, headers, len);
         }
-        tcp.host.ipQueueXmit(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, packet, len, why);
+        int pcount = 1;
+        if (gsoSize > 0) {
+            // ip_select_ident_segs(): the segments the device cuts take consecutive IDs.
+            pcount = (len + gsoSize - 1) / gsoSize;
+            int ipId = sk.nextIpId();
+            sk.inetId += pcount - 1;
+            tcp.host.ipOutputGso(sk.localAddr, sk.remoteAddr, ipId, h, packet, headers, len, gsoSize, why);
+        } else {
+            tcp.host.ipQueueXmit(sk.localAddr, sk.remoteAddr, sk.nextIpId(), h, packet, len, why);
+        }
         if (len > 0 && sk.txStamps != null) {
             TxTimestamps.sent(tcp, sk, seq, len);
         }
         tcp.traceInfo(sk, "transmit");
         sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
-        sk.segsOut++;
+        sk.segsOut += pcount;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
-            tcp.mib.inc(Mib.TcpOutSegs);
+            tcp.mib.add(Mib.TcpOutSegs, pcount);
         }
         if ((flags & TcpFlags.ACK) != 0) {
             tcp.input.ackSent(sk);
         }
         if (len > 0) {
             tcp.input.dataSent(sk);
-            sk.dataSegsOut++;
+            sk.dataSegsOut += pcount;
             sk.bytesSent += len;
         }
     }
@@ -757,6 +775,13 @@ final class TcpOutput {
             // tcp_event_data_sent(): data leaves with nothing in flight.
             TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_TX_START);
         }
+        // sk_can_gso(): a device that segments takes the whole packet, headed with the last segment's PSH and
+        // FIN (tcp_gso_segment() clears them on the others); the retransmission queue is kept per MSS as below.
+        boolean gso = pcount > 1 && len > mssNow && tcp.host.canGso();
+        if (gso) {
+            int flags = TcpFlags.ACK | (withFin ? TcpFlags.FIN : 0) | TcpFlags.PSH;
+            transmit(sk, start, flags, sk.sndPos(start), len, mssNow, false, why);
+        }
         int off = 0;
         do {
             int segLen = Math.min(mssNow, len - off);
@@ -784,7 +809,9 @@ final class TcpOutput {
             boolean priorPackets = sk.packetsOut > 0;
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
-            transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
+            if (!gso) {
+                transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why);
+            }
             // tcp_event_new_data_sent()
             sk.sndNxt = end;
             if (segLen > 0) {
