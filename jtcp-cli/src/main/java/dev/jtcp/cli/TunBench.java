@@ -54,6 +54,11 @@ final class TunBench implements Callable<Integer> {
             description = "Connections for the connection-rate measurement at the first MTU (default: ${DEFAULT-VALUE}; 0: skip).")
     int connections;
 
+    @Option(names = "--offload", negatable = true,
+            description = "Measure jtcp only with (--offload) or only without (--no-offload) the device's checksum and segmentation "
+                    + "offload (default: both, with offloads where the kernel accepts them).")
+    Boolean offload;
+
     @Option(names = "--verbose", description = "After each MTU, print jtcp's retransmission counters and the device's packet counts.")
     boolean verbose;
 
@@ -94,9 +99,11 @@ final class TunBench implements Callable<Integer> {
         long pid = ProcessHandle.current().pid();
         String ns = "jtbench-" + pid;
         String dev = "jtb" + (pid % 100000);
+        List<TunStack.Offload> modes = offload == null ? List.of(TunStack.Offload.OFF, TunStack.Offload.ON)
+                : List.of(offload ? TunStack.Offload.ON : TunStack.Offload.OFF);
         out.printf("%d bytes per transfer, best of %d; kernel %s in netns %s, jtcp %s on TUN %s%n", bytes, runs, KERNEL, ns, JTCP, dev);
-        out.printf("%-6s %14s %14s %14s %14s %10s %10s%n", "MTU", "kernel->jtcp", "jtcp->kernel", "TUN ceiling", "kernel veth",
-                "ratio k->j", "ratio j->k");
+        out.printf("%-6s %-8s %14s %14s %14s %14s %9s %9s %9s %9s%n", "MTU", "offload", "kernel->jtcp", "jtcp->kernel", "TUN ceiling",
+                "kernel veth", "k->j/ceil", "j->k/ceil", "k->j/veth", "j->k/veth");
         double connJtcp = 0;
         double connKernel = 0;
         double worstRatio = Double.MAX_VALUE;
@@ -107,33 +114,35 @@ final class TunBench implements Callable<Integer> {
             IpTool.run(List.of("ip", "netns", "add", ns));
             try {
                 IpTool.run(IpTool.ns(ns, "link", "set", "lo", "up"));
-                double k2j = 0;
-                double j2k = 0;
-                TunStack stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu).withSysctl(sysctl).withTxQueueLen(txQueueLen));
-                try {
-                    kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
-                    for (int r = 0; r < runs; r++) {
-                        k2j = Math.max(k2j, kernelToJtcp(stack, ns, bytes));
-                        j2k = Math.max(j2k, jtcpToKernel(stack, ns, bytes));
+                // Each offload mode on a fresh device: [k2j, j2k] per mode, 0 where the kernel refused offloads.
+                double[][] jtcp = new double[modes.size()][2];
+                for (int m = 0; m < modes.size(); m++) {
+                    TunStack stack;
+                    try {
+                        stack = TunStack.start(TunStack.Config.of(dev, KERNEL + "/24", JTCP).withNetns(ns).withMtu(mtu)
+                                .withSysctl(sysctl).withTxQueueLen(txQueueLen).withOffload(modes.get(m)));
+                    } catch (dev.jtcp.tun.TunException e) {
+                        if (e.offloadRefused() && offload == null) {
+                            err.println("jtcp: " + e.getMessage() + "; measured without offloads only");
+                            continue;
+                        }
+                        throw e;
                     }
-                    if (mtu == mtus.get(0) && connections > 0) {
-                        connJtcp = connectRateJtcp(stack, ns, connections);
+                    try {
+                        kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
+                        for (int r = 0; r < runs; r++) {
+                            jtcp[m][0] = Math.max(jtcp[m][0], kernelToJtcp(stack, ns, bytes));
+                            jtcp[m][1] = Math.max(jtcp[m][1], jtcpToKernel(stack, ns, bytes));
+                        }
+                        if (mtu == mtus.get(0) && connections > 0 && m == modes.size() - 1) {
+                            connJtcp = connectRateJtcp(stack, ns, connections);
+                        }
+                        if (verbose) {
+                            verbose(err, stack, ns, mtu);
+                        }
+                    } finally {
+                        stack.shutdown(500);
                     }
-                    if (verbose) {
-                        var c = stack.nstat();
-                        err.printf("mtu %d: jtcp retransmitted %d segments (%d RTOs, %d loss probes, %d fast retransmits); device %s%n", mtu,
-                                c.getOrDefault("TcpRetransSegs", 0L), c.getOrDefault("TcpExtTCPTimeouts", 0L),
-                                c.getOrDefault("TcpExtTCPLossProbes", 0L), c.getOrDefault("TcpExtTCPFastRetrans", 0L), stack.deviceStats());
-                        String link = IpTool.run(IpTool.ns(ns, "-s", "link", "show", "dev", stack.deviceName()));
-                        String kstat = IpTool.run(List.of("ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTCPRcvQDrop",
-                                "TcpExtTCPOFOQueue", "TcpExtTCPLossProbes", "TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPZeroWindowDrop",
-                                "TcpExtTCPBacklogDrop", "TcpExtPruneCalled", "TcpExtTCPRcvCollapsed", "TcpExtTCPDSACKRecv"));
-                        err.println(link);
-                        err.println(kstat);
-                        err.flush();
-                    }
-                } finally {
-                    stack.shutdown(500);
                 }
                 double ceiling = TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds);
                 double veth;
@@ -147,14 +156,27 @@ final class TunBench implements Callable<Integer> {
                 } finally {
                     IpTool.run(List.of("ip", "netns", "del", nsB));
                 }
-                double rk = k2j / ceiling;
-                double rj = j2k / ceiling;
-                out.printf("%-6d %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %10.3f %10.3f%n", mtu, k2j / 1e9, j2k / 1e9, ceiling / 1e9,
-                        veth / 1e9, rk, rj);
+                int headline = -1;
+                for (int m = 0; m < modes.size(); m++) {
+                    double k2j = jtcp[m][0];
+                    double j2k = jtcp[m][1];
+                    if (k2j == 0) {
+                        continue;
+                    }
+                    headline = m;
+                    String tag = modes.get(m) == TunStack.Offload.ON ? "on" : "off";
+                    out.printf("%-6d %-8s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f %9.3f %9.3f %9.3f%n", mtu, tag, k2j / 1e9,
+                            j2k / 1e9, ceiling / 1e9, veth / 1e9, k2j / ceiling, j2k / ceiling, k2j / veth, j2k / veth);
+                    String key = modes.get(m) == TunStack.Offload.ON ? "tso" : "plain";
+                    fields.append(String.format(" k2j_%s_%d=%.3f j2k_%s_%d=%.3f", key, mtu, k2j / 1e9, key, mtu, j2k / 1e9));
+                }
                 out.flush();
+                // The headline is the last mode measured: with offloads when the kernel took them (jtcp's default).
+                double k2j = jtcp[headline][0];
+                double j2k = jtcp[headline][1];
                 fields.append(String.format(" k2j_%d=%.3f j2k_%d=%.3f ceiling_%d=%.3f veth_%d=%.3f", mtu, k2j / 1e9, mtu, j2k / 1e9,
                         mtu, ceiling / 1e9, mtu, veth / 1e9));
-                double worst = Math.min(rk, rj);
+                double worst = Math.min(k2j, j2k) / ceiling;
                 if (worst < worstRatio) {
                     worstRatio = worst;
                     worstJtcp = Math.min(k2j, j2k);
@@ -172,6 +194,20 @@ final class TunBench implements Callable<Integer> {
         out.printf("RESULT name=tun jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%s%n", worstJtcp / 1e9, worstCeiling / 1e9, worstRatio, fields);
         out.flush();
         return 0;
+    }
+
+    private static void verbose(PrintWriter err, TunStack stack, String ns, int mtu) throws IOException {
+        var c = stack.nstat();
+        err.printf("mtu %d, offload %s: jtcp retransmitted %d segments (%d RTOs, %d loss probes, %d fast retransmits); device %s%n", mtu,
+                stack.offload() ? "on" : "off", c.getOrDefault("TcpRetransSegs", 0L), c.getOrDefault("TcpExtTCPTimeouts", 0L),
+                c.getOrDefault("TcpExtTCPLossProbes", 0L), c.getOrDefault("TcpExtTCPFastRetrans", 0L), stack.deviceStats());
+        String link = IpTool.run(IpTool.ns(ns, "-s", "link", "show", "dev", stack.deviceName()));
+        String kstat = IpTool.run(List.of("ip", "netns", "exec", ns, "nstat", "-az", "TcpExtTCPRcvQDrop",
+                "TcpExtTCPOFOQueue", "TcpExtTCPLossProbes", "TcpRetransSegs", "TcpExtTCPTimeouts", "TcpExtTCPZeroWindowDrop",
+                "TcpExtTCPBacklogDrop", "TcpExtPruneCalled", "TcpExtTCPRcvCollapsed", "TcpExtTCPDSACKRecv"));
+        err.println(link);
+        err.println(kstat);
+        err.flush();
     }
 
     /** The kernel sends n bytes to a jtcp discard socket; bits per second at jtcp, first byte to FIN. */

@@ -75,6 +75,12 @@ final class TunCommand implements Runnable {
                 description = "A Linux setting for the jtcp stack, e.g. net.ipv4.tcp_syn_retries=3 (repeatable).")
         List<String> settings = new ArrayList<>();
 
+        @Option(names = "--offload", negatable = true,
+                description = "Checksum and segmentation offload on the device (IFF_VNET_HDR, TUN_F_CSUM | TUN_F_TSO4): 64 KiB "
+                        + "packets each way. --offload fails if the kernel refuses it; --no-offload: one packet per segment "
+                        + "(default: on when the kernel accepts it).")
+        Boolean offload;
+
         TunStack.Config config() {
             if (mtu < 68 || mtu > 65535) {
                 throw new Main.UsageError("--mtu: " + mtu + " is out of range; accepted: 68..65535", null);
@@ -120,8 +126,13 @@ final class TunCommand implements Runnable {
             if (txQueueLen < 0) {
                 throw new Main.UsageError("--txqueuelen: " + txQueueLen + " is out of range; accepted: 0 and up", null);
             }
-            return new TunStack.Config(dev, netns, hostAddr, addr, mtu, sysctl, pcap, txQueueLen);
+            return new TunStack.Config(dev, netns, hostAddr, addr, mtu, sysctl, pcap, txQueueLen, offloadMode(offload));
         }
+    }
+
+    /** --offload / --no-offload / neither. */
+    static TunStack.Offload offloadMode(Boolean offload) {
+        return offload == null ? TunStack.Offload.AUTO : offload ? TunStack.Offload.ON : TunStack.Offload.OFF;
     }
 
     /** Starts the stack and stops it cleanly on SIGINT/SIGTERM (shutdown hook) or when body returns. */
@@ -169,7 +180,7 @@ final class TunCommand implements Runnable {
             Server server = Server.listen(stack, InetAddress.getByName("0.0.0.0"), port, 128, handler);
             out.println("jtcp tun " + what + ": listening on " + c.addr + ":" + server.listener().localAddress().getPort()
                     + " (device " + stack.deviceName() + (c.netns != null ? " in netns " + c.netns : "")
-                    + ", kernel side " + c.hostAddr + ")");
+                    + ", offload " + (stack.offload() ? "on" : "off") + ", kernel side " + c.hostAddr + ")");
             out.flush();
             server.run();
             IOException f = stack.failure();

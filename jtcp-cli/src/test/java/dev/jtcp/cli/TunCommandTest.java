@@ -50,6 +50,17 @@ class TunCommandTest {
     }
 
     @Test
+    void offloadIsAutomaticUnlessForcedOnOrOff() {
+        assertThat(TunCommand.offloadMode(null)).isEqualTo(dev.jtcp.tun.TunStack.Offload.AUTO);
+        assertThat(TunCommand.offloadMode(true)).isEqualTo(dev.jtcp.tun.TunStack.Offload.ON);
+        assertThat(TunCommand.offloadMode(false)).isEqualTo(dev.jtcp.tun.TunStack.Offload.OFF);
+        assertThat(run("tun", "echo", "--help").out()).contains("--[no-]offload");
+        assertThat(run("bench", "tun", "--help").out()).contains("--[no-]offload");
+        // Parsed before the device is touched: the device name is what fails here.
+        assertThat(run("tun", "echo", "--no-offload", "--dev", "a-name-far-too-long").err()).contains("bad device name");
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run("tun", "--help");
         assertThat(r.out()).contains("echo", "discard", "http", "connect");

@@ -22,8 +22,11 @@ import java.util.List;
  * way packetdrill does; applications can use it to drive jtcp from their own event loop.
  */
 public final class EmbeddedStack {
-    /** A packet the stack sent, with its send time and parsed headers. */
-    public record Outbound(long tNs, byte[] packet, Ipv4Header ip, TcpHeader tcp, int payloadOffset, int payloadLength) {
+    /**
+     * A packet the stack sent, with its send time and parsed headers; gsoSize is the segment size of a TSO
+     * packet handed to a device with offloads (0 otherwise, see {@link NetStack.Builder#tsoOffload}).
+     */
+    public record Outbound(long tNs, byte[] packet, Ipv4Header ip, TcpHeader tcp, int payloadOffset, int payloadLength, int gsoSize) {
         public byte[] payload() {
             byte[] p = new byte[payloadLength];
             System.arraycopy(packet, payloadOffset, p, 0, payloadLength);
@@ -43,7 +46,17 @@ public final class EmbeddedStack {
 
     private EmbeddedStack(NetStack.Builder b, TraceLog trace) {
         this.trace = trace;
-        this.stack = b.sink((from, packet) -> capture(packet)).build();
+        this.stack = b.sink(new NetStack.PacketSink() {
+            @Override
+            public void transmit(NetStack from, byte[] packet) {
+                capture(packet, 0);
+            }
+
+            @Override
+            public void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
+                capture(java.util.Arrays.copyOfRange(buf, off, off + len), gsoSize);
+            }
+        }).build();
     }
 
     /** A stack at addr with Linux defaults, seed 1, HZ 250 with the timer wheel, tracing on. */
@@ -52,18 +65,22 @@ public final class EmbeddedStack {
     }
 
     public static EmbeddedStack create(String addr, Sysctl sysctl, long seed, int hz, boolean timerWheel) {
-        return create(addr, sysctl, seed, hz, timerWheel, 0);
+        return create(addr, sysctl, seed, hz, timerWheel, 0, false);
     }
 
-    /** tickPhaseNs: how far into a kernel tick virtual time 0 falls ({@link NetStack.Builder#tickPhase}). */
-    public static EmbeddedStack create(String addr, Sysctl sysctl, long seed, int hz, boolean timerWheel, long tickPhaseNs) {
+    /**
+     * tickPhaseNs: how far into a kernel tick virtual time 0 falls ({@link NetStack.Builder#tickPhase});
+     * tsoOffload: a device with checksum and segmentation offload.
+     */
+    public static EmbeddedStack create(String addr, Sysctl sysctl, long seed, int hz, boolean timerWheel, long tickPhaseNs,
+            boolean tsoOffload) {
         TraceLog log = new TraceLog();
         NetStack.Builder b = NetStack.builder("local").address(addr).sysctl(sysctl).seed(seed).hz(hz)
-                .timerWheel(timerWheel).tickPhase(tickPhaseNs).tracer(log);
+                .timerWheel(timerWheel).tickPhase(tickPhaseNs).tracer(log).tsoOffload(tsoOffload);
         return new EmbeddedStack(b, log);
     }
 
-    private void capture(byte[] packet) {
+    private void capture(byte[] packet, int gsoSize) {
         TcpHeader tcp = null;
         Ipv4Header ip = null;
         int off = 0;
@@ -76,7 +93,7 @@ public final class EmbeddedStack {
                 len = t.payloadLength();
             }
         }
-        out.add(new Outbound(stack.nowNs(), packet, ip, tcp, off, len));
+        out.add(new Outbound(stack.nowNs(), packet, ip, tcp, off, len, gsoSize));
     }
 
     public NetStack stack() {

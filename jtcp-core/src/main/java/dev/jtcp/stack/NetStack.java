@@ -13,6 +13,7 @@ import dev.jtcp.time.Rng;
 import dev.jtcp.trace.CallEvent;
 import dev.jtcp.trace.SegmentEvent;
 import dev.jtcp.trace.Tracer;
+import dev.jtcp.wire.Checksum;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
 import dev.jtcp.wire.Ipv4Header;
@@ -37,10 +38,28 @@ public final class NetStack implements TcpHost {
     /** CONFIG_HZ of the kernels jtcp is compared with (Debian/Ubuntu builds). */
     public static final int DEFAULT_HZ = 250;
 
-    /** Where transmitted IPv4 packets go; the array is the caller's to keep. */
+    /**
+     * Where transmitted IPv4 packets go; the array is the caller's to keep. It is exactly the packet,
+     * except for a stack built with a {@link PacketPool}: then it is a pooled buffer that may be longer,
+     * the IPv4 total length gives the packet's length, and the driver gives it back to the pool once
+     * nothing refers to it.
+     */
     @FunctionalInterface
     public interface PacketSink {
         void transmit(NetStack from, byte[] packet);
+
+        /**
+         * A TCP packet for a device with checksum and segmentation offload (a stack built with
+         * {@link Builder#tsoOffload}): its TCP checksum field holds only the pseudo-header sum (Linux's
+         * CHECKSUM_PARTIAL: the device completes the sum from the TCP header on and stores it at offset 16
+         * of it). gsoSize &gt; 0 marks a TSO packet (SKB_GSO_TCPV4) the device cuts into segments of
+         * gsoSize payload bytes; 0 is a single segment. The packet is buf[off, off + len), after the
+         * {@link Builder#neededHeadroom} bytes left free for the device's own header; buf is a buffer the stack
+         * reuses, valid during the call only (copy what is kept).
+         */
+        default void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
+            throw new UnsupportedOperationException("a stack built with tsoOffload(true) needs a sink that takes offloaded packets");
+        }
     }
 
     private final String name;
@@ -65,6 +84,21 @@ public final class NetStack implements TcpHost {
     private int qdiscLimit = -1;
     private long qdiscDrops;
     private final boolean checksumOffload;
+    /** Recycled packet buffers (null: every packet is a new array). */
+    private final PacketPool packetPool;
+    /** The fast receive path's flyweights (see {@link #tcpFastRcv}); in use while receiving is true. */
+    private final TcpHeader rxHeader = TcpHeader.reusable();
+    private final dev.jtcp.wire.TcpOptions rxOptions = dev.jtcp.wire.TcpOptions.reusable();
+    private boolean receiving;
+    /** The packet on the fast path was handed over by {@link #receiveSkb}, and the receive queue kept it. */
+    private boolean skbGiven;
+    private boolean skbKept;
+    private final boolean tsoOffload;
+    private final int neededHeadroom;
+    /** The one packet buffer of offloaded output (a device with offloads copies each packet as it takes it). */
+    private byte[] offloadBuf;
+    /** With offloads, what {@link #allocPacket} hands out: TCP's payload staged before ipOutputGso() copies it. */
+    private byte[] offloadStage;
     private long nowNs;
     private Consumer<TcpSock> wakeListener = s -> { };
 
@@ -98,6 +132,9 @@ public final class NetStack implements TcpHost {
         this.bootOffsetNs = (1000L + (rng.nextLong() >>> 50)) * 1_000_000_000L;
         this.defaultMtu = b.mtu;
         this.checksumOffload = b.checksumOffload;
+        this.packetPool = b.packetPool;
+        this.tsoOffload = b.tsoOffload;
+        this.neededHeadroom = b.neededHeadroom;
         this.jiffies = new Jiffies(b.hz, b.timerWheel, b.tickPhaseNs);
         this.tcp = new Tcp(this);
         this.icmp = new Icmp(this, (int) secrets[2]);
@@ -120,6 +157,9 @@ public final class NetStack implements TcpHost {
         private boolean timerWheel = true;
         private long tickPhaseNs;
         private boolean checksumOffload;
+        private PacketPool packetPool;
+        private boolean tsoOffload;
+        private int neededHeadroom;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -201,6 +241,41 @@ public final class NetStack implements TcpHost {
          */
         public Builder checksumOffload(boolean on) {
             this.checksumOffload = on;
+            return this;
+        }
+
+        /**
+         * Packet buffers are taken from this pool (shared by the stacks of one driver), which the driver
+         * refills with the packets it has delivered; see {@link PacketPool} for when that is safe. Without
+         * one, every packet is a new array.
+         */
+        public Builder packetPool(PacketPool pool) {
+            this.packetPool = Objects.requireNonNull(pool);
+            return this;
+        }
+
+        /**
+         * The device segments and checksums TCP itself (Linux's NETIF_F_TSO | NETIF_F_HW_CSUM, gso_max_size
+         * GSO_LEGACY_MAX_SIZE: a TUN device with IFF_VNET_HDR and TUNSETOFFLOAD): every TCP packet leaves
+         * through {@link PacketSink#transmitOffload} with a partial checksum, and a TSO packet of several
+         * segments leaves as one packet instead of one per MSS (sk_can_gso()). Receiving is unchanged:
+         * {@link #onPacket(long, byte[], int, int, boolean)} says per packet whether its checksum is known
+         * good. Off by default.
+         */
+        public Builder tsoOffload(boolean on) {
+            this.tsoOffload = on;
+            return this;
+        }
+
+        /**
+         * dev-&gt;needed_headroom: bytes left free before each offloaded packet for the device's own header (a TUN
+         * device's virtio_net_hdr), so that it sends the packet without copying it. 0 by default.
+         */
+        public Builder neededHeadroom(int bytes) {
+            if (bytes < 0 || bytes > 0xffff) {
+                throw new IllegalArgumentException("headroom must be 0..65535 bytes (needed_headroom is an unsigned short), got " + bytes);
+            }
+            this.neededHeadroom = bytes;
             return this;
         }
 
@@ -301,9 +376,43 @@ public final class NetStack implements TcpHost {
      * names; nothing here throws for bad input.
      */
     public void onPacket(long nowNs, byte[] buf, int off, int len) {
+        ipRcv(nowNs, buf, off, len, false, false);
+    }
+
+    /**
+     * As {@link #onPacket(long, byte[], int, int)}, from a device that may vouch for the packet's TCP
+     * checksum: csumValid is Linux's CHECKSUM_PARTIAL (a packet a local stack sent through the device,
+     * VIRTIO_NET_HDR_F_NEEDS_CSUM) or CHECKSUM_UNNECESSARY (VIRTIO_NET_HDR_F_DATA_VALID), which
+     * tcp_v4_rcv() does not verify. Such a packet may be larger than the MTU (a GRO or TSO packet).
+     */
+    public void onPacket(long nowNs, byte[] buf, int off, int len, boolean csumValid) {
+        ipRcv(nowNs, buf, off, len, csumValid, false);
+    }
+
+    /**
+     * netif_receive_skb(): as {@link #onPacket}, for a packet buffer taken from this stack's
+     * {@link PacketPool} that the driver hands over: the stack gives it back to the pool once done with
+     * it, at once or, when the receive queue keeps the payload in it (as Linux queues the skb instead of
+     * copying), after the application has read that payload. The driver must not touch it afterwards.
+     */
+    public void receiveSkb(long nowNs, byte[] packet) {
+        if (!ipRcv(nowNs, packet, 0, packet.length, false, packetPool != null) && packetPool != null) {
+            packetPool.release(packet);
+        }
+    }
+
+    /** ip_rcv(). Returns whether the receive queue kept the buffer (only when skbGiven). */
+    private boolean ipRcv(long nowNs, byte[] buf, int off, int len, boolean csumValid, boolean skbGiven) {
         advanceTo(nowNs);
         mib.inc(Mib.IpInReceives);
         countEcn(buf, off, len);
+        if (!receiving && !tracer.enabled()) {
+            this.skbGiven = skbGiven;
+            this.skbKept = false;
+            if (tcpFastRcv(buf, off, len, csumValid)) {
+                return skbKept;
+            }
+        }
         switch (Ipv4Header.parse(buf, off, len, true)) {
             case Ipv4Parse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
@@ -311,8 +420,9 @@ public final class NetStack implements TcpHost {
                 }
                 traceBadPacket(buf, off, len, null, bad.error(), bad.detail());
             }
-            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength());
+            case Ipv4Parse.Ok ok -> ipLocalDeliver(ok.header(), buf, ok.payloadOffset(), ok.payloadLength(), csumValid);
         }
+        return false;
     }
 
     /**
@@ -332,7 +442,42 @@ public final class NetStack implements TcpHost {
 
     private static final Mib[] ECN_MIBS = {Mib.IpExtInNoECTPkts, Mib.IpExtInECT1Pkts, Mib.IpExtInECT0Pkts, Mib.IpExtInCEPkts};
 
-    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len) {
+    /**
+     * The common case of ip_rcv() and ip_local_deliver() without building a header value: a well-formed,
+     * unfragmented TCP segment for this host, read into the reusable header (valid during this call only,
+     * so not while tracing: trace events keep headers). False, with nothing counted, for anything else,
+     * which takes the full path.
+     */
+    private boolean tcpFastRcv(byte[] buf, int off, int len, boolean csumValid) {
+        if (Ipv4Header.check(buf, off, len, true) != null) {
+            return false;
+        }
+        int src = Ipv4Header.srcOf(buf, off);
+        int dst = Ipv4Header.dstOf(buf, off);
+        if (Ipv4Header.protocolOf(buf, off) != Ipv4Header.PROTO_TCP || Ipv4Header.isFragmentOf(buf, off)
+                || !isLocalAddress(dst)) {
+            return false;
+        }
+        int tcpOff = off + Ipv4Header.headerLengthOf(buf, off);
+        int tcpLen = off + Ipv4Header.totalLengthOf(buf, off) - tcpOff;
+        if (TcpHeader.check(buf, tcpOff, tcpLen, src, dst, !checksumOffload && !csumValid) != null) {
+            return false;
+        }
+        mib.inc(Mib.IpInDelivers);
+        mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
+        TcpHeader th = rxHeader.readFrom(buf, tcpOff, rxOptions);
+        int headerLength = TcpHeader.wireHeaderLength(buf, tcpOff);
+        receiving = true;
+        try {
+            skbKept = tcp.receive(src, dst, buf[off + Ipv4Header.TOS_OFFSET] & 0xff, th, buf, tcpOff + headerLength, tcpLen - headerLength,
+                    skbGiven);
+        } finally {
+            receiving = false;
+        }
+        return true;
+    }
+
+    private void ipLocalDeliver(Ipv4Header ip, byte[] buf, int off, int len, boolean csumValid) {
         if (!isLocalAddress(ip.dst())) {
             mib.inc(Mib.IpInAddrErrors);
             traceIpDrop(ip, "destination " + Ipv4Addr.format(ip.dst()) + " is not this host's, and forwarding is off");
@@ -355,7 +500,7 @@ public final class NetStack implements TcpHost {
         }
         mib.inc(Mib.IpInDelivers);
         mib.inc(Mib.TcpInSegs);   // tcp_v4_rcv(): "Count it even if it's bad"
-        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload)) {
+        switch (TcpHeader.parse(buf, off, len, ip.src(), ip.dst(), !checksumOffload && !csumValid)) {
             case TcpParse.Bad bad -> {
                 for (String m : bad.error().linuxMibs()) {
                     mib.inc(Mib.valueOf(m));
@@ -448,29 +593,111 @@ public final class NetStack implements TcpHost {
     @Override
     public int ipOutput(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcpHeader, byte[] payload,
             int off, int len, String why) {
+        if (tsoOffload) {
+            return ipOutputGso(srcAddr, dstAddr, ipId, tos, df, tcpHeader, payload, off, len, 0, why);
+        }
+        byte[] packet = allocPacket(PacketBuilder.totalLength(tcpHeader, len));
+        if (len > 0) {
+            System.arraycopy(payload, off, packet, Ipv4Header.MIN_HEADER_LENGTH + tcpHeader.headerLength(), len);
+        }
+        return ipQueueXmit(srcAddr, dstAddr, ipId, tos, df, tcpHeader, packet, len, why);
+    }
+
+    @Override
+    public void releasePacket(byte[] packet) {
+        if (packetPool != null) {
+            packetPool.release(packet);
+        }
+    }
+
+    @Override
+    public byte[] allocPacket(int length) {
+        if (tsoOffload) {
+            // ipOutputGso() copies every packet into the device buffer: one staging buffer does.
+            if (offloadStage == null || offloadStage.length < length) {
+                offloadStage = new byte[Math.max(length, 2048)];
+            }
+            return offloadStage;
+        }
+        // While tracing, trace events keep packets: those are never pooled.
+        return packetPool != null && !tracer.enabled() ? packetPool.take(length) : new byte[length];
+    }
+
+    @Override
+    public int ipQueueXmit(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcpHeader, byte[] packet, int len,
+            String why) {
+        if (tsoOffload) {
+            return ipOutputGso(srcAddr, dstAddr, ipId, tos, df, tcpHeader, packet,
+                    Ipv4Header.MIN_HEADER_LENGTH + tcpHeader.headerLength(), len, 0, why);
+        }
         mib.inc(Mib.IpOutRequests);   // __ip_local_out(): counted before the device queue
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
-        byte[] packet = new byte[PacketBuilder.totalLength(tcpHeader, len)];
-        PacketBuilder.writeIpv4Tcp(packet, 0, srcAddr, dstAddr, tos, df, ttl, ipId & 0xffff, tcpHeader, payload, off, len,
+        int total = PacketBuilder.writeHeaders(packet, 0, srcAddr, dstAddr, tos, df, ttl, ipId & 0xffff, tcpHeader, len,
                 !checksumOffload);
-        if (qdiscLimit == 0) {
-            // pfifo_enqueue() over its limit: qdisc_drop(), and dev_queue_xmit() returns NET_XMIT_DROP.
-            qdiscDrops++;
-            if (tracer.enabled()) {
-                tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, new Endpoint(srcAddr, tcpHeader.srcPort()),
-                        new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader, len, name,
-                        "local qdisc (pfifo limit 0) dropped the packet: NET_XMIT_DROP reported back to TCP", packet));
-            }
+        if (qdiscDrop(srcAddr, dstAddr, tcpHeader, len, packet)) {
+            releasePacket(packet);
             return NET_XMIT_DROP;
         }
         if (tracer.enabled()) {
             // The header as sent (with its checksum) is what the trace shows.
-            TcpHeader sent = TcpHeader.parse(packet, 20, packet.length - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
-                    ? ok.header() : tcpHeader;
+            TcpHeader sent = TcpHeader.parse(packet, 20, total - 20, srcAddr, dstAddr, false) instanceof TcpParse.Ok ok
+                    ? ok.header() : tcpHeader.value();
             tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
                     new Endpoint(dstAddr, tcpHeader.dstPort()), sent, len, null, why, packet));
         }
         sink.transmit(this, packet);
+        return NET_XMIT_SUCCESS;
+    }
+
+    @Override
+    public boolean canGso() {
+        return tsoOffload;
+    }
+
+    /**
+     * pfifo_enqueue() over its limit: qdisc_drop(), and dev_queue_xmit() returns NET_XMIT_DROP. The
+     * device takes every packet at once, so only a limit of 0 drops.
+     */
+    private boolean qdiscDrop(int srcAddr, int dstAddr, TcpHeader tcpHeader, int len, byte[] packet) {
+        if (qdiscLimit != 0) {
+            return false;
+        }
+        qdiscDrops++;
+        if (tracer.enabled()) {
+            tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, new Endpoint(srcAddr, tcpHeader.srcPort()),
+                    new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader.value(), len, name,
+                    "local qdisc (pfifo limit 0) dropped the packet: NET_XMIT_DROP reported back to TCP", packet));
+        }
+        return true;
+    }
+
+    @Override
+    public int ipOutputGso(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcpHeader, byte[] payload, int off,
+            int len, int gsoSize, String why) {
+        mib.inc(Mib.IpOutRequests);   // __ip_local_out(): counted before the device queue
+        int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
+        int total = PacketBuilder.totalLength(tcpHeader, len);
+        int at = neededHeadroom;
+        if (offloadBuf == null || offloadBuf.length < at + total) {
+            offloadBuf = new byte[Math.max(at + total, 2048)];
+        }
+        byte[] packet = offloadBuf;
+        PacketBuilder.writeIpv4Tcp(packet, at, srcAddr, dstAddr, tos, df, ttl, ipId & 0xffff, tcpHeader, payload, off, len, false);
+        // __tcp_v4_send_check(): CHECKSUM_PARTIAL, the field holds the pseudo-header sum for the device to complete.
+        int tcpLen = total - Ipv4Header.MIN_HEADER_LENGTH;
+        int partial = ~Checksum.fold(Checksum.pseudoHeaderSum(srcAddr, dstAddr, Ipv4Header.PROTO_TCP, tcpLen)) & 0xffff;
+        packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET] = (byte) (partial >>> 8);
+        packet[at + Ipv4Header.MIN_HEADER_LENGTH + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) partial;
+        if (tracer.enabled()) {
+            String what = gsoSize > 0 ? why + " (one TSO packet, " + gsoSize + " bytes per segment)" : why;
+            tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.SEND, new Endpoint(srcAddr, tcpHeader.srcPort()),
+                    new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader.value(), len, null, what,
+                    java.util.Arrays.copyOfRange(packet, at, at + total)));
+        }
+        if (qdiscDrop(srcAddr, dstAddr, tcpHeader, len, java.util.Arrays.copyOfRange(packet, at, at + total))) {
+            return NET_XMIT_DROP;
+        }
+        sink.transmitOffload(this, packet, at, total, gsoSize);
         return NET_XMIT_SUCCESS;
     }
 

@@ -1848,8 +1848,19 @@ public final class Tcp {
     /** tcp_v4_rcv(): one TCP segment for this host, with the TOS byte of its IP header (ip_dsfield). */
     public void receive(int srcAddr, int dstAddr, int tos, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff,
             int payloadLen) {
-        input.v4Rcv(srcAddr, dstAddr, tos, th, buf, payloadOff, payloadLen);
+        receive(srcAddr, dstAddr, tos, th, buf, payloadOff, payloadLen, false);
+    }
+
+    /**
+     * tcp_v4_rcv() of a segment whose buffer the driver handed over ({@code skbGiven}): the receive queue
+     * may keep the buffer itself instead of copying the payload, and then returns true (the buffer goes
+     * back through {@link TcpHost#releasePacket} once read). False: nothing refers to the buffer.
+     */
+    public boolean receive(int srcAddr, int dstAddr, int tos, dev.jtcp.wire.TcpHeader th, byte[] buf, int payloadOff,
+            int payloadLen, boolean skbGiven) {
+        boolean kept = input.v4Rcv(srcAddr, dstAddr, tos, th, buf, payloadOff, payloadLen, skbGiven);
         flushTrace();
+        return kept;
     }
 
     /**

@@ -36,6 +36,45 @@ public interface TcpHost {
     int ipOutput(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcp, byte[] payload, int payloadOff,
             int payloadLen, String why);
 
+    /**
+     * sk_stream_alloc_skb(): a packet buffer of at least {@code length} bytes (IPv4 header, TCP header,
+     * payload) for {@link #ipQueueXmit} or {@link #ipOutputGso}; the caller copies the payload into place
+     * behind the headers' room. Its content is stale until written. A host that offloads segmentation
+     * ({@link #canGso}) copies every packet into its device buffer, so it may hand out one buffer again.
+     */
+    byte[] allocPacket(int length);
+
+    /**
+     * ip_queue_xmit() for a packet from {@link #allocPacket} whose payload of {@code payloadLen} bytes is
+     * already in place: writes the IPv4 and TCP headers in front of it and sends it, as {@link #ipOutput}.
+     */
+    int ipQueueXmit(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcp, byte[] packet, int payloadLen,
+            String why);
+
+    /**
+     * consume_skb(): a packet buffer the receive queue kept (a packet handed over by the driver) has been
+     * read; it goes back to the host's pool.
+     */
+    void releasePacket(byte[] packet);
+
+    /**
+     * sk_can_gso(): the device takes TSO packets of several segments and completes their checksums, so
+     * TCP hands it a TSO packet whole ({@link #ipOutputGso}) instead of one packet per MSS.
+     */
+    default boolean canGso() {
+        return false;
+    }
+
+    /**
+     * ip_queue_xmit() of a TSO packet (only when {@link #canGso}): the device cuts the payload into
+     * segments of gsoSize bytes, giving them consecutive IP IDs from ipId (0: a single segment). Returns as
+     * {@link #ipOutput}.
+     */
+    default int ipOutputGso(int srcAddr, int dstAddr, int ipId, int tos, boolean df, TcpHeader tcp, byte[] payload,
+            int payloadOff, int payloadLen, int gsoSize, String why) {
+        throw new UnsupportedOperationException("this host has no segmentation offload");
+    }
+
     /** True when addr is one of this host's addresses. */
     boolean isLocalAddress(int addr);
 

@@ -12,7 +12,6 @@ import dev.jtcp.wire.TcpFlags;
 import dev.jtcp.wire.TcpHeader;
 import dev.jtcp.wire.TcpOptions;
 
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -82,6 +81,10 @@ final class TcpInput {
         int len;
         int seq;
         int endSeq;
+        /** The driver handed the buffer over: the receive queue may keep it instead of copying. */
+        boolean skbGiven;
+        /** The receive queue kept the buffer. */
+        boolean skbKept;
 
         boolean has(int flag) {
             return (th.flags() & flag) != 0;
@@ -94,8 +97,28 @@ final class TcpInput {
 
     // ================================================================ tcp_v4_rcv(): demultiplexing
 
-    void v4Rcv(int saddr, int daddr, int tos, TcpHeader th, byte[] buf, int off, int len) {
-        Segment s = new Segment();
+    /** The segment being received: one per stack, as nothing keeps it after v4Rcv returns. */
+    private final Segment rxSegment = new Segment();
+    private boolean rxSegmentBusy;
+
+    /** Returns whether the receive queue kept the buffer (only ever when skbGiven). */
+    boolean v4Rcv(int saddr, int daddr, int tos, TcpHeader th, byte[] buf, int off, int len, boolean skbGiven) {
+        Segment s = rxSegmentBusy ? new Segment() : rxSegment;   // new: a driver delivered re-entrantly
+        boolean reused = s == rxSegment;
+        rxSegmentBusy = true;
+        try {
+            s.skbGiven = skbGiven;
+            s.skbKept = false;
+            rcvSegment(s, saddr, daddr, tos, th, buf, off, len);
+            return s.skbKept;
+        } finally {
+            if (reused) {
+                rxSegmentBusy = false;
+            }
+        }
+    }
+
+    private void rcvSegment(Segment s, int saddr, int daddr, int tos, TcpHeader th, byte[] buf, int off, int len) {
         s.saddr = saddr;
         s.daddr = daddr;
         s.tos = tos;
@@ -771,9 +794,7 @@ final class TcpInput {
             return false;
         }
         if (sk.tstampOk) {
-            List<dev.jtcp.wire.TcpOption> l = th.options().list();
-            boolean aligned = l.size() == 3 && l.get(0) instanceof dev.jtcp.wire.TcpOption.Nop
-                    && l.get(1) instanceof dev.jtcp.wire.TcpOption.Nop && l.get(2) instanceof dev.jtcp.wire.TcpOption.Timestamps;
+            boolean aligned = th.options().isNopNopTimestamps();   // tcp_parse_aligned_timestamp()
             return aligned && (sk.rcvTsval - sk.tsRecent) >= 0;
         }
         return true;
@@ -1106,9 +1127,8 @@ final class TcpInput {
         long lastAcktNs = -1;
         int pktsAcked = 0;
         int reord = sk.sndNxt;
-        Iterator<TxSegment> it = sk.rtxQueue.iterator();
-        while (it.hasNext()) {
-            TxSegment seg = it.next();
+        TxSegment seg;
+        while ((seg = sk.rtxQueue.peekFirst()) != null) {
             if (Seq.gt(seg.end, ackSeq)) {
                 break;
             }
@@ -1155,7 +1175,8 @@ final class TcpInput {
             if (seg.skbEnd) {
                 sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_wmem_free_skb(): the whole skb is acked
             }
-            it.remove();
+            sk.rtxQueue.pollFirst();
+            tcp.output.freeTxSegment(seg);
         }
         // Advance snd_una and free acknowledged payload.
         int newUna = ackSeq;
@@ -2545,7 +2566,12 @@ final class TcpInput {
             tcp.mib.inc(Mib.TcpExtTCPRcvQDrop);
         }
         if (dataLen > 0) {
-            sk.recvBuf.append(s.buf, s.off + skip, dataLen);
+            if (s.skbGiven && !s.skbKept) {
+                sk.recvBuf.appendPacket(s.buf, s.off + skip, dataLen, tcp.host);   // the skb itself is queued
+                s.skbKept = true;
+            } else {
+                sk.recvBuf.append(s.buf, s.off + skip, dataLen);
+            }
             sk.rcvNxt += dataLen;
             sk.bytesReceived += dataLen;
             eventDataRecv(sk, s);

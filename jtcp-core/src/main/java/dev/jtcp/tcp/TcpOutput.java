@@ -21,8 +21,17 @@ import java.util.List;
  */
 final class TcpOutput {
     private final Tcp tcp;
-    /** Scratch space for a segment's payload, copied out of the send ring. */
-    private byte[] scratch = new byte[65536];
+    /** The header of the segment being built, and its usual options: refilled for every segment. */
+    private final TcpHeader txHeader = TcpHeader.reusable();
+    private final TcpOptions txOptions = TcpOptions.reusable();
+    /**
+     * Acknowledged retransmission-queue entries, reused for new data (Linux's skb cache), up to a full
+     * tcp_wmem[2] window of 1448-byte segments (4 MiB: under 3,000 entries), with room to spare.
+     */
+    private final java.util.ArrayDeque<TxSegment> freeTxSegments = new java.util.ArrayDeque<>();
+    private static final int FREE_TX_SEGMENTS_MAX = 8192;
+    /** Write-queue skbs sent whole, reused for the next writes. */
+    private final java.util.ArrayDeque<WriteSkb> freeWriteSkbs = new java.util.ArrayDeque<>();
 
     TcpOutput(Tcp tcp) {
         this.tcp = tcp;
@@ -278,7 +287,10 @@ final class TcpOutput {
 
     // ================================================================ options
 
-    /** tcp_established_options(): timestamps, then SACK blocks (a D-SACK first). */
+    /**
+     * tcp_established_options(): timestamps, then SACK blocks (a D-SACK first). Without SACK blocks the
+     * result is this output path's reusable list, valid until the next segment is built.
+     */
     TcpOptions establishedOptions(TcpSock sk) {
         List<SackBlock> sacks = List.of();
         int eff = sk.numSacks + (sk.dsack ? 1 : 0);
@@ -296,6 +308,9 @@ final class TcpOutput {
         if (!sk.tstampOk && sacks.isEmpty()) {
             return TcpOptions.NONE;
         }
+        if (sacks.isEmpty()) {
+            return txOptions.setNopNopTimestamps(tcp.tsNow(sk.tsOffset), sk.tsRecent);
+        }
         return TcpOptions.dataLinux(sk.tstampOk, tcp.tsNow(sk.tsOffset), sk.tsRecent, sacks);
     }
 
@@ -308,6 +323,14 @@ final class TcpOutput {
      * (the local congestion is congestion), and the caller treats the segment as not sent.
      */
     int transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, boolean retransmit, String why) {
+        return transmit(sk, seq, flags, payloadPos, len, 0, retransmit, why);
+    }
+
+    /**
+     * As above; gsoSize &gt; 0 hands the device one TSO packet of ceil(len / gsoSize) segments
+     * (sk_can_gso()), counted as that many segments, as tcp_skb_pcount() is.
+     */
+    private int transmit(TcpSock sk, int seq, int flags, long payloadPos, int len, int gsoSize, boolean retransmit, String why) {
         TcpOptions opts;
         int window;
         if ((flags & TcpFlags.SYN) != 0) {
@@ -361,35 +384,45 @@ final class TcpOutput {
             }
         }
         int ack = (flags & TcpFlags.ACK) != 0 ? sk.rcvNxt : 0;
-        TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, ack, flags, window, 0, urg, opts);
-        byte[] data = null;
+        TcpHeader h = txHeader.set(sk.localPort, sk.remotePort, seq, ack, flags, window, urg, opts);
+        // tcp_sendmsg() copies into the skb once; here the one copy goes from the send queue straight into
+        // the packet, behind the room for its headers.
+        int headers = TcpConstants.IPV4_HEADER_LEN + h.headerLength();
+        byte[] packet = tcp.host.allocPacket(headers + len);
         if (len > 0) {
-            if (scratch.length < len) {
-                scratch = new byte[Math.max(len, scratch.length * 2)];
-            }
-            sk.sendBuf.copy(payloadPos, scratch, 0, len);
-            data = scratch;
+            sk.sendBuf.copy(payloadPos, packet, headers, len);
         }
         dstCheck(sk);
         // ip_queue_xmit(): the socket's TOS (IP_TOS) with the ECN field tcp_ecn_send() chose.
-        int err = tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), (sk.tos & ~Tcp.INET_ECN_MASK) | tos,
-                dontFragment(sk), h, data, 0, len, why);
+        int ipTos = (sk.tos & ~Tcp.INET_ECN_MASK) | tos;
+        boolean df = dontFragment(sk);
+        int pcount = 1;
+        int err;
+        if (gsoSize > 0) {
+            // ip_select_ident_segs(): the segments the device cuts take consecutive IDs.
+            pcount = (len + gsoSize - 1) / gsoSize;
+            int ipId = sk.nextIpId();
+            sk.inetId += pcount - 1;
+            err = tcp.host.ipOutputGso(sk.localAddr, sk.remoteAddr, ipId, ipTos, df, h, packet, headers, len, gsoSize, why);
+        } else {
+            err = tcp.host.ipQueueXmit(sk.localAddr, sk.remoteAddr, sk.nextIpId(), ipTos, df, h, packet, len, why);
+        }
         if (err == 0 && len > 0 && sk.txStamps != null) {
             TxTimestamps.sent(tcp, sk, seq, len);   // a packet the local queue dropped is not stamped
         }
         tcp.traceInfo(sk, "transmit");
         sk.wstampNs = Math.max(sk.wstampNs, tcp.now());
-        sk.segsOut++;
+        sk.segsOut += pcount;
         int seqLen = len + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
         if (!retransmit || seqLen == 0) {
-            tcp.mib.inc(Mib.TcpOutSegs);
+            tcp.mib.add(Mib.TcpOutSegs, pcount);
         }
         if ((flags & TcpFlags.ACK) != 0) {
             tcp.input.ackSent(sk);
         }
         if (len > 0) {
             tcp.input.dataSent(sk);
-            sk.dataSegsOut++;
+            sk.dataSegsOut += pcount;
             sk.bytesSent += len;
         }
         if (err > 0) {
@@ -568,7 +601,7 @@ final class TcpOutput {
                 if (sk.wmemQueued >= sk.sndBuf || !streamMemoryFree(sk, 0)) {
                     break;
                 }
-                skb = new WriteSkb(sk.writeSeq);   // tcp_stream_alloc_skb(), tcp_skb_entail()
+                skb = allocWriteSkb(sk.writeSeq);   // tcp_stream_alloc_skb(), tcp_skb_entail()
                 sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
                 if (!sk.hasUnsent()) {
                     chronoStart(sk, TcpSock.CHRONO_BUSY);   // tcp_add_write_queue_tail(): the queue was empty
@@ -901,7 +934,7 @@ final class TcpOutput {
             }
             if (skb != null) {
                 if (whole) {
-                    sk.writeQueue.pollFirst();
+                    freeWriteSkb(sk.writeQueue.pollFirst());   // sent whole: off the write queue
                 } else {
                     skb.start = start + limit;   // tso_fragment(): the rest keeps PSH and FIN
                     sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // in a new skb of its own
@@ -1037,6 +1070,15 @@ final class TcpOutput {
             // tcp_event_data_sent(): data leaves with nothing in flight.
             TcpCong.caEvent(sk, TcpCongestionOps.CA_EVENT_TX_START);
         }
+        // sk_can_gso(): a device that segments takes the whole packet, headed with the last segment's PSH and
+        // FIN (tcp_gso_segment() clears them on the others); the retransmission queue is kept per MSS as below.
+        boolean gso = pcount > 1 && len > mssNow && tcp.host.canGso();
+        if (gso) {
+            int flags = TcpFlags.ACK | (withFin ? TcpFlags.FIN : 0) | TcpFlags.PSH;
+            if (transmit(sk, start, flags, sk.sndPos(start), len, mssNow, false, why) != 0) {
+                return false;   // the device's queue dropped the whole TSO packet
+            }
+        }
         int off = 0;
         do {
             int segLen = Math.min(mssNow, len - off);
@@ -1050,7 +1092,7 @@ final class TcpOutput {
             if (lastSeg && (skbPsh || pcount > 1)) {
                 flags |= TcpFlags.PSH;
             }
-            TxSegment seg = new TxSegment();
+            TxSegment seg = allocTxSegment();
             seg.start = segStart;
             seg.end = end;
             seg.tcpFlags = (flags & TcpFlags.FIN) | (lastSeg && skbPsh ? TcpFlags.PSH : 0);
@@ -1065,8 +1107,8 @@ final class TcpOutput {
             seg.skbEnd = lastSeg;   // the packet is one skb of the retransmit queue
             sk.rtxQueue.addLast(seg);
             sk.packetsOut++;
-            if (transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why) != 0 && off == 0) {
-                sk.rtxQueue.pollLast();   // not sent: tcp_event_new_data_sent() is not reached
+            if (!gso && transmit(sk, segStart, flags, sk.sndPos(segStart), segLen, false, why) != 0 && off == 0) {
+                freeTxSegment(sk.rtxQueue.pollLast());   // not sent: tcp_event_new_data_sent() is not reached
                 sk.packetsOut--;
                 return false;
             }
@@ -1146,31 +1188,32 @@ final class TcpOutput {
      * tcp_grow_skb(): before sending a head skb shorter than the cwnd quota, pull bytes of the next skb
      * into it; a next skb taken whole gives its flags (PSH) to the head.
      */
-    private static void growSkb(TcpSock sk, WriteSkb skb, int amount) {
+    private void growSkb(TcpSock sk, WriteSkb skb, int amount) {
         if (amount <= 0 || skb == sk.writeQueue.peekLast() || skb.eor) {   // tcp_skb_can_collapse()
             return;
         }
-        java.util.Iterator<WriteSkb> it = sk.writeQueue.iterator();
-        it.next();
-        WriteSkb next = it.next();
+        // skb is the head: the next one is second in the queue (taken out and put back: no iterator).
+        sk.writeQueue.pollFirst();
+        WriteSkb next = sk.writeQueue.peekFirst();
         int nlen = Math.min(amount, next.len());
         // skb_shift(): never zerocopy skbs, and page fragments must fit (copies share the socket's page)
         boolean pages = skb.pages || next.pages;
-        if (nlen == 0 || skb.zc != null || next.zc != null || (pages && skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS)) {
-            return;
-        }
-        skb.end += nlen;
-        next.start += nlen;
-        if (next.len() == 0) {
-            skb.psh |= next.psh;   // tcp_eat_one_skb()
-            if (pages) {
-                skb.frags += next.frags;
-                skb.pages = true;
-                skb.copyTail = false;
+        if (nlen > 0 && skb.zc == null && next.zc == null
+                && !(pages && skb.frags + next.frags > TcpConstants.MAX_SKB_FRAGS)) {
+            skb.end += nlen;
+            next.start += nlen;
+            if (next.len() == 0) {
+                skb.psh |= next.psh;   // tcp_eat_one_skb()
+                if (pages) {
+                    skb.frags += next.frags;
+                    skb.pages = true;
+                    skb.copyTail = false;
+                }
+                freeWriteSkb(sk.writeQueue.pollFirst());
+                sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
             }
-            it.remove();
-            sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
         }
+        sk.writeQueue.addFirst(skb);
     }
 
     /**
@@ -1295,7 +1338,7 @@ final class TcpOutput {
     void sendActiveReset(TcpSock sk, String why) {
         tcp.mib.inc(Mib.TcpOutRsts);
         int seq = acceptableSeq(sk);
-        TcpOptions opts = establishedOptions(sk);
+        TcpOptions opts = establishedOptions(sk).value();
         int window = selectWindow(sk);
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
@@ -1431,6 +1474,35 @@ final class TcpOutput {
             sk.undoRetrans++;
         }
         return err;
+    }
+
+    /** A write-queue skb for data from start on: a free one again, or a new one. */
+    private WriteSkb allocWriteSkb(int start) {
+        WriteSkb skb = freeWriteSkbs.pollLast();
+        return skb == null ? new WriteSkb(start) : skb.reset(start);
+    }
+
+    private void freeWriteSkb(WriteSkb skb) {
+        if (freeWriteSkbs.size() < FREE_TX_SEGMENTS_MAX) {
+            freeWriteSkbs.addLast(skb);
+        }
+    }
+
+    /** A retransmission-queue entry with every field cleared: an acknowledged one again, or a new one. */
+    private TxSegment allocTxSegment() {
+        TxSegment seg = freeTxSegments.pollLast();
+        if (seg == null) {
+            return new TxSegment();
+        }
+        seg.clear();
+        return seg;
+    }
+
+    /** An entry tcp_clean_rtx_queue() took off the queue; nothing refers to it any more. */
+    void freeTxSegment(TxSegment seg) {
+        if (freeTxSegments.size() < FREE_TX_SEGMENTS_MAX) {
+            freeTxSegments.addLast(seg);
+        }
     }
 
     /** tcp_fragment(): split a segment at mss (after an MSS decrease). */

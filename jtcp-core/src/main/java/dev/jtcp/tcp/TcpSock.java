@@ -424,7 +424,7 @@ public final class TcpSock extends Sock {
     int wmemQueued;
 
     // ---------------------------------------------------------------- receive side buffers
-    final ByteRing recvBuf;
+    final RecvQueue recvBuf;
     /** Stream position of copiedSeq in recvBuf. */
     long copiedPos;
     /** Out-of-order segments, sorted by sequence, non-overlapping. */
@@ -454,7 +454,7 @@ public final class TcpSock extends Sock {
         this.sndBuf = sndBufInitial;
         this.rcvBuf = rcvBufInitial;
         this.sendBuf = new ByteRing();
-        this.recvBuf = new ByteRing();
+        this.recvBuf = new RecvQueue();
     }
 
     public int id() {

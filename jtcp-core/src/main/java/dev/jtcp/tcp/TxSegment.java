@@ -34,6 +34,22 @@ final class TxSegment {
      */
     boolean skbEnd;
 
+    /** Every field back to its initial value (an entry reused for new data). */
+    void clear() {
+        start = 0;
+        end = 0;
+        tcpFlags = 0;
+        eor = false;
+        zc = false;
+        skbEnd = false;
+        sacked = 0;
+        firstTxNs = 0;
+        lastTxNs = 0;
+        retransCount = 0;
+        txDelivered = 0;
+        txOrder = 0;
+    }
+
     int seqLength() {
         return end - start;
     }

@@ -26,8 +26,22 @@ final class WriteSkb {
     long lastPage;
 
     WriteSkb(int start) {
+        reset(start);
+    }
+
+    /** Empty, from start on, without PSH, EOR, zerocopy range or fragments (a new skb, or a sent one reused). */
+    WriteSkb reset(int start) {
         this.start = start;
         this.end = start;
+        this.psh = false;
+        this.eor = false;
+        this.zc = null;
+        this.frags = 0;
+        this.pages = false;
+        this.copyTail = false;
+        this.lastPageOwner = null;
+        this.lastPage = 0;
+        return this;
     }
 
     int len() {

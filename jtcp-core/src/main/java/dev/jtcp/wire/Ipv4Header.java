@@ -150,13 +150,37 @@ public record Ipv4Header(int tos, int totalLength, int id, boolean dontFragment,
             throw new IllegalStateException("only 20-byte headers are emitted (no IP options), headerLength is "
                     + headerLength);
         }
+        write(buf, off, tos, totalLength, id, (dontFragment ? FLAG_DF : 0) | (moreFragments ? FLAG_MF : 0)
+                | (fragmentOffset / FRAGMENT_UNIT), ttl, protocol, src, dst);
+    }
+
+    /**
+     * Writes the header {@link #of} describes at {@code buf[off]}, with its checksum, without making the
+     * value first: the output path of every packet.
+     */
+    public static void emitOf(byte[] buf, int off, int src, int dst, int protocol, int ttl, int id, int payloadLength) {
+        emitOf(buf, off, src, dst, protocol, 0, true, ttl, id, payloadLength);
+    }
+
+    /** As above, with a TOS byte and DF set or clear. */
+    public static void emitOf(byte[] buf, int off, int src, int dst, int protocol, int tos, boolean df, int ttl, int id,
+                              int payloadLength) {
+        Bytes.checkUnsigned("totalLength", MIN_HEADER_LENGTH + payloadLength, MAX_16);
+        Bytes.checkUnsigned("id", id, MAX_16);
+        Bytes.checkUnsigned("ttl", ttl, MAX_8);
+        Bytes.checkUnsigned("protocol", protocol, MAX_8);
+        Bytes.checkUnsigned("tos", tos, MAX_8);
+        write(buf, off, tos, MIN_HEADER_LENGTH + payloadLength, id, df ? FLAG_DF : 0, ttl, protocol, src, dst);
+    }
+
+    private static void write(byte[] buf, int off, int tos, int totalLength, int id, int flagsFragment, int ttl,
+                              int protocol, int src, int dst) {
         Bytes.checkSlice(off, MIN_HEADER_LENGTH, buf.length);
-        Bytes.put8(buf, off + VERSION_IHL_OFFSET, (VERSION << VERSION_SHIFT) | (headerLength / BYTES_PER_WORD));
+        Bytes.put8(buf, off + VERSION_IHL_OFFSET, (VERSION << VERSION_SHIFT) | (MIN_HEADER_LENGTH / BYTES_PER_WORD));
         Bytes.put8(buf, off + TOS_OFFSET, tos);
         Bytes.put16(buf, off + TOTAL_LENGTH_OFFSET, totalLength);
         Bytes.put16(buf, off + ID_OFFSET, id);
-        Bytes.put16(buf, off + FLAGS_FRAGMENT_OFFSET, (dontFragment ? FLAG_DF : 0) | (moreFragments ? FLAG_MF : 0)
-                | (fragmentOffset / FRAGMENT_UNIT));
+        Bytes.put16(buf, off + FLAGS_FRAGMENT_OFFSET, flagsFragment);
         Bytes.put8(buf, off + TTL_OFFSET, ttl);
         Bytes.put8(buf, off + PROTOCOL_OFFSET, protocol);
         Bytes.put16(buf, off + CHECKSUM_OFFSET, 0);
@@ -181,38 +205,88 @@ public record Ipv4Header(int tos, int totalLength, int id, boolean dontFragment,
      */
     public static Ipv4Parse parse(byte[] buf, int off, int len, boolean verifyChecksum) {
         Bytes.checkSlice(off, len, buf.length);
+        WireError e = check(buf, off, len, verifyChecksum);
+        return e == null ? ok(buf, off) : new Ipv4Parse.Bad(e, badDetail(e, buf, off, len));
+    }
+
+    private static String badDetail(WireError e, byte[] buf, int off, int len) {
         if (len < MIN_HEADER_LENGTH) {
-            return new Ipv4Parse.Bad(WireError.IP_TOO_SHORT,
-                    "packet is " + len + " bytes, an IPv4 header needs " + MIN_HEADER_LENGTH);
+            return "packet is " + len + " bytes, an IPv4 header needs " + MIN_HEADER_LENGTH;
+        }
+        int headerLength = headerLengthOf(buf, off);
+        int totalLength = totalLengthOf(buf, off);
+        return switch (e) {
+            case IP_BAD_VERSION -> "version " + (Bytes.u8(buf, off + VERSION_IHL_OFFSET) >>> VERSION_SHIFT) + ", expected 4";
+            case IP_BAD_IHL -> headerLength < MIN_HEADER_LENGTH
+                    ? "IHL " + headerLength / BYTES_PER_WORD + " words is below the minimum of 5"
+                    : "IHL says a " + headerLength + "-byte header, only " + len + " bytes received";
+            case IP_BAD_CHECKSUM -> String.format("header checksum 0x%04x, expected 0x%04x",
+                    Bytes.u16(buf, off + CHECKSUM_OFFSET), expectedChecksum(buf, off, headerLength));
+            case IP_TRUNCATED -> "total length " + totalLength + ", only " + len + " bytes received";
+            default -> "total length " + totalLength + " is less than the header length " + headerLength;
+        };
+    }
+
+    /**
+     * The checks of {@link #parse} without building anything: null when the packet in
+     * {@code buf[off..off+len)} is well formed, else the first check that failed. The fields of a
+     * well-formed packet are then read with {@link #srcOf}, {@link #dstOf}, and so on.
+     */
+    public static WireError check(byte[] buf, int off, int len, boolean verifyChecksum) {
+        Bytes.checkSlice(off, len, buf.length);
+        if (len < MIN_HEADER_LENGTH) {
+            return WireError.IP_TOO_SHORT;
         }
         int versionIhl = Bytes.u8(buf, off + VERSION_IHL_OFFSET);
-        int version = versionIhl >>> VERSION_SHIFT;
-        if (version != VERSION) {
-            return new Ipv4Parse.Bad(WireError.IP_BAD_VERSION, "version " + version + ", expected 4");
+        if (versionIhl >>> VERSION_SHIFT != VERSION) {
+            return WireError.IP_BAD_VERSION;
         }
-        int ihl = versionIhl & IHL_MASK;
-        int headerLength = ihl * BYTES_PER_WORD;
-        if (headerLength < MIN_HEADER_LENGTH) {
-            return new Ipv4Parse.Bad(WireError.IP_BAD_IHL, "IHL " + ihl + " words is below the minimum of 5");
-        }
-        if (headerLength > len) {
-            return new Ipv4Parse.Bad(WireError.IP_BAD_IHL,
-                    "IHL says a " + headerLength + "-byte header, only " + len + " bytes received");
+        int headerLength = (versionIhl & IHL_MASK) * BYTES_PER_WORD;
+        if (headerLength < MIN_HEADER_LENGTH || headerLength > len) {
+            return WireError.IP_BAD_IHL;
         }
         if (verifyChecksum && Checksum.ipv4Header(buf, off, headerLength) != 0) {
-            int field = Bytes.u16(buf, off + CHECKSUM_OFFSET);
-            return new Ipv4Parse.Bad(WireError.IP_BAD_CHECKSUM, String.format("header checksum 0x%04x, expected 0x%04x",
-                    field, expectedChecksum(buf, off, headerLength)));
+            return WireError.IP_BAD_CHECKSUM;
         }
         int totalLength = Bytes.u16(buf, off + TOTAL_LENGTH_OFFSET);
         if (totalLength > len) {
-            return new Ipv4Parse.Bad(WireError.IP_TRUNCATED,
-                    "total length " + totalLength + ", only " + len + " bytes received");
+            return WireError.IP_TRUNCATED;
         }
         if (totalLength < headerLength) {
-            return new Ipv4Parse.Bad(WireError.IP_BAD_TOTAL_LENGTH,
-                    "total length " + totalLength + " is less than the header length " + headerLength);
+            return WireError.IP_BAD_TOTAL_LENGTH;
         }
+        return null;
+    }
+
+    /** IHL*4 of the header at {@code buf[off]}. */
+    public static int headerLengthOf(byte[] buf, int off) {
+        return (Bytes.u8(buf, off + VERSION_IHL_OFFSET) & IHL_MASK) * BYTES_PER_WORD;
+    }
+
+    public static int totalLengthOf(byte[] buf, int off) {
+        return Bytes.u16(buf, off + TOTAL_LENGTH_OFFSET);
+    }
+
+    public static int protocolOf(byte[] buf, int off) {
+        return Bytes.u8(buf, off + PROTOCOL_OFFSET);
+    }
+
+    public static int srcOf(byte[] buf, int off) {
+        return Bytes.i32(buf, off + SRC_OFFSET);
+    }
+
+    public static int dstOf(byte[] buf, int off) {
+        return Bytes.i32(buf, off + DST_OFFSET);
+    }
+
+    /** Whether the header at {@code buf[off]} is a fragment's ({@link #isFragment()}). */
+    public static boolean isFragmentOf(byte[] buf, int off) {
+        return (Bytes.u16(buf, off + FLAGS_FRAGMENT_OFFSET) & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
+    }
+
+    private static Ipv4Parse ok(byte[] buf, int off) {
+        int headerLength = headerLengthOf(buf, off);
+        int totalLength = totalLengthOf(buf, off);
         int flagsFragment = Bytes.u16(buf, off + FLAGS_FRAGMENT_OFFSET);
         Ipv4Header h = new Ipv4Header(
                 Bytes.u8(buf, off + TOS_OFFSET),

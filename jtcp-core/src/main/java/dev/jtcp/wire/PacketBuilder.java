@@ -69,21 +69,38 @@ public final class PacketBuilder {
      */
     public static int writeIpv4Tcp(byte[] buf, int off, int srcAddr, int dstAddr, int tos, boolean df, int ttl, int ipId,
                                    TcpHeader tcp, byte[] payload, int payloadOff, int payloadLen, boolean tcpChecksum) {
-        int total = checkedTotal(tcp, payloadLen);
         if (payloadLen > 0) {
             Objects.requireNonNull(payload, "payload");
             Bytes.checkSlice(payloadOff, payloadLen, payload.length);
+            Bytes.checkSlice(off, checkedTotal(tcp, payloadLen), buf.length);
+            System.arraycopy(payload, payloadOff, buf, off + Ipv4Header.MIN_HEADER_LENGTH + tcp.headerLength(), payloadLen);
         }
+        return writeHeaders(buf, off, srcAddr, dstAddr, tos, df, ttl, ipId, tcp, payloadLen, tcpChecksum);
+    }
+
+    /**
+     * Writes the IPv4 and TCP headers in front of a payload already in place at
+     * {@code buf[off + 20 + tcp.headerLength()]}, as Linux pushes headers into an skb's headroom in
+     * front of the data copied from the socket: the output path's one copy of the payload is the
+     * caller's. The TCP checksum is computed when {@code tcpChecksum}, else left 0 (offloaded).
+     *
+     * @return the total length written
+     */
+    public static int writeHeaders(byte[] buf, int off, int srcAddr, int dstAddr, int ttl, int ipId, TcpHeader tcp,
+                                   int payloadLen, boolean tcpChecksum) {
+        return writeHeaders(buf, off, srcAddr, dstAddr, 0, true, ttl, ipId, tcp, payloadLen, tcpChecksum);
+    }
+
+    /** As above, with the TOS byte and the DF flag. */
+    public static int writeHeaders(byte[] buf, int off, int srcAddr, int dstAddr, int tos, boolean df, int ttl, int ipId,
+                                   TcpHeader tcp, int payloadLen, boolean tcpChecksum) {
+        int total = checkedTotal(tcp, payloadLen);
         Bytes.checkSlice(off, total, buf.length);
         int tcpOff = off + Ipv4Header.MIN_HEADER_LENGTH;
         int tcpLen = total - Ipv4Header.MIN_HEADER_LENGTH;
 
-        new Ipv4Header(tos, Ipv4Header.MIN_HEADER_LENGTH + tcpLen, ipId, df, false, 0, ttl, Ipv4Header.PROTO_TCP, 0,
-                srcAddr, dstAddr, Ipv4Header.MIN_HEADER_LENGTH).emit(buf, off);
+        Ipv4Header.emitOf(buf, off, srcAddr, dstAddr, Ipv4Header.PROTO_TCP, tos, df, ttl, ipId, tcpLen);
         tcp.emit(buf, tcpOff);
-        if (payloadLen > 0) {
-            System.arraycopy(payload, payloadOff, buf, tcpOff + tcp.headerLength(), payloadLen);
-        }
         Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, 0);
         if (tcpChecksum) {
             Bytes.put16(buf, tcpOff + TcpHeader.CHECKSUM_OFFSET, Checksum.tcpIpv4(srcAddr, dstAddr, buf, tcpOff, tcpLen));

@@ -26,6 +26,11 @@ import java.util.Objects;
  *
  * <p>The options are summarised once, when the list is built, so the accessors a TCP input path
  * calls for every segment (timestamps, SACK blocks) are field reads.
+ *
+ * <p>A list made by {@link #reusable()} is the exception to immutability: the flyweight a stack's fast
+ * path refills with the NOP, NOP, timestamps block of the segment being built or received (Linux's
+ * aligned timestamp option), without a list until someone asks for one. It is valid until the next
+ * segment; {@link #value()} gives a copy to keep.
  */
 public final class TcpOptions {
 
@@ -41,15 +46,22 @@ public final class TcpOptions {
     private static final TcpOption NOP = new TcpOption.Nop();
     private static final TcpOption SACK_PERMITTED = new TcpOption.SackPermitted();
 
-    private final List<TcpOption> list;
+    /** The options in wire order; null in a reusable NOP, NOP, timestamps block until {@link #list()} builds it. */
+    private List<TcpOption> list;
     /** Bytes of the options before padding. */
-    private final int rawLength;
+    private int rawLength;
     /** The last occurrence of each kind the accessors report, before any EOL (null when absent). */
     private final TcpOption.Mss mss;
     private final TcpOption.WindowScale windowScale;
     private final boolean sackPermitted;
-    private final TcpOption.Timestamps timestamps;
+    private boolean hasTimestamps;
+    private int tsVal;
+    private int tsEcr;
     private final TcpOption.Sack sack;
+    /** Exactly NOP, NOP, timestamps (Linux's aligned timestamp option): emitted without walking a list. */
+    private boolean nopNopTimestamps;
+    /** Made by {@link #reusable()}: refilled in place. */
+    private final boolean reusable;
 
     /**
      * @param list the options in wire order (copied; see the class comment for the EOL rule)
@@ -97,34 +109,98 @@ public final class TcpOptions {
         this.mss = m;
         this.windowScale = w;
         this.sackPermitted = sp;
-        this.timestamps = ts;
+        this.hasTimestamps = ts != null;
+        this.tsVal = ts != null ? ts.tsVal() : 0;
+        this.tsEcr = ts != null ? ts.tsEcr() : 0;
         this.sack = sk;
+        this.nopNopTimestamps = copy.size() == 3 && copy.get(0) instanceof TcpOption.Nop
+                && copy.get(1) instanceof TcpOption.Nop && ts != null && copy.get(2) == ts;
+        this.reusable = false;
     }
 
-    /** NOP, NOP, timestamps: a list known to be well formed, summarised without a walk. */
-    private TcpOptions(List<TcpOption> nopNopTs, int rawLength, TcpOption.Timestamps ts) {
-        this.list = nopNopTs;
-        this.rawLength = rawLength;
+    /** NOP, NOP, timestamps: a block known to be well formed, summarised without a walk. */
+    private TcpOptions(boolean reusable, int tsVal, int tsEcr) {
+        this.rawLength = ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS;
         this.mss = null;
         this.windowScale = null;
         this.sackPermitted = false;
-        this.timestamps = ts;
+        this.hasTimestamps = true;
+        this.tsVal = tsVal;
+        this.tsEcr = tsEcr;
         this.sack = null;
+        this.nopNopTimestamps = true;
+        this.reusable = reusable;
+    }
+
+    /** A flyweight for a stack's fast path, refilled by {@link #setNopNopTimestamps}. */
+    public static TcpOptions reusable() {
+        return new TcpOptions(true, 0, 0);
+    }
+
+    /**
+     * Refills a {@link #reusable()} list with NOP, NOP, timestamps (the options of every established
+     * segment with timestamps and no SACK blocks, {@code tcp_options_write()}).
+     *
+     * @throws IllegalStateException on a value
+     */
+    public TcpOptions setNopNopTimestamps(int tsVal, int tsEcr) {
+        if (!reusable) {
+            throw new IllegalStateException("TcpOptions values are immutable; only TcpOptions.reusable() is refilled");
+        }
+        this.tsVal = tsVal;
+        this.tsEcr = tsEcr;
+        this.list = null;
+        return this;
+    }
+
+    /**
+     * Refills this {@link #reusable()} list from the option space {@code buf[off..off+len)} when it is
+     * exactly NOP, NOP, timestamps (the 12 bytes Linux's header prediction looks for,
+     * {@code tcp_parse_aligned_timestamp()}); false, and unchanged, otherwise.
+     */
+    boolean readNopNopTimestamps(byte[] buf, int off, int len) {
+        if (!isNopNopTimestamps(buf, off, len)) {
+            return false;
+        }
+        setNopNopTimestamps(Bytes.i32(buf, off + 4), Bytes.i32(buf, off + 8));
+        return true;
+    }
+
+    private static boolean isNopNopTimestamps(byte[] buf, int off, int len) {
+        return len == ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS && buf[off] == TcpOption.KIND_NOP
+                && buf[off + 1] == TcpOption.KIND_NOP && buf[off + 2] == TcpOption.KIND_TIMESTAMPS
+                && buf[off + 3] == TcpOption.LENGTH_TIMESTAMPS;
+    }
+
+    /** This list as a value (itself when it is one): what may be kept beyond the current segment. */
+    public TcpOptions value() {
+        return reusable ? new TcpOptions(false, tsVal, tsEcr) : this;
+    }
+
+    /**
+     * Whether the options are exactly NOP, NOP, timestamps: Linux's aligned timestamp option, the one
+     * layout its header prediction (tcp_rcv_established()'s fast path) accepts.
+     */
+    public boolean isNopNopTimestamps() {
+        return nopNopTimestamps;
     }
 
     /** The options in wire order. */
     public List<TcpOption> list() {
+        if (list == null) {
+            list = List.of(NOP, NOP, new TcpOption.Timestamps(tsVal, tsEcr));
+        }
         return list;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TcpOptions other && list.equals(other.list);
+        return o instanceof TcpOptions other && list().equals(other.list());
     }
 
     @Override
     public int hashCode() {
-        return list.hashCode();
+        return list().hashCode();
     }
 
     /** Options from varargs, e.g. {@code TcpOptions.of(new Mss(1460), new Nop(), new WindowScale(7))}. */
@@ -138,7 +214,7 @@ public final class TcpOptions {
 
     /** True when there are no options at all. */
     public boolean isEmpty() {
-        return list.isEmpty();
+        return rawLength == 0;
     }
 
     /** The MSS option's value, -1 when absent. */
@@ -158,17 +234,17 @@ public final class TcpOptions {
 
     /** Whether a (well-formed) timestamps option is present. */
     public boolean hasTimestamps() {
-        return timestamps != null;
+        return hasTimestamps;
     }
 
     /** TSval of the timestamps option, 0 when absent. */
     public int tsVal() {
-        return timestamps != null ? timestamps.tsVal() : 0;
+        return tsVal;
     }
 
     /** TSecr of the timestamps option, 0 when absent. */
     public int tsEcr() {
-        return timestamps != null ? timestamps.tsEcr() : 0;
+        return tsEcr;
     }
 
     /** The SACK option's blocks in wire order, empty when absent. */
@@ -185,6 +261,15 @@ public final class TcpOptions {
     public void emit(byte[] buf, int off) {
         int end = off + encodedLength();
         Bytes.checkSlice(off, end - off, buf.length);
+        if (nopNopTimestamps) {
+            Bytes.put8(buf, off, TcpOption.KIND_NOP);
+            Bytes.put8(buf, off + 1, TcpOption.KIND_NOP);
+            Bytes.put8(buf, off + 2, TcpOption.KIND_TIMESTAMPS);
+            Bytes.put8(buf, off + 3, TcpOption.LENGTH_TIMESTAMPS);
+            Bytes.put32(buf, off + 4, tsVal);
+            Bytes.put32(buf, off + 8, tsEcr);
+            return;
+        }
         int at = off;
         for (int i = 0; i < list.size(); i++) {
             TcpOption o = list.get(i);
@@ -215,6 +300,7 @@ public final class TcpOptions {
     /** As {@link #toTcpdump(int)}; {@code skipEol} drops EOLs (for a list cut short by a bad option). */
     String toTcpdump(int sackBase, boolean skipEol) {
         StringBuilder sb = new StringBuilder();
+        List<TcpOption> list = list();
         for (int i = 0; i < list.size(); i++) {
             TcpOption o = list.get(i);
             if (skipEol && o instanceof TcpOption.Eol) {
@@ -322,8 +408,7 @@ public final class TcpOptions {
         }
         if (sackBlocks.isEmpty()) {
             // The common case (every data segment and ACK with timestamps): no intermediate copies.
-            TcpOption.Timestamps ts = new TcpOption.Timestamps(tsVal, tsEcr);
-            return new TcpOptions(List.of(NOP, NOP, ts), ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS, ts);
+            return new TcpOptions(false, tsVal, tsEcr);
         }
         List<TcpOption> l = new ArrayList<>(6);
         int space = MAX_LENGTH;
@@ -361,11 +446,8 @@ public final class TcpOptions {
         }
         // The option block of nearly every segment: NOP, NOP, timestamps (Linux's header prediction
         // looks for exactly these 12 bytes too).
-        if (len == ALIGNING_NOPS + TcpOption.LENGTH_TIMESTAMPS && buf[off] == TcpOption.KIND_NOP
-                && buf[off + 1] == TcpOption.KIND_NOP && buf[off + 2] == TcpOption.KIND_TIMESTAMPS
-                && buf[off + 3] == TcpOption.LENGTH_TIMESTAMPS) {
-            TcpOption.Timestamps ts = new TcpOption.Timestamps(Bytes.i32(buf, off + 4), Bytes.i32(buf, off + 8));
-            return new Parsed(new TcpOptions(List.of(NOP, NOP, ts), len, ts), null);
+        if (isNopNopTimestamps(buf, off, len)) {
+            return new Parsed(new TcpOptions(false, Bytes.i32(buf, off + 4), Bytes.i32(buf, off + 8)), null);
         }
         List<TcpOption> l = new ArrayList<>(8);
         WireError error = null;

@@ -63,6 +63,11 @@ public final class LadderPeer {
         return new LadderPeer(EmbeddedStack.create(LOCAL, s, 1, 250, true));
     }
 
+    /** A stack on a device with checksum and segmentation offload (a TUN device with IFF_VNET_HDR). */
+    public static LadderPeer tsoOffload() {
+        return new LadderPeer(EmbeddedStack.create(LOCAL, new Sysctl(), 1, 250, true, 0, true));
+    }
+
     public static LadderPeer exactTimers(Sysctl s) {
         return new LadderPeer(EmbeddedStack.create(LOCAL, s, 1, 1000, false));
     }
@@ -104,10 +109,15 @@ public final class LadderPeer {
 
     /** connect() and the handshake at 10 ms (the peer's SYN-ACK: mss 1460, sackOK, TS, wscale 7): an established client. */
     public TcpSocket connectEstablished() {
+        return connectEstablished(0.010);
+    }
+
+    /** connect() and the handshake completed by a Linux SYN-ACK after rttSeconds (mss 1460, sackOK, TS, wscale 7). */
+    public TcpSocket connectEstablished(double rttSeconds) {
         TcpSocket s = connect();
         out(0.0, "S");
-        in(0.010, "S.", 0, 0, 1, 65535, synOpts(7));
-        out(0.010, ".");
+        in(rttSeconds, "S.", 0, 0, 1, 65535, synOpts(7));
+        out(rttSeconds, ".");
         return s;
     }
 

@@ -133,7 +133,7 @@ public final class Runner {
                 // a tick, so a timer armed N jiffies ahead fires after N to N + 1 ticks (the wheel's + 1 bucket).
                 // The script starts mid-tick, the expected phase, rather than on a tick, the latest one.
                 es = EmbeddedStack.create(Ipv4Addr.format(localIp), new Sysctl(), opts.seed(), opts.hz(), opts.timerWheel(),
-                        1_000_000_000L / opts.hz() / 2);
+                        1_000_000_000L / opts.hz() / 2, false);
                 if (mtu != 1500) {
                     es.stack().addRoute("0.0.0.0/0", mtu);
                 }

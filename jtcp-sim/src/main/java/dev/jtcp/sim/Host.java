@@ -1,19 +1,19 @@
 package dev.jtcp.sim;
 
-import dev.jtcp.tcp.TcpSock;
-
-import java.util.BitSet;
-import java.util.IdentityHashMap;
-
 import dev.jtcp.stack.NetStack;
+import dev.jtcp.tcp.TcpSock;
 import dev.jtcp.time.Deadline;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 
-/** A simulated host: its stack and its processes. */
+/** A simulated host: its stack, its processes and its event-driven applications' watches. */
 final class Host {
     final String name;
+    /** Position in the simulation's host array. */
+    final int index;
     final NetStack stack;
     final List<SimProcess> processes = new ArrayList<>();
     /** Earliest stack-timer event already queued for this host. */
@@ -24,15 +24,48 @@ final class Host {
     final BitSet candidates = new BitSet();
     /** Processes blocked on a condition tied to no socket: checked whenever anything on the host changes. */
     final BitSet generic = new BitSet();
-    /** Processes blocked on a socket, by socket: checked when the stack wakes that socket. */
-    final IdentityHashMap<TcpSock, List<SimProcess>> waiters = new IdentityHashMap<>();
+    /** Who waits on a socket (blocked processes, a watch), by socket: checked when the stack wakes that socket. */
+    final IdentityHashMap<TcpSock, SockWaiters> waiters = new IdentityHashMap<>();
+    /** Watches of event-driven applications, by slot (a removed watch's slot is reused, lowest first). */
+    final List<Watch> watches = new ArrayList<>();
+    /** Slots of removed watches. */
+    private final BitSet freeWatchSlots = new BitSet();
+    /** Watches to check next, by index in {@link #watches}. */
+    final SlotSet watchCandidates = new SlotSet();
+    /** The link towards each host, by host index (null: none). */
+    Link[] linkTo = new Link[0];
+    /** Event-driven applications started on this host (they are named by it). */
+    int eventApps;
+    /** The last destination address routed, and its host: nearly every packet goes where the one before went. */
+    int lastDst;
+    Host lastDstHost;
+
+    /** What waits on one socket. */
+    static final class SockWaiters {
+        final List<SimProcess> processes = new ArrayList<>(1);
+        Watch watch;
+
+        boolean isEmpty() {
+            return processes.isEmpty() && watch == null;
+        }
+    }
+
+    Host(String name, int index, NetStack stack) {
+        this.name = name;
+        this.index = index;
+        this.stack = stack;
+    }
 
     /** The stack woke sk: its waiters are checked next. */
     void wake(TcpSock sk) {
-        List<SimProcess> l = waiters.get(sk);
-        if (l != null) {
-            for (SimProcess p : l) {
-                candidates.set(p.index);
+        SockWaiters w = waiters.get(sk);
+        if (w != null) {
+            List<SimProcess> l = w.processes;
+            for (int i = 0, n = l.size(); i < n; i++) {
+                candidates.set(l.get(i).index);
+            }
+            if (w.watch != null) {
+                watchCandidates.add(w.watch.index);
             }
         }
         dirty = true;
@@ -40,14 +73,16 @@ final class Host {
 
     /** Something happened on the host (a packet, a timer, a process step): its generic waiters are checked. */
     void touch() {
-        candidates.or(generic);
+        if (!generic.isEmpty()) {
+            candidates.or(generic);
+        }
         dirty = true;
     }
 
     /** Bookkeeping when p blocks on cond (on sock, or on nothing in particular when sock is null). */
     void blocked(SimProcess p, TcpSock sock, boolean selfWoken) {
         if (sock != null) {
-            waiters.computeIfAbsent(sock, k -> new ArrayList<>(1)).add(p);
+            waiters.computeIfAbsent(sock, k -> new SockWaiters()).processes.add(p);
         } else if (!selfWoken) {
             generic.set(p.index);
         }
@@ -56,10 +91,10 @@ final class Host {
     /** Bookkeeping when p stops waiting. */
     void unblocked(SimProcess p) {
         if (p.waitSock != null) {
-            List<SimProcess> l = waiters.get(p.waitSock);
-            if (l != null) {
-                l.remove(p);
-                if (l.isEmpty()) {
+            SockWaiters w = waiters.get(p.waitSock);
+            if (w != null) {
+                w.processes.remove(p);
+                if (w.isEmpty()) {
                     waiters.remove(p.waitSock);
                 }
             }
@@ -69,8 +104,42 @@ final class Host {
         candidates.clear(p.index);
     }
 
-    Host(String name, NetStack stack) {
-        this.name = name;
-        this.stack = stack;
+    /** Registers w on its socket (replacing any earlier watch of that socket) and checks it next. */
+    void watch(Watch w) {
+        SockWaiters sw = waiters.computeIfAbsent(w.sock.sock(), k -> new SockWaiters());
+        if (sw.watch != null) {
+            unwatch(sw.watch);
+            sw = waiters.computeIfAbsent(w.sock.sock(), k -> new SockWaiters());
+        }
+        sw.watch = w;
+        int slot = freeWatchSlots.nextSetBit(0);
+        if (slot >= 0) {
+            freeWatchSlots.clear(slot);
+            watches.set(slot, w);
+        } else {
+            slot = watches.size();
+            watches.add(w);
+        }
+        w.index = slot;
+        watchCandidates.add(slot);
+        dirty = true;
+    }
+
+    /** Removes w from its socket and frees its slot. */
+    void unwatch(Watch w) {
+        if (!w.active) {
+            return;
+        }
+        w.active = false;
+        watchCandidates.remove(w.index);
+        watches.set(w.index, null);
+        freeWatchSlots.set(w.index);
+        SockWaiters sw = waiters.get(w.sock.sock());
+        if (sw != null && sw.watch == w) {
+            sw.watch = null;
+            if (sw.isEmpty()) {
+                waiters.remove(w.sock.sock());
+            }
+        }
     }
 }

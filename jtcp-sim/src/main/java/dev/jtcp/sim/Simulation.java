@@ -1,6 +1,7 @@
 package dev.jtcp.sim;
 
 import dev.jtcp.stack.NetStack;
+import dev.jtcp.stack.PacketPool;
 import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Deadline;
 import dev.jtcp.time.Rng;
@@ -41,14 +42,15 @@ import java.util.PriorityQueue;
 public final class Simulation implements AutoCloseable {
     private final long seed;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
+    /** The hosts in the order they were defined (their indexes). */
+    private final Host[] hostArray;
     private final Map<Integer, Host> byAddress = new HashMap<>();
-    private final Map<String, Link> links = new HashMap<>();
     private final List<Fault> faults;
     private final TraceLog trace;
     private final Tracer tracer;
-    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final EventQueue queue = new EventQueue();
     /** Observers: read-only looks at the simulation at given virtual instants (ss snapshots, say). */
-    private final PriorityQueue<Event> observers = new PriorityQueue<>();
+    private final PriorityQueue<Observation> observers = new PriorityQueue<>();
     private long eventSeq;
     /** Packets that entered a link and were scheduled to arrive (the simulator's unit of work). */
     private long linkPackets;
@@ -58,22 +60,34 @@ public final class Simulation implements AutoCloseable {
     /** Packets that reached a host with a bit flipped by a link (each copy of a duplicate counts). */
     private long corruptedArrivals;
     private long ceMarks;
+    /**
+     * Packet buffers recycled once delivered; only when nothing else can keep a packet (no trace events,
+     * no fault rules looking at packets), else null.
+     */
+    private final PacketPool packetPool;
 
-    private sealed interface Action permits Arrival, StackTimer, Wake, Start, Observe {}
+    // The kinds of events in the queue, with what their int and reference hold.
+    /**
+     * A packet that arrives out of its link's order (loopback, reordered, duplicated, delayed by a fault):
+     * aux = host index * 2 + corrupted, ref = the packet.
+     */
+    private static final int ARRIVAL = 0;
+    /** The first of a link's in-order arrivals (the link holds the others): ref = the link. */
+    private static final int LINK_ARRIVAL = 1;
+    /** A host's stack timer is due: aux = host index. */
+    private static final int STACK_TIMER = 2;
+    /** A sleeping process wakes: ref = the process. */
+    private static final int WAKE = 3;
+    /** A process starts: ref = the process. */
+    private static final int START = 4;
+    /** An event-driven application starts: ref = an {@link EventStart}. */
+    private static final int START_EVENTS = 5;
 
-    private record Observe(Runnable action) implements Action {}
+    private record EventStart(EventProc proc, EventApp app) {}
 
-    private record Arrival(Host host, byte[] packet, boolean corrupted) implements Action {}
-
-    private record StackTimer(Host host) implements Action {}
-
-    private record Wake(SimProcess process) implements Action {}
-
-    private record Start(SimProcess process) implements Action {}
-
-    private record Event(long tNs, long seq, Action action) implements Comparable<Event> {
+    private record Observation(long tNs, long seq, Runnable action) implements Comparable<Observation> {
         @Override
-        public int compareTo(Event o) {
+        public int compareTo(Observation o) {
             int c = Long.compare(tNs, o.tNs);
             return c != 0 ? c : Long.compare(seq, o.seq);
         }
@@ -89,20 +103,29 @@ public final class Simulation implements AutoCloseable {
         // computed anyway, so that captures and traces show real ones; with corruption they must be checked.
         boolean offload = !b.traceEnabled
                 && b.links.stream().allMatch(l -> l.ab().corrupt() == 0 && l.ba().corrupt() == 0);
+        this.packetPool = !b.traceEnabled && b.faults.isEmpty() ? new PacketPool() : null;
+        this.hostArray = new Host[b.hosts.size()];
         for (Builder.HostSpec hs : b.hosts.values()) {
+            int index = hosts.size();
             Sysctl s = b.sysctl.copy();
             for (String a : b.hostSysctl.getOrDefault(hs.name, List.of())) {
                 s.apply(a);
             }
             NetStack.Builder nb = NetStack.builder(hs.name).seed(seed).sysctl(s).tracer(tracer)
-                    .hz(b.hz).timerWheel(b.timerWheel).checksumOffload(offload).sink(this::transmit);
+                    .hz(b.hz).timerWheel(b.timerWheel).checksumOffload(offload)
+                    .sink((from, packet) -> transmit(hostArray[index], packet));
+            if (packetPool != null) {
+                nb.packetPool(packetPool);
+            }
             for (int addr : hs.addresses) {
                 nb.address(addr);
             }
             NetStack stack = nb.build();
-            Host host = new Host(hs.name, stack);
+            Host host = new Host(hs.name, index, stack);
             stack.onWake(host::wake);
             hosts.put(hs.name, host);
+            hostArray[index] = host;
+            host.linkTo = new Link[b.hosts.size()];
             for (int addr : hs.addresses) {
                 if (byAddress.putIfAbsent(addr, host) != null) {
                     throw new IllegalArgumentException("address " + Ipv4Addr.format(addr) + " is used by two hosts");
@@ -113,8 +136,8 @@ public final class Simulation implements AutoCloseable {
         for (Builder.LinkSpecEntry l : b.links) {
             Host a = hosts.get(l.a);
             Host bb = hosts.get(l.b);
-            links.put(l.a + ">" + l.b, new Link(l.a, l.b, l.ab, root.split("link:" + l.a + ">" + l.b)));
-            links.put(l.b + ">" + l.a, new Link(l.b, l.a, l.ba, root.split("link:" + l.b + ">" + l.a)));
+            a.linkTo[bb.index] = new Link(l.a, l.b, bb, l.ab, root.split("link:" + l.a + ">" + l.b));
+            bb.linkTo[a.index] = new Link(l.b, l.a, a, l.ba, root.split("link:" + l.b + ">" + l.a));
             // The stacks learn the MTU towards the other end.
             for (int addr : b.hosts.get(l.b).addresses) {
                 a.stack.addRoute(Ipv4Addr.format(addr) + "/32", l.ab.mtu());
@@ -232,7 +255,20 @@ public final class Simulation implements AutoCloseable {
         Host h = host(host);
         SimProcess p = new SimProcess(h, "app" + h.processes.size(), processSeq++, app, this);
         h.processes.add(p);
-        push(Math.max(nowNs, start.toNanos()), new Start(p));
+        push(Math.max(nowNs, start.toNanos()), START, 0, p);
+    }
+
+    /** Runs an event-driven application on host from the start of the simulation. */
+    public void eventApp(String host, EventApp app) {
+        eventApp(host, Duration.ZERO, app);
+    }
+
+    /** Runs an event-driven application on host from virtual time start (its start callback runs then). */
+    public void eventApp(String host, Duration start, EventApp app) {
+        Objects.requireNonNull(app, "app");
+        Host h = host(host);
+        EventProc p = new EventProc(this, h, "events" + h.eventApps++);
+        push(Math.max(nowNs, start.toNanos()), START_EVENTS, 0, new EventStart(p, app));
     }
 
     private Host host(String name) {
@@ -343,91 +379,130 @@ public final class Simulation implements AutoCloseable {
      * If the simulation is already quiet before t, the action runs at the end without moving the clock.
      */
     public void observe(Duration t, Runnable action) {
-        observers.add(new Event(t.toNanos(), eventSeq++, new Observe(action)));
+        observers.add(new Observation(t.toNanos(), eventSeq++, action));
     }
 
     private long runUntil(long limitNs, boolean stopWhenQuiet) {
         if (closed) {
             throw new IllegalStateException("simulation is closed");
         }
+        EventQueue q = queue;
         while (true) {
             // Packets arriving at the same instant are all taken in before the applications they wake run,
             // as a kernel's softirq takes in a burst (a NAPI poll) before the woken reader gets the CPU.
-            Event next = queue.peek();
-            if (next == null || next.tNs > nowNs || !(next.action instanceof Arrival)) {
+            if (q.isEmpty() || q.topTime() > nowNs || q.topKind() > LINK_ARRIVAL) {
                 resolveRunnable();
             }
-            Event e = queue.peek();
-            Event o = observers.peek();
-            if (o != null && o.tNs <= limitNs && (e == null || o.tNs < e.tNs)) {
+            boolean empty = q.isEmpty();
+            Observation o = observers.peek();
+            if (o != null && o.tNs <= limitNs && (empty || o.tNs < q.topTime())) {
                 observers.poll();
-                if (e != null || !stopWhenQuiet) {
+                if (!empty || !stopWhenQuiet) {
                     nowNs = Math.max(nowNs, o.tNs);
-                    for (Host h : hosts.values()) {
+                    for (Host h : hostArray) {
                         h.stack.advanceTo(nowNs);
                     }
                 }
-                handle(o.action);
+                o.action.run();
                 continue;
             }
-            if (e == null || e.tNs > limitNs) {
+            if (empty || q.topTime() > limitNs) {
                 break;
             }
-            queue.poll();
-            if (e.action instanceof StackTimer st && st.host.stack.nextDeadlineNs() > e.tNs) {
-                // A stale wake-up: the timer it was queued for was cancelled or moved later.
-                if (st.host.timerScheduledNs == e.tNs) {
-                    st.host.timerScheduledNs = Deadline.NONE;
-                    scheduleTimer(st.host);
+            long t = q.topTime();
+            switch (q.topKind()) {
+                case LINK_ARRIVAL -> {
+                    Link link = (Link) q.topRef();
+                    byte[] packet = link.headPacket();
+                    boolean corrupted = link.headCorrupted();
+                    if (link.dequeue()) {
+                        q.retimeTop(link.headTimeNs(), link.headSeq());
+                    } else {
+                        q.pop();
+                    }
+                    nowNs = Math.max(nowNs, t);
+                    arrive(link.toHost, packet, corrupted);
                 }
-                continue;
+                case ARRIVAL -> {
+                    int aux = q.topAux();
+                    byte[] packet = (byte[]) q.topRef();
+                    q.pop();
+                    nowNs = Math.max(nowNs, t);
+                    arrive(hostArray[aux >>> 1], packet, (aux & 1) != 0);
+                }
+                case STACK_TIMER -> {
+                    Host h = hostArray[q.topAux()];
+                    q.pop();
+                    if (h.stack.nextDeadlineNs() > t) {
+                        // A stale wake-up: the timer it was queued for was cancelled or moved later.
+                        if (h.timerScheduledNs == t) {
+                            h.timerScheduledNs = Deadline.NONE;
+                            scheduleTimer(h);
+                        }
+                        continue;
+                    }
+                    nowNs = Math.max(nowNs, t);
+                    if (h.timerScheduledNs <= nowNs) {
+                        h.timerScheduledNs = Deadline.NONE;
+                    }
+                    h.stack.advanceTo(nowNs);
+                    h.touch();
+                    scheduleTimer(h);
+                }
+                case WAKE -> {
+                    SimProcess p = (SimProcess) q.topRef();
+                    q.pop();
+                    nowNs = Math.max(nowNs, t);
+                    p.woken = true;
+                    p.host.candidates.set(p.index);
+                    p.host.dirty = true;
+                }
+                case START -> {
+                    SimProcess p = (SimProcess) q.topRef();
+                    q.pop();
+                    nowNs = Math.max(nowNs, t);
+                    runProcess(p);
+                }
+                case START_EVENTS -> {
+                    EventStart es = (EventStart) q.topRef();
+                    q.pop();
+                    nowNs = Math.max(nowNs, t);
+                    runEvents(es.proc, () -> es.app.start(es.proc));
+                }
+                default -> throw new IllegalStateException("unknown event kind " + q.topKind());
             }
-            nowNs = Math.max(nowNs, e.tNs);
-            handle(e.action);
         }
-        if (!stopWhenQuiet || !queue.isEmpty()) {
+        if (!stopWhenQuiet || !q.isEmpty()) {
             nowNs = Math.max(nowNs, limitNs);
-            for (Host h : hosts.values()) {
+            for (Host h : hostArray) {
                 h.stack.advanceTo(nowNs);
             }
         }
         return nowNs;
     }
 
-    private void handle(Action a) {
-        switch (a) {
-            case Arrival arr -> {
-                if (arr.corrupted) {
-                    corruptedArrivals++;
-                }
-                arr.host.stack.onPacket(nowNs, arr.packet, 0, arr.packet.length);
-                arr.host.touch();
-                scheduleTimer(arr.host);
-            }
-            case StackTimer st -> {
-                if (st.host.timerScheduledNs <= nowNs) {
-                    st.host.timerScheduledNs = Deadline.NONE;
-                }
-                st.host.stack.advanceTo(nowNs);
-                st.host.touch();
-                scheduleTimer(st.host);
-            }
-            case Wake w -> {
-                w.process.woken = true;
-                w.process.host.candidates.set(w.process.index);
-                w.process.host.dirty = true;
-            }
-            case Start s -> runProcess(s.process);
-            case Observe o -> o.action.run();
+    private void arrive(Host h, byte[] packet, boolean corrupted) {
+        if (corrupted) {
+            corruptedArrivals++;
         }
+        if (packetPool != null) {
+            h.stack.receiveSkb(nowNs, packet);   // the stack gives the buffer back to the pool
+        } else {
+            h.stack.onPacket(nowNs, packet, 0, packet.length);
+        }
+        h.touch();
+        scheduleTimer(h);
     }
 
-    /** Resume every blocked process whose condition now holds, in a fixed order, until none is left. */
+    /**
+     * Resume every blocked process whose condition now holds, and call every watch woken whose events hold,
+     * in a fixed order (per host: processes in creation order, then watches by slot), until none is left.
+     */
     private void resolveRunnable() {
         boolean progress = true;
         while (progress) {
             progress = false;
-            for (Host h : hosts.values()) {
+            for (Host h : hostArray) {
                 if (!h.dirty) {
                     continue;
                 }
@@ -439,6 +514,19 @@ public final class Simulation implements AutoCloseable {
                     if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
                         runProcess(p);
                         progress = true;
+                    }
+                }
+                for (int i = h.watchCandidates.next(0); i >= 0; i = h.watchCandidates.next(i + 1)) {
+                    h.watchCandidates.remove(i);
+                    Watch w = h.watches.get(i);
+                    if (w == null) {
+                        continue;
+                    }
+                    if (w.ready()) {
+                        runWatch(w);
+                        progress = true;
+                    } else {
+                        w.armed = true;
                     }
                 }
             }
@@ -456,7 +544,14 @@ public final class Simulation implements AutoCloseable {
     private static final boolean VERIFY_WAKEUPS = Boolean.getBoolean("jtcp.sim.verifyWakeups");
 
     private void verifyNoMissedWakeups() {
-        for (Host h : hosts.values()) {
+        for (Host h : hostArray) {
+            for (Watch w : h.watches) {
+                if (w != null && w.armed && w.ready()) {
+                    throw new SimulationException("missed wake-up at " + dev.jtcp.time.Nanos.toSecondsString(nowNs)
+                            + " s: application " + w.owner.name + " on " + h.name + " watches " + w.sock
+                            + ", which is ready, but was not woken", null);
+                }
+            }
             for (SimProcess p : h.processes) {
                 if (!p.finished && p.waitingFor != null && p.waitingFor.getAsBoolean()) {
                     throw new SimulationException("missed wake-up at " + dev.jtcp.time.Nanos.toSecondsString(nowNs)
@@ -477,7 +572,38 @@ public final class Simulation implements AutoCloseable {
                     + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + t, t);
         }
         p.host.touch();
-        for (Host h : hosts.values()) {
+        for (Host h : hostArray) {
+            scheduleTimer(h);
+        }
+    }
+
+    /** Something an event-driven application does on the simulator's thread. */
+    @FunctionalInterface
+    private interface Callback {
+        void run() throws Exception;
+    }
+
+    private void runWatch(Watch w) {
+        runEvents(w.owner, () -> w.handler.ready(w.sock));
+        if (VERIFY_WAKEUPS) {
+            w.armed = w.active && !w.ready();
+        }
+    }
+
+    /** Runs an event-driven application's callback at the current instant, as {@link #runProcess} runs a step. */
+    private void runEvents(EventProc p, Callback c) {
+        Host host = p.host;
+        host.stack.advanceTo(nowNs);
+        try {
+            c.run();
+        } catch (SimulationException e) {
+            throw e;
+        } catch (Exception | AssertionError e) {
+            throw new SimulationException("application " + p.name + " on " + host.name + " failed at "
+                    + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + e, e);
+        }
+        host.touch();
+        for (Host h : hostArray) {
             scheduleTimer(h);
         }
     }
@@ -488,11 +614,11 @@ public final class Simulation implements AutoCloseable {
             return;
         }
         h.timerScheduledNs = d;
-        push(Math.max(d, nowNs), new StackTimer(h));
+        push(Math.max(d, nowNs), STACK_TIMER, h.index, null);
     }
 
-    private void push(long t, Action a) {
-        queue.add(new Event(t, eventSeq++, a));
+    private void push(long t, int kind, int aux, Object ref) {
+        queue.push(t, eventSeq++, kind, aux, ref);
     }
 
     /** Process side: a raw packet went out; the host's timers may have moved (they have not, but stay uniform). */
@@ -503,29 +629,39 @@ public final class Simulation implements AutoCloseable {
     /** Process side: sleep until now + d. */
     void sleep(SimProcess p, long dNs) {
         p.woken = false;
-        push(nowNs + Math.max(0, dNs), new Wake(p));
+        push(nowNs + Math.max(0, dNs), WAKE, 0, p);
         p.block(() -> p.woken, null, true);
     }
 
     // ================================================================ the network
 
     /** A stack transmitted a packet: route it, apply faults, schedule its arrival. */
-    private void transmit(NetStack from, byte[] packet) {
+    private void transmit(Host src, byte[] packet) {
         if (packet.length < 20) {
             return;
         }
         int dst = ((packet[16] & 0xff) << 24) | ((packet[17] & 0xff) << 16) | ((packet[18] & 0xff) << 8) | (packet[19] & 0xff);
-        Host src = hosts.get(from.name());
-        Host to = (dst >>> 24) == 127 ? src : byAddress.get(dst);
+        Host to;
+        if ((dst >>> 24) == 127) {
+            to = src;
+        } else if (src.lastDstHost != null && src.lastDst == dst) {
+            to = src.lastDstHost;
+        } else {
+            to = byAddress.get(dst);
+            if (to != null) {
+                src.lastDst = dst;
+                src.lastDstHost = to;
+            }
+        }
         if (to == src) {
-            push(nowNs, new Arrival(to, packet, false));   // loopback: delivered at once, after this step
+            push(nowNs, ARRIVAL, to.index << 1, packet);   // loopback: delivered at once, after this step
             return;
         }
         if (to == null) {
             traceNetworkDrop(src.name, src.name, packet, "no host has address " + Ipv4Addr.format(dst));
             return;
         }
-        Link link = links.get(src.name + ">" + to.name);
+        Link link = src.linkTo[to.index];
         if (link == null) {
             traceNetworkDrop(src.name, to.name, packet, "no link from " + src.name + " to " + to.name);
             return;
@@ -543,27 +679,49 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         }
-        Link.Verdict v = link.send(nowNs, packet.length, packet[Ipv4Header.TOS_OFFSET] & Ipv4Header.ECN_MASK);
-        if (v.dropWhy() != null) {
-            traceNetworkDrop(src.name, to.name, packet, v.dropWhy());
+        // A pooled buffer may be longer than its packet: the IPv4 total length is the packet's length.
+        int length = packetPool != null ? Ipv4Header.totalLengthOf(packet, 0) : packet.length;
+        String dropWhy = link.send(nowNs, length, packet[Ipv4Header.TOS_OFFSET] & Ipv4Header.ECN_MASK);
+        if (dropWhy != null) {
+            traceNetworkDrop(src.name, to.name, packet, dropWhy);
+            if (packetPool != null) {
+                packetPool.release(packet);   // lost on the link: nothing refers to it
+            }
             return;
         }
         byte[] delivered = packet;
-        if (v.ceMarked()) {
-            // The router's IP_ECN_set_ce(): the ECN field becomes CE, the header checksum follows.
-            delivered = packet.clone();
+        if (link.ceMarked) {
+            // The router's IP_ECN_set_ce(): the ECN field becomes CE, the header checksum follows. A pooled
+            // packet belongs to the link now; otherwise the sender's trace keeps the original.
+            delivered = packetPool != null ? packet : packet.clone();
             Ipv4Header.setTos(delivered, 0, (packet[Ipv4Header.TOS_OFFSET] & 0xff) | Ipv4Header.ECN_CE);
             ceMarks++;
         }
-        if (v.corruptBit() >= 0) {
+        int bit = link.corruptBit;
+        if (bit >= 0) {
             delivered = delivered.clone();
-            delivered[corruptibleByte(packet, v.corruptBit() >>> 3)] ^= (byte) (1 << (v.corruptBit() & 7));
+            delivered[corruptibleByte(packet, bit >>> 3)] ^= (byte) (1 << (bit & 7));
         }
-        boolean corrupted = v.corruptBit() >= 0;
-        push(v.arrivalNs() + extraDelayNs, new Arrival(to, delivered, corrupted));
+        boolean corrupted = bit >= 0;
+        scheduleArrival(link, link.arrivalNs + extraDelayNs, delivered, corrupted);
         linkPackets++;
-        if (v.duplicate()) {
-            push(v.duplicateArrivalNs() + extraDelayNs, new Arrival(to, delivered.clone(), corrupted));
+        if (link.duplicate) {
+            scheduleArrival(link, link.duplicateArrivalNs + extraDelayNs, delivered.clone(), corrupted);
+        }
+    }
+
+    /**
+     * Queues a packet's arrival over link: with the link's other arrivals when it comes no earlier than the
+     * last of them (the queue then holds only their head), else on its own.
+     */
+    private void scheduleArrival(Link link, long tNs, byte[] packet, boolean corrupted) {
+        long sequence = eventSeq++;
+        if (link.inOrder(tNs)) {
+            if (link.enqueue(tNs, sequence, packet, corrupted)) {
+                queue.push(tNs, sequence, LINK_ARRIVAL, 0, link);
+            }
+        } else {
+            queue.push(tNs, sequence, ARRIVAL, (link.toHost.index << 1) | (corrupted ? 1 : 0), packet);
         }
     }
 
@@ -603,7 +761,7 @@ public final class Simulation implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Host h : hosts.values()) {
+        for (Host h : hostArray) {
             for (SimProcess p : h.processes) {
                 p.abort();
             }

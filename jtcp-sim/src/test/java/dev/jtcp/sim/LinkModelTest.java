@@ -234,18 +234,18 @@ class LinkModelTest {
     void ceThresholdMarksEcnCapablePacketsAndDropsTheOthers() {
         // 1 Mbit/s: a 1500-byte packet holds the wire 12 ms, so a burst queues up behind the first.
         LinkSpec spec = LinkSpec.ideal().withRate(1_000_000).withQueue(10).withCeThreshold(2);
-        Link link = new Link("a", "b", spec, new dev.jtcp.time.Rng(1));
+        Link link = new Link("a", "b", null, spec, new dev.jtcp.time.Rng(1));
         List<Boolean> marks = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Link.Verdict v = link.send(0, 1500, dev.jtcp.wire.Ipv4Header.ECN_ECT_0);
-            assertThat(v.dropWhy()).isNull();
-            marks.add(v.ceMarked());
+            assertThat(link.send(0, 1500, dev.jtcp.wire.Ipv4Header.ECN_ECT_0)).isNull();
+            marks.add(link.ceMarked);
         }
         assertThat(marks).containsExactly(false, false, true, true);
-        assertThat(link.send(0, 1500, dev.jtcp.wire.Ipv4Header.ECN_NOT_ECT).dropWhy())
+        assertThat(link.send(0, 1500, dev.jtcp.wire.Ipv4Header.ECN_NOT_ECT))
                 .isEqualTo("queue above the CE marking threshold (2 packets) and the packet is not ECN-capable");
         // Once the queue has drained below the threshold, nothing is marked.
-        assertThat(link.send(100_000_000, 1500, dev.jtcp.wire.Ipv4Header.ECN_ECT_0).ceMarked()).isFalse();
+        assertThat(link.send(100_000_000, 1500, dev.jtcp.wire.Ipv4Header.ECN_ECT_0)).isNull();
+        assertThat(link.ceMarked).isFalse();
     }
 
     @Test

@@ -44,6 +44,17 @@ final class Libc {
     private static final MethodHandle WRITE = handle("write",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CCS);
     /** ioctl(int fd, unsigned long request, ...): the third argument is variadic. */
+    /**
+     * read/write on a non-blocking descriptor as critical calls with heap access: a byte[] goes to the
+     * kernel as it is, without a copy through native memory (Linker.Option.critical: the call is short
+     * and never blocks, which O_NONBLOCK guarantees).
+     */
+    private static final MethodHandle READ_HEAP = handle("read",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CCS,
+            Linker.Option.critical(true));
+    private static final MethodHandle WRITE_HEAP = handle("write",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CCS,
+            Linker.Option.critical(true));
     private static final MethodHandle IOCTL = handle("ioctl",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
             CCS, Linker.Option.firstVariadicArg(2));
@@ -116,6 +127,32 @@ final class Libc {
     static long write(Result r, int fd, MemorySegment buf, long len) {
         try {
             long v = (long) WRITE.invokeExact(r.state, fd, buf, len);
+            if (v < 0) {
+                r.capture();
+            }
+            return v;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** read(2) into a heap segment (a wrapped byte[]) of a non-blocking descriptor, without a native copy. */
+    static long readHeap(Result r, int fd, MemorySegment heap, long len) {
+        try {
+            long v = (long) READ_HEAP.invokeExact(r.state, fd, heap, len);
+            if (v < 0) {
+                r.capture();
+            }
+            return v;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** write(2) from a heap segment (a wrapped byte[]) to a non-blocking descriptor, without a native copy. */
+    static long writeHeap(Result r, int fd, MemorySegment heap, long len) {
+        try {
+            long v = (long) WRITE_HEAP.invokeExact(r.state, fd, heap, len);
             if (v < 0) {
                 r.capture();
             }

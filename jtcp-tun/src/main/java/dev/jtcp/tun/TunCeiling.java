@@ -35,13 +35,14 @@ public final class TunCeiling {
             AtomicLong bytes = new AtomicLong();
             Thread reader = Thread.ofPlatform().name("tun-ceiling-rx").start(() -> {
                 byte[] buf = new byte[TunDevice.MAX_PACKET];
+                java.lang.foreign.MemorySegment view = java.lang.foreign.MemorySegment.ofArray(buf);
                 try {
                     while (!stop.get()) {
                         if (!d.await(waker, 100)) {
                             continue;
                         }
                         int n;
-                        while ((n = d.read(buf)) > 0) {
+                        while ((n = d.read(view)) > 0) {
                             if (n == mtu && buf[9] == 17) {
                                 bytes.addAndGet(n);
                                 window.release();

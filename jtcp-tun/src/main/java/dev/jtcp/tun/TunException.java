@@ -8,10 +8,22 @@ import java.io.IOException;
  */
 public final class TunException extends IOException {
     private final int errno;
+    private final boolean offloadRefused;
 
     public TunException(String message, int errno) {
+        this(message, errno, false);
+    }
+
+    /** offloadRefused: the kernel refused IFF_VNET_HDR or TUNSETOFFLOAD (the device works without them). */
+    public TunException(String message, int errno, boolean offloadRefused) {
         super(message);
         this.errno = errno;
+        this.offloadRefused = offloadRefused;
+    }
+
+    /** True when the kernel refused the offloads asked for; opening without them may succeed. */
+    public boolean offloadRefused() {
+        return offloadRefused;
     }
 
     public TunException(String message) {

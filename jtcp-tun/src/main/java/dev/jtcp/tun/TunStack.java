@@ -3,6 +3,7 @@ package dev.jtcp.tun;
 import dev.jtcp.stack.NetStack;
 import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Deadline;
+import dev.jtcp.wire.Checksum;
 import dev.jtcp.wire.Ipv4Addr;
 
 import java.io.IOException;
@@ -36,8 +37,10 @@ public final class TunStack implements AutoCloseable {
      * What a stack on a TUN device needs. txQueueLen is the kernel's queue of packets waiting for the
      * loop to read them (0: the kernel's default for TUN, 500); a full queue drops what the kernel sends.
      */
-    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap, int txQueueLen) {
+    public record Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap, int txQueueLen,
+            Offload offload) {
         public Config {
+            offload = offload == null ? Offload.AUTO : offload;
             Objects.requireNonNull(dev, "dev");
             Objects.requireNonNull(hostCidr, "hostCidr");
             Objects.requireNonNull(addr, "addr");
@@ -48,11 +51,15 @@ public final class TunStack implements AutoCloseable {
         }
 
         public Config(String dev, String netns, String hostCidr, String addr, int mtu, Sysctl sysctl, Path pcap) {
-            this(dev, netns, hostCidr, addr, mtu, sysctl, pcap, 0);
+            this(dev, netns, hostCidr, addr, mtu, sysctl, pcap, 0, Offload.AUTO);
+        }
+
+        public Config withOffload(Offload o) {
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen, o);
         }
 
         public Config withTxQueueLen(int n) {
-            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, n);
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, pcap, n, offload);
         }
 
         public static Config of(String dev, String hostCidr, String addr) {
@@ -60,21 +67,27 @@ public final class TunStack implements AutoCloseable {
         }
 
         public Config withNetns(String ns) {
-            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen);
+            return new Config(dev, ns, hostCidr, addr, mtu, sysctl, pcap, txQueueLen, offload);
         }
 
         public Config withMtu(int m) {
-            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap, txQueueLen);
+            return new Config(dev, netns, hostCidr, addr, m, sysctl, pcap, txQueueLen, offload);
         }
 
         public Config withPcap(Path p) {
-            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p, txQueueLen);
+            return new Config(dev, netns, hostCidr, addr, mtu, sysctl, p, txQueueLen, offload);
         }
 
         public Config withSysctl(Sysctl s) {
-            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap, txQueueLen);
+            return new Config(dev, netns, hostCidr, addr, mtu, s, pcap, txQueueLen, offload);
         }
     }
+
+    /**
+     * Checksum and segmentation offload on the device (IFF_VNET_HDR, TUN_F_CSUM | TUN_F_TSO4): ON fails when the
+     * kernel refuses it, AUTO falls back to a plain device, OFF never asks.
+     */
+    public enum Offload { AUTO, ON, OFF }
 
     /** Packets read from the device per lock hold, before waiters are signalled. */
     private static final int RX_BATCH = 64;
@@ -91,10 +104,18 @@ public final class TunStack implements AutoCloseable {
     private final List<TunSocket> sockets = new ArrayList<>();
     /** The deadline the loop's current poll() ends at (guarded by lock). */
     private long loopWakeNs = Deadline.NONE;
+    /**
+     * True from the moment the loop computed loopWakeNs (under the lock) until its poll() returns: only then can
+     * an earlier deadline need the eventfd; otherwise the loop computes the deadline anew before it sleeps.
+     */
+    private volatile boolean polling;
     private volatile boolean running = true;
     private volatile IOException failure;
     private long rxPackets;
     private long txPackets;
+    /** poll() calls of the loop, and eventfd signals from application threads (an earlier deadline). */
+    private volatile long polls;
+    private long wakes;
     private long txDrops;
 
     private record Waiter(Condition cond, BooleanSupplier ready) {
@@ -107,7 +128,17 @@ public final class TunStack implements AutoCloseable {
         this.pcap = pcap;
         SecureRandom seeds = new SecureRandom();
         this.stack = NetStack.builder(dev.name()).address(config.addr()).sysctl(config.sysctl()).mtu(config.mtu())
-                .seed(seeds.nextLong()).sink((from, packet) -> transmit(packet)).build();
+                .seed(seeds.nextLong()).tsoOffload(dev.offload()).neededHeadroom(dev.packetOffset()).sink(new NetStack.PacketSink() {
+                    @Override
+                    public void transmit(NetStack from, byte[] packet) {
+                        TunStack.this.transmit(packet, 0, packet.length, -1);
+                    }
+
+                    @Override
+                    public void transmitOffload(NetStack from, byte[] buf, int off, int len, int gsoSize) {
+                        TunStack.this.transmit(buf, off, len, gsoSize);
+                    }
+                }).build();
         this.loop = Thread.ofPlatform().name("jtcp-tun-" + dev.name()).daemon(true).unstarted(this::runLoop);
     }
 
@@ -122,7 +153,7 @@ public final class TunStack implements AutoCloseable {
         }
         Ipv4Addr.parse(config.hostCidr().substring(0, slash));
         Ipv4Addr.parse(config.addr());
-        TunDevice dev = TunDevice.open(config.dev());
+        TunDevice dev = openDevice(config);
         Waker waker = null;
         PcapngLive pcap = null;
         try {
@@ -146,8 +177,30 @@ public final class TunStack implements AutoCloseable {
         }
     }
 
+    private static TunDevice openDevice(Config config) throws TunException {
+        return switch (config.offload()) {
+            case OFF -> TunDevice.open(config.dev(), false);
+            case ON -> TunDevice.open(config.dev(), true);
+            case AUTO -> {
+                try {
+                    yield TunDevice.open(config.dev(), true);
+                } catch (TunException e) {
+                    if (!e.offloadRefused()) {
+                        throw e;
+                    }
+                    yield TunDevice.open(config.dev(), false);
+                }
+            }
+        };
+    }
+
     public Config config() {
         return config;
+    }
+
+    /** True when the device runs with checksum and segmentation offload (asked for, and accepted by the kernel). */
+    public boolean offload() {
+        return dev.offload();
     }
 
     /** The device's name (the kernel may have completed a pattern such as jt%d). */
@@ -167,60 +220,33 @@ public final class TunStack implements AutoCloseable {
 
     // ================================================================ the loop
 
+    // Packets are read without the lock (application threads keep using the engine meanwhile), then handed
+    // to the engine in one lock hold. Buffers of the loop thread only.
+    private final byte[][] rx = new byte[RX_BATCH][];
+    private final java.lang.foreign.MemorySegment[] rxViews = new java.lang.foreign.MemorySegment[RX_BATCH];
+    private final int[] rxLens = new int[RX_BATCH];
+
+    /** The loop; each step is a method of its own, compiled after a few thousand wake-ups rather than by OSR. */
     private void runLoop() {
-        // Packets are read without the lock (application threads keep using the engine meanwhile), then
-        // handed to the engine in one lock hold.
-        byte[][] rx = new byte[RX_BATCH][TunDevice.MAX_PACKET];
-        int[] lens = new int[RX_BATCH];
+        for (int i = 0; i < RX_BATCH; i++) {
+            rx[i] = new byte[TunDevice.READ_BUFFER];
+            rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
+        }
         try {
+            int timeoutMs = runTimers();
             while (running) {
-                int timeoutMs;
-                lock.lock();
+                polls++;
+                boolean readable;
                 try {
-                    long now = nowNs();
-                    stack.advanceTo(now);
-                    signalReady();
-                    long d = stack.nextDeadlineNs();
-                    loopWakeNs = d;
-                    timeoutMs = d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
+                    readable = dev.await(waker, timeoutMs);
                 } finally {
-                    lock.unlock();
+                    polling = false;   // from here the loop recomputes its deadline before it sleeps again
                 }
-                if (!running) {
-                    break;
+                int next = readable ? readBatch() : NOTHING_READ;
+                while (next == FULL_BATCH) {
+                    next = readBatch();   // a full batch: more may be waiting
                 }
-                if (!dev.await(waker, timeoutMs)) {
-                    continue;
-                }
-                while (true) {
-                    int k = 0;
-                    while (k < RX_BATCH) {
-                        int n = dev.read(rx[k]);
-                        if (n == 0) {
-                            break;
-                        }
-                        lens[k++] = n;
-                    }
-                    if (k == 0) {
-                        break;
-                    }
-                    lock.lock();
-                    try {
-                        for (int i = 0; i < k; i++) {
-                            rxPackets++;
-                            if (pcap != null) {
-                                pcap.write(rx[i], 0, lens[i], true);
-                            }
-                            stack.onPacket(nowNs(), rx[i], 0, lens[i]);
-                        }
-                        signalReady();
-                    } finally {
-                        lock.unlock();
-                    }
-                    if (k < RX_BATCH) {
-                        break;
-                    }
-                }
+                timeoutMs = next == NOTHING_READ ? runTimers() : next;
             }
         } catch (IOException e) {
             fail(e);
@@ -229,23 +255,113 @@ public final class TunStack implements AutoCloseable {
         }
     }
 
-    /** The sink: every packet the engine emits goes to the device (called with the lock held). */
-    private void transmit(byte[] packet) {
+    /** What {@link #readBatch} returns when the batch was full (read again) or empty (run the timers first). */
+    private static final int FULL_BATCH = -2;
+    private static final int NOTHING_READ = -3;
+
+    /** Runs the timers due, signals waiters, and returns poll()'s timeout until the next deadline (-1: none). */
+    private int runTimers() {
+        lock.lock();
+        try {
+            stack.advanceTo(nowNs());
+            signalReady();
+            return sleepTimeout();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lock held: the loop is about to sleep; records the deadline it sleeps until (an application call that
+     * moves it earlier signals the eventfd) and returns poll()'s timeout (-1: none).
+     */
+    private int sleepTimeout() {
+        long now = nowNs();
+        long d = stack.nextDeadlineNs();
+        loopWakeNs = d;
+        polling = true;
+        return d == Deadline.NONE ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, Math.ceilDiv(d - now, 1_000_000L)));
+    }
+
+    /**
+     * Reads up to RX_BATCH packets and hands them to the engine. Returns FULL_BATCH when the batch was full,
+     * NOTHING_READ when there was nothing, else (the device drained) poll()'s timeout, computed in the same
+     * lock hold: the loop goes back to sleep without taking the lock again.
+     */
+    private int readBatch() throws IOException {
+        int k = 0;
+        while (k < RX_BATCH) {
+            int n = dev.read(rxViews[k]);
+            if (n == 0) {
+                break;
+            }
+            rxLens[k++] = n;
+        }
+        if (k == 0) {
+            return NOTHING_READ;
+        }
+        int at = dev.packetOffset();
+        lock.lock();
+        try {
+            for (int i = 0; i < k; i++) {
+                rxPackets++;
+                boolean valid = dev.checksumValid(rx[i]);
+                if (pcap != null) {
+                    if (dev.checksumPartial(rx[i])) {
+                        completeChecksum(rx[i], at, rxLens[i]);   // the capture shows what the wire would carry
+                    }
+                    pcap.write(rx[i], at, rxLens[i], true);
+                }
+                stack.onPacket(nowNs(), rx[i], at, rxLens[i], valid);
+            }
+            signalReady();
+            return k == RX_BATCH ? FULL_BATCH : sleepTimeout();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The sink: every packet the engine emits goes to the device (called with the lock held). gsoSize -1: a
+     * packet with its checksums complete; otherwise a TCP packet with a partial checksum (a TSO packet of
+     * segments of gsoSize bytes when above 0), for a device with offloads.
+     */
+    private void transmit(byte[] packet, int off, int len, int gsoSize) {
         if (failure != null) {
             return;
         }
         try {
-            if (pcap != null) {
-                pcap.write(packet, 0, packet.length, false);
-            }
-            if (dev.write(packet, 0, packet.length)) {
+            boolean sent = gsoSize < 0 ? dev.write(packet, off, len) : dev.writeOffload(packet, off, len, gsoSize);
+            if (sent) {
                 txPackets++;
             } else {
                 txDrops++;   // the kernel's queue is full: a lost packet, as on a busy link
             }
+            if (pcap != null) {
+                if (gsoSize >= 0) {
+                    completeChecksum(packet, off, len);   // the kernel has its copy: the capture shows the finished sum
+                }
+                pcap.write(packet, off, len, false);
+            }
         } catch (IOException e) {
             fail(e);
         }
+    }
+
+    /**
+     * What the device does for a CHECKSUM_PARTIAL IPv4/TCP packet: sums from the TCP header on (the field
+     * holds the pseudo-header sum) and stores the complement. A TSO packet gets the sum of the whole packet;
+     * its segments' sums are the kernel's to make.
+     */
+    static void completeChecksum(byte[] p, int off, int len) {
+        int tcp = off + (p[off] & 0x0f) * 4;
+        int end = off + len;
+        if (tcp + 18 > end) {
+            return;
+        }
+        int sum = Checksum.fold(Checksum.sum(p, tcp, end - tcp, 0));
+        p[tcp + 16] = (byte) (sum >>> 8);
+        p[tcp + 17] = (byte) sum;
     }
 
     private void fail(IOException e) {
@@ -295,8 +411,9 @@ public final class TunStack implements AutoCloseable {
     /** Lock held: re-arm the loop if needed and signal waiters whose condition the call changed. */
     private void afterCall() {
         long d = stack.nextDeadlineNs();
-        if (d < loopWakeNs) {
+        if (polling && d < loopWakeNs) {
             loopWakeNs = d;
+            wakes++;
             waker.signal();
         }
         signalReady();
@@ -397,7 +514,7 @@ public final class TunStack implements AutoCloseable {
     public String deviceStats() {
         lock.lock();
         try {
-            return "rx " + rxPackets + " tx " + txPackets + " txdrop " + txDrops;
+            return "rx " + rxPackets + " tx " + txPackets + " txdrop " + txDrops + " polls " + polls + " wakes " + wakes;
         } finally {
             lock.unlock();
         }

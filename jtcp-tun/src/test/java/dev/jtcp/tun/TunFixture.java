@@ -28,13 +28,17 @@ final class TunFixture implements AutoCloseable {
     }
 
     static TunFixture start(int net, int mtu, Path pcap) throws IOException {
+        return start(net, mtu, pcap, TunStack.Offload.AUTO);
+    }
+
+    static TunFixture start(int net, int mtu, Path pcap, TunStack.Offload offload) throws IOException {
         Netns.assumeCapable();
         org.junit.jupiter.api.Assumptions.assumeTrue(Netns.which("python3"), "python3 is not installed");
         Netns ns = Netns.create("jt" + net);
         try {
             String dev = "jt" + net + "x" + (ProcessHandle.current().pid() % 100000);
             TunStack stack = TunStack.start(TunStack.Config.of(dev, "10.77." + net + ".1/24", "10.77." + net + ".2")
-                    .withNetns(ns.name).withMtu(mtu).withPcap(pcap).withTxQueueLen(4000));
+                    .withNetns(ns.name).withMtu(mtu).withPcap(pcap).withTxQueueLen(4000).withOffload(offload));
             return new TunFixture(ns, stack, "10.77." + net + ".1", "10.77." + net + ".2");
         } catch (IOException | RuntimeException e) {
             ns.close();

@@ -2,7 +2,6 @@ package dev.jtcp.sim.soak;
 
 import dev.jtcp.sim.LinkSpec;
 import dev.jtcp.sim.Proc;
-import dev.jtcp.sim.ReadResult;
 import dev.jtcp.sim.SimSocket;
 import dev.jtcp.sim.Simulation;
 import dev.jtcp.sim.SimulationException;
@@ -198,15 +197,15 @@ public final class Soak {
         }
 
         /** Checks a chunk against what was written, byte for byte, where it must fall in the stream. */
-        void accept(byte[] data) {
-            for (int i = 0; i < data.length; i++) {
+        void accept(byte[] data, int len) {
+            for (int i = 0; i < len; i++) {
                 int at = received + i;
                 if (mismatchAt < 0 && (at >= expected.length || expected[at] != data[i])) {
                     mismatchAt = at;
                 }
             }
-            crc.update(data);
-            received += data.length;
+            crc.update(data, 0, len);
+            received += len;
         }
     }
 
@@ -374,15 +373,16 @@ public final class Soak {
     }
 
     private static void readAll(Side me, SimSocket s, Plan plan, Stream in, Rng r) {
+        byte[] buf = new byte[plan.readChunk()];   // one buffer for every read (a fresh one per read cost more than the read)
         while (true) {
-            ReadResult rr = s.read(1 + r.nextInt(plan.readChunk()));
-            if (rr.result() > 0) {
-                in.accept(rr.data());
-            } else if (rr.result() == 0) {
+            int n = s.read(buf, 0, 1 + r.nextInt(plan.readChunk()));
+            if (n > 0) {
+                in.accept(buf, n);
+            } else if (n == 0) {
                 in.eof = true;
                 return;
             } else {
-                me.errors.add("read() after " + in.received + " bytes returned " + Errno.describe(rr.result()));
+                me.errors.add("read() after " + in.received + " bytes returned " + Errno.describe(n));
                 return;
             }
         }
