@@ -1507,10 +1507,11 @@ final class TcpOutput {
 
     /** tcp_fragment(): split a segment at mss (after an MSS decrease). */
     private void fragment(TcpSock sk, TxSegment seg, int mss) {
-        TxSegment tail = new TxSegment();
+        TxSegment tail = allocTxSegment();
         tail.start = seg.start + mss;
         tail.end = seg.end;
         tail.tcpFlags = seg.tcpFlags;
+        tail.zc = seg.zc;   // tcp_fragment(): both parts keep the zerocopy frags, so neither is ever merged
         tail.eor = seg.eor;   // tcp_skb_fragment_eor()
         seg.eor = false;
         tail.sacked = seg.sacked & ~TxSegment.SACKED_RETRANS;

@@ -219,6 +219,26 @@ class IcmpTest {
     }
 
     @Test
+    void zerocopySegmentsCutByASmallerPathMtuAreNeverMergedWhenResent() {
+        LadderPeer p = LadderPeer.linuxDefaults();
+        TcpSocket s = established(p);
+        assertThat(s.setOption(dev.jtcp.tcp.SockOpt.SO_ZEROCOPY, 1)).isZero();
+        p.at(0.100);
+        assertThat(s.setOption(dev.jtcp.tcp.SockOpt.TCP_CORK, 1)).isZero();
+        assertThat(s.send(new byte[2896], 0, 2896, dev.jtcp.tcp.Tcp.MSG_ZEROCOPY)).isEqualTo(2896);
+        assertThat(s.send(new byte[104], 0, 104, 0)).isEqualTo(104);   // copied, behind the zerocopy bytes
+        assertThat(s.setOption(dev.jtcp.tcp.SockOpt.TCP_CORK, 0)).isZero();
+        List<Outbound> sent = p.k.drain();
+        assertThat(sent).extracting(Outbound::payloadLength).containsExactly(1448, 1448, 104);
+        p.at(0.110);
+        p.k.inject(icmp(p, DEST_UNREACH, 4, 1000, quote(sent.get(0))));
+        // As with copied data each 1448-byte segment is cut at 948 (tcp_fragment), but both parts keep the
+        // zerocopy frags, so the 500-byte tail of the second does not take in the 104 copied bytes behind
+        // it (tcp_retrans_try_collapse skips zerocopy skbs): those were not lost and are not resent.
+        assertThat(p.k.drain()).extracting(Outbound::payloadLength).containsExactly(948, 500, 948, 500);
+    }
+
+    @Test
     void hostUnreachableDuringRetransmissionTimeoutsUndoesOneBackoffStep_rfc6069() {
         LadderPeer p = LadderPeer.linuxDefaults();
         TcpSocket s = established(p);
