@@ -154,6 +154,11 @@ public final class TcpSocket {
         return tcp().pollError(sk);
     }
 
+    /** sk_shutdown: {@code Tcp.RCV_SHUTDOWN} and {@code Tcp.SEND_SHUTDOWN} bits (both once the connection is done). */
+    public int shutdownMask() {
+        return tcp().shutdownMask(sk);
+    }
+
     /**
      * splice() from this socket: up to len bytes into buf, stopping at the urgent mark; 0 at end of stream
      * or (blocking) at the urgent mark, -EAGAIN when a blocking caller must wait or a non-blocking one

@@ -1340,6 +1340,15 @@ public final class Tcp {
         return sk.err != 0 || (sk.errQueue != null && !sk.errQueue.isEmpty());
     }
 
+    /** sk_shutdown: {@link #RCV_SHUTDOWN} and {@link #SEND_SHUTDOWN} bits (both once the connection is done). */
+    public int shutdownMask(TcpSock sk) {
+        return sk.shutdown;
+    }
+
+    /** sk_shutdown bits, as Linux's. */
+    public static final int RCV_SHUTDOWN = TcpSock.RCV_SHUTDOWN;
+    public static final int SEND_SHUTDOWN = TcpSock.SEND_SHUTDOWN;
+
     /**
      * tcp_splice_read(): up to len in-order bytes for a pipe. Unlike recv() it stops at the urgent mark and
      * does not skip the urgent byte (tcp_read_sock()), so a read at the mark gets nothing: 0 for a blocking

@@ -2335,8 +2335,21 @@ public final class Runner {
             }
             TcpState st = s.state();
             if (st == TcpState.CLOSE) {
-                throw unsupported("poll on a closed socket", sc.name() + "() on a socket in CLOSE: POLLHUP/POLLERR need sk_shutdown"
-                        + " and sk_err, which TcpSocket does not expose");
+                // tcp_poll() in TCP_CLOSE: POLLHUP always; POLLIN and POLLRDHUP once reading is shut down (a
+                // connection that ended: tcp_done() sets both shutdown bits), POLLOUT once writing is or while
+                // the buffer has room (a socket never connected), POLLERR with sk_err or the error queue.
+                int shut = s.shutdownMask();
+                long m = Symbols.require("POLLHUP");
+                if ((shut & Tcp.RCV_SHUTDOWN) != 0) {
+                    m |= in | Symbols.require("POLLRDHUP");
+                }
+                if ((shut & Tcp.SEND_SHUTDOWN) != 0 || s.writeReady()) {
+                    m |= out;
+                }
+                if (s.pollError()) {
+                    m |= Symbols.require("POLLERR");
+                }
+                return m;
             }
             boolean rcvShut = f.shutRd || st == TcpState.CLOSE_WAIT || st == TcpState.LAST_ACK || st == TcpState.CLOSING
                     || st == TcpState.TIME_WAIT;
