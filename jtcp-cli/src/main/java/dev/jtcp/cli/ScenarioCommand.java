@@ -219,14 +219,10 @@ final class ScenarioCommand implements Callable<Integer> {
 
     /** The trace with all the run knows: names, addresses, counters and the settings in force. */
     static TraceView view(Scenario sc, ScenarioParams p, Simulation sim) {
-        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
-        for (String h : sim.hostNames()) {
-            counters.put(h, sim.stack(h).mib().nonZero());
-        }
         return TraceView.of(sim.trace().events())
                 .withTitle("jtcp scenario " + sc.name(), sc.description())
                 .withHosts(sim.hostNames(), addresses(sim))
-                .withCounters(counters)
+                .withCounters(counters(sim))
                 .withSettings(settings(p, sim))
                 .withEnd(sim.nowNs());
     }
@@ -269,6 +265,15 @@ final class ScenarioCommand implements Callable<Integer> {
             sb.append(String.format("%-" + w + "s  %s%n", s.name(), s.description()));
         }
         return sb.toString();
+    }
+
+    /** Each host's non-zero counters, by host. */
+    static Map<String, Map<String, Long>> counters(Simulation sim) {
+        Map<String, Map<String, Long>> m = new LinkedHashMap<>();
+        for (String h : sim.hostNames()) {
+            m.put(h, sim.stack(h).mib().nonZero());
+        }
+        return m;
     }
 
     static Map<String, String> addresses(Simulation sim) {

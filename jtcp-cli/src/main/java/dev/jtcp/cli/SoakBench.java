@@ -130,14 +130,10 @@ final class SoakBench implements Callable<Integer> {
         byte[] rendered;
         try (Simulation sim = Soak.simulation(plan, true)) {
             r = Soak.run(plan, sim);
-            Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
-            for (String h : sim.hostNames()) {
-                counters.put(h, sim.stack(h).mib().nonZero());
-            }
             TraceView view = TraceView.of(sim.trace().events())
                     .withTitle("jtcp bench soak seed " + seedStart, plan.toString())
                     .withHosts(sim.hostNames(), ScenarioCommand.addresses(sim))
-                    .withCounters(counters)
+                    .withCounters(ScenarioCommand.counters(sim))
                     .withEnd(sim.nowNs());
             rendered = Output.render(Format.jsonl, view, new Output.Options(false, false, false, "", "", 0));
         }

@@ -347,11 +347,6 @@ public final class NetStack implements TcpHost {
         this.qdiscLimit = limit;
     }
 
-    /** The egress queue's packet limit, or -1 without one. */
-    public int qdiscLimit() {
-        return qdiscLimit;
-    }
-
     /** Packets the egress queue dropped ({@code tc -s qdisc}'s "dropped"; not an SNMP counter in Linux). */
     public long qdiscDrops() {
         return qdiscDrops;
@@ -634,7 +629,7 @@ public final class NetStack implements TcpHost {
         int ttl = sysctl.get(SysctlKey.IP_DEFAULT_TTL);
         int total = PacketBuilder.writeHeaders(packet, 0, srcAddr, dstAddr, tos, df, ttl, ipId & 0xffff, tcpHeader, len,
                 !checksumOffload);
-        if (qdiscDrop(srcAddr, dstAddr, tcpHeader, len, packet)) {
+        if (qdiscDrop(srcAddr, dstAddr, tcpHeader, len, packet, 0, total)) {
             releasePacket(packet);
             return NET_XMIT_DROP;
         }
@@ -658,15 +653,17 @@ public final class NetStack implements TcpHost {
      * pfifo_enqueue() over its limit: qdisc_drop(), and dev_queue_xmit() returns NET_XMIT_DROP. The
      * device takes every packet at once, so only a limit of 0 drops.
      */
-    private boolean qdiscDrop(int srcAddr, int dstAddr, TcpHeader tcpHeader, int len, byte[] packet) {
+    private boolean qdiscDrop(int srcAddr, int dstAddr, TcpHeader tcpHeader, int len, byte[] packet, int off, int total) {
         if (qdiscLimit != 0) {
             return false;
         }
         qdiscDrops++;
         if (tracer.enabled()) {
+            // The trace keeps the packet: a copy of the bytes, since the buffer is reused or pooled.
             tracer.emit(new SegmentEvent(nowNs, name, SegmentEvent.Kind.DROP, new Endpoint(srcAddr, tcpHeader.srcPort()),
                     new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader.value(), len, name,
-                    "local qdisc (pfifo limit 0) dropped the packet: NET_XMIT_DROP reported back to TCP", packet));
+                    "local qdisc (pfifo limit 0) dropped the packet: NET_XMIT_DROP reported back to TCP",
+                    java.util.Arrays.copyOfRange(packet, off, off + total)));
         }
         return true;
     }
@@ -694,7 +691,7 @@ public final class NetStack implements TcpHost {
                     new Endpoint(dstAddr, tcpHeader.dstPort()), tcpHeader.value(), len, null, what,
                     java.util.Arrays.copyOfRange(packet, at, at + total)));
         }
-        if (qdiscDrop(srcAddr, dstAddr, tcpHeader, len, java.util.Arrays.copyOfRange(packet, at, at + total))) {
+        if (qdiscDrop(srcAddr, dstAddr, tcpHeader, len, packet, at, total)) {
             return NET_XMIT_DROP;
         }
         sink.transmitOffload(this, packet, at, total, gsoSize);

@@ -66,6 +66,11 @@ public final class Jiffies {
         return Math.floorDiv(durationNs, jiffyNs);
     }
 
+    /** A duration in jiffies, rounded up (msecs_to_jiffies() of a constant). */
+    public long ceil(long durationNs) {
+        return Math.ceilDiv(durationNs, jiffyNs);
+    }
+
     /** usecs_to_jiffies(): rounds up. */
     public long fromMicros(long us) {
         return Math.ceilDiv(us * 1000L, jiffyNs);

@@ -10,6 +10,7 @@ import dev.jtcp.trace.TimerEvent;
 import dev.jtcp.trace.Tracer;
 import dev.jtcp.time.Deadline;
 import dev.jtcp.time.Rng;
+import dev.jtcp.wire.Ipv4Header;
 import dev.jtcp.wire.Seq;
 
 import java.util.ArrayDeque;
@@ -48,8 +49,6 @@ public final class Tcp {
     public static final int IP_PMTUDISC_PROBE = 3;
     public static final int IP_PMTUDISC_INTERFACE = 4;
     public static final int IP_PMTUDISC_OMIT = 5;
-    /** INET_ECN_MASK: the two ECN bits of the TOS byte. */
-    static final int INET_ECN_MASK = 3;
 
     final TcpHost host;
     final Sysctl sysctl;
@@ -1739,7 +1738,7 @@ public final class Tcp {
             }
             case IP_TOS -> {
                 // __ip_sock_set_tos(): a stream socket keeps its own ECN bits; a change drops the cached route.
-                int tos = (val & 0xff & ~INET_ECN_MASK) | (sk.tos & INET_ECN_MASK);
+                int tos = (val & 0xff & ~Ipv4Header.ECN_MASK) | (sk.tos & Ipv4Header.ECN_MASK);   // INET_ECN_MASK: ECN stays TCP's
                 if (tos != sk.tos) {
                     sk.tos = tos;
                     sk.dstSet = false;   // sk_dst_reset()

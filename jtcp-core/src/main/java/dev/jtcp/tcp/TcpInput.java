@@ -339,7 +339,7 @@ final class TcpInput {
                 sk.writePending = false;
                 enterQuickackMode(sk, TcpConstants.TCP_MAX_QUICKACKS);
                 Jiffies j = tcp.jiffies;
-                long delackMax = j.at(TcpConstants.TCP_DELACK_MAX_NS + j.jiffyNs() - 1);
+                long delackMax = j.ceil(TcpConstants.TCP_DELACK_MAX_NS);
                 sk.ackPending |= TcpSock.ACK_SCHED | TcpSock.ACK_TIMER;
                 sk.delackTimeoutJ = jiffies(now()) + delackMax;
                 sk.delackAtNs = j.fireAt(now(), delackMax);
@@ -1392,8 +1392,8 @@ final class TcpInput {
 
     /** snd_una as tcp_sacktag_write_queue() sees it (tcp_sacktag_one skips what this ACK covers). */
     private int sackUna;
-    /** At most four SACK blocks fit in 40 bytes of options (RFC 2018 3). */
-    private static final int MAX_SACK_BLOCKS = 4;
+    /** TCP_NUM_SACKS: at most four SACK blocks fit in 40 bytes of options (RFC 2018 3). */
+    private static final int MAX_SACK_BLOCKS = dev.jtcp.wire.TcpOption.MAX_SACK_BLOCKS;
     /** The SACK blocks of the ACK being processed, valid ones in sequence order (tcp_sacktag_write_queue's sp[]). */
     private final int[] sackStarts = new int[MAX_SACK_BLOCKS];
     private final int[] sackEnds = new int[MAX_SACK_BLOCKS];
@@ -3173,9 +3173,9 @@ final class TcpInput {
     /** tcp_send_delayed_ack(): arm (or keep) the delayed-ACK timer, in jiffies as the kernel does. */
     private void sendDelayedAck(TcpSock sk) {
         Jiffies j = tcp.jiffies;
-        long ato = j.at(sk.atoNs);
-        long delackMin = j.at(TcpConstants.TCP_DELACK_MIN_NS + j.jiffyNs() - 1);
-        long delackMax = j.at(TcpConstants.TCP_DELACK_MAX_NS + j.jiffyNs() - 1);
+        long ato = j.count(sk.atoNs);   // durations: count() and ceil(), never at(), which adds the tick phase
+        long delackMin = j.ceil(TcpConstants.TCP_DELACK_MIN_NS);
+        long delackMax = j.ceil(TcpConstants.TCP_DELACK_MAX_NS);
         if (ato > delackMin) {
             long maxAto = j.hz() / 2;
             if (sk.inPingpong(sysctl(SysctlKey.TCP_PINGPONG_THRESH)) || (sk.ackPending & TcpSock.ACK_PUSHED) != 0) {

@@ -394,13 +394,13 @@ final class TcpOutput {
         }
         dstCheck(sk);
         // ip_queue_xmit(): the socket's TOS (IP_TOS) with the ECN field tcp_ecn_send() chose.
-        int ipTos = (sk.tos & ~Tcp.INET_ECN_MASK) | tos;
+        int ipTos = (sk.tos & ~Ipv4Header.ECN_MASK) | tos;
         boolean df = dontFragment(sk);
         int pcount = 1;
         int err;
         if (gsoSize > 0) {
             // ip_select_ident_segs(): the segments the device cuts take consecutive IDs.
-            pcount = (len + gsoSize - 1) / gsoSize;
+            pcount = pcount(len, gsoSize);
             int ipId = sk.nextIpId();
             sk.inetId += pcount - 1;
             err = tcp.host.ipOutputGso(sk.localAddr, sk.remoteAddr, ipId, ipTos, df, h, packet, headers, len, gsoSize, why);
@@ -478,7 +478,7 @@ final class TcpOutput {
         sk.retransmits = 0;
         tcp.input.initializeRcvMss(sk);
         // The SYN occupies one sequence number and sits in the retransmission queue like data.
-        TxSegment syn = new TxSegment();
+        TxSegment syn = allocTxSegment();
         syn.start = sk.iss;
         syn.end = sk.iss + 1;
         syn.tcpFlags = TcpFlags.SYN | ecnSendSyn(sk);
@@ -497,7 +497,7 @@ final class TcpOutput {
         sk.synData = false;
         sk.synDataAcked = false;
         if (sk.fastopenReq != null) {
-            sendSynData(sk);
+            sendSynData(sk, syn.tcpFlags);
         } else {
             transmit(sk, sk.iss, syn.tcpFlags, 0, 0, false, "tcp_connect: active open, SYN with our options"
                     + ((syn.tcpFlags & TcpFlags.ECE) != 0 ? "; ECE and CWR request ECN (tcp_ecn=1)" : ""));
@@ -514,7 +514,7 @@ final class TcpOutput {
      * data then waits in the retransmission queue as an ordinary segment after the SYN, which alone is
      * retransmitted on timeout. Without a cookie the SYN asks for one (an empty FO option).
      */
-    private void sendSynData(TcpSock sk) {
+    private void sendSynData(TcpSock sk, int synFlags) {
         TcpFastOpen.Request fo = sk.fastopenReq;
         int[] mss = {sk.advMss};
         if (tcp.fastopen.cookieCheck(sk, mss, fo.cookie)) {
@@ -529,15 +529,17 @@ final class TcpOutput {
             }
             fo.copied = space;
             sk.writeSeq = sk.iss + 1 + space;
-            int synFlags = TcpFlags.SYN | (sk.ecnFlags != 0 ? TcpFlags.ECE | TcpFlags.CWR : 0);   // tcp_ecn_send_syn()
             transmit(sk, sk.iss, synFlags, 0, space, false, tcp.tracing() ? "tcp_send_syn_data: TCP Fast Open, "
                     + space + " bytes in the SYN" + (fo.cookie.len > 0 ? " with the cached cookie" : " without a cookie") : null);
             if (space > 0) {
                 // The data is now an ordinary segment behind the SYN (seq + 1, ACK|PSH).
-                TxSegment data = new TxSegment();
+                TxSegment data = allocTxSegment();
                 data.start = sk.iss + 1;
                 data.end = sk.writeSeq;
                 data.tcpFlags = TcpFlags.PSH;
+                data.skbEnd = true;
+                // tcp_send_syn_data(): the data is an skb of its own, charged as any write-queue skb
+                sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE + space;
                 long now = tcp.now();
                 data.firstTxNs = now;
                 data.lastTxNs = now;
@@ -552,7 +554,7 @@ final class TcpOutput {
             if (fo.cookie.len > 0) {
                 fo.cookie.len = 0;
             }
-            transmit(sk, sk.iss, TcpFlags.SYN, 0, 0, false, "tcp_send_syn_data: no cookie for this destination yet,"
+            transmit(sk, sk.iss, synFlags, 0, 0, false, "tcp_send_syn_data: no cookie for this destination yet,"
                     + " the SYN asks for one");
         }
         fo.cookie.len = -1;   // no Fast Open option on SYN retransmissions
@@ -897,7 +899,7 @@ final class TcpOutput {
             int len = skb != null ? skb.len() : 0;
             boolean last = skb == null || skb == sk.writeQueue.peekLast();
             boolean fin = sk.finQueued && last;
-            int tsoSegs = len <= mssNow ? 1 : (len + mssNow - 1) / mssNow;   // tcp_set_skb_tso_segs()
+            int tsoSegs = pcount(len, mssNow);   // tcp_set_skb_tso_segs()
             // tcp_snd_wnd_test(): the skb (its first MSS if it is larger) must fit the window.
             int checkEnd = len > mssNow ? start + mssNow : start + len + (fin ? 1 : 0);
             if (Seq.gt(checkEnd, sk.wndEnd())) {
@@ -927,7 +929,7 @@ final class TcpOutput {
             boolean withFin = fin && whole;
             boolean skbPsh = skb != null && whole && skb.psh;
             int sendLen = whole ? len : limit;
-            int pcount = sendLen <= mssNow ? 1 : (sendLen + mssNow - 1) / mssNow;
+            int pcount = pcount(sendLen, mssNow);
             if (!transmitPacket(sk, start, sendLen, mssNow, pcount, skbPsh, skb != null && whole && skb.eor,
                     skb != null && skb.zc != null, withFin, withFin && sendLen == 0 ? finWhy(sk) : why)) {
                 break;   // tcp_transmit_skb() failed (a local drop): the skb stays at the head of the write queue
@@ -1022,16 +1024,19 @@ final class TcpOutput {
         }
         int start = sk.sndNxt;
         if (!transmitPacket(sk, start, probeSize, probeSize, 1, psh, eor, false, false,
-                "MTU probe (RFC 4821, tcp_mtu_probing): " + mssToMtu(sk, probeSize) + "-byte packet, search "
-                        + sk.mtupSearchLow + ".." + sk.mtupSearchHigh)) {
+                tcp.tracing() ? "MTU probe (RFC 4821, tcp_mtu_probing): " + mssToMtu(sk, probeSize) + "-byte packet, search "
+                        + sk.mtupSearchLow + ".." + sk.mtupSearchHigh : null)) {
             return -1;
         }
+        // tcp_mtu_probe(): the probe is a new skb; the skbs it took whole are freed (tcp_wmem_free_skb()).
+        sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
         left = probeSize;
         while (left > 0) {
             WriteSkb skb = sk.writeQueue.peekFirst();
             if (skb.len() <= left) {
                 left -= skb.len();
-                sk.writeQueue.pollFirst();
+                freeWriteSkb(sk.writeQueue.pollFirst());
+                sk.wmemQueued -= TcpConstants.SKB_TX_HEAD_TRUESIZE;
             } else {
                 skb.start += left;
                 left = 0;
@@ -1343,7 +1348,7 @@ final class TcpOutput {
         TcpHeader h = new TcpHeader(sk.localPort, sk.remotePort, seq, sk.rcvNxt, TcpFlags.RST | TcpFlags.ACK,
                 window, 0, 0, opts);
         dstCheck(sk);
-        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos & ~Tcp.INET_ECN_MASK, dontFragment(sk), h, null, 0, 0,
+        tcp.host.ipOutput(sk.localAddr, sk.remoteAddr, sk.nextIpId(), sk.tos & ~Ipv4Header.ECN_MASK, dontFragment(sk), h, null, 0, 0,
                 why);
         tcp.traceInfo(sk, "transmit");
         tcp.mib.inc(Mib.TcpOutSegs);
@@ -1383,7 +1388,7 @@ final class TcpOutput {
      */
     int retransmit(TcpSock sk, TxSegment seg, boolean countRetransOut, String why) {
         int err = retransmit(sk, seg, countRetransOut, false, false, why);
-        seg.skbEnd = true;   // one segment's worth (segs = 1): tcp_fragment() cut it off the rest of its skb
+        markSkbEnd(sk, seg);   // one segment's worth (segs = 1): tcp_fragment() cut it off the rest of its skb
         return err;
     }
 
@@ -1412,11 +1417,7 @@ final class TcpOutput {
             }
             if (!inGso) {
                 collapse(sk, seg, mss);   // tcp_retrans_try_collapse(): only an skb of less than one MSS
-                if (!seg.skbEnd) {
-                    // tcp_fragment(): what is retransmitted alone is cut off the rest of its skb
-                    seg.skbEnd = true;
-                    sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
-                }
+                markSkbEnd(sk, seg);   // tcp_fragment(): what is retransmitted alone is cut off the rest of its skb
             }
         }
         if ((seg.tcpFlags & SYN_ECN) == SYN_ECN && sysctl(SysctlKey.TCP_ECN_FALLBACK) != 0) {
@@ -1474,6 +1475,22 @@ final class TcpOutput {
             sk.undoRetrans++;
         }
         return err;
+    }
+
+    /**
+     * seg now ends one of Linux's retransmit-queue skbs: if it did not, tcp_fragment() cut a new skb there,
+     * whose head truesize joins sk_wmem_queued (and leaves it when that skb is acknowledged).
+     */
+    private static void markSkbEnd(TcpSock sk, TxSegment seg) {
+        if (!seg.skbEnd) {
+            seg.skbEnd = true;
+            sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;
+        }
+    }
+
+    /** tcp_skb_pcount() as tcp_set_skb_tso_segs() sets it: segments of mss in len bytes, at least one. */
+    private static int pcount(int len, int mss) {
+        return len <= mss ? 1 : Math.ceilDiv(len, mss);
     }
 
     /** A write-queue skb for data from start on: a free one again, or a new one. */
@@ -1572,7 +1589,6 @@ final class TcpOutput {
             seg.end = next.end;
             seg.tcpFlags |= next.tcpFlags & (TcpFlags.FIN | TcpFlags.PSH);
             seg.eor = next.eor;
-            seg.skbEnd = next.skbEnd;
             if (next.has(TxSegment.LOST)) {
                 sk.lostOut--;
             }
@@ -1654,7 +1670,7 @@ final class TcpOutput {
                         rearm = true;
                     }
                 }
-                last.skbEnd = true;   // tcp_fragment() at the end of what was sent
+                markSkbEnd(sk, last);   // tcp_fragment() at the end of what was sent
                 if (sk.packetsOut != segments) {
                     // tcp_retrans_try_collapse() or tcp_fragment() changed the queue under the walk: the
                     // kernel goes on from the merged segment's successor; here the walk starts again, and
@@ -1716,7 +1732,7 @@ final class TcpOutput {
                     skb.psh = true;   // tcp_fragment() left PSH on both parts
                 }
                 if (sent && len == skbLen) {
-                    sk.writeQueue.pollFirst();
+                    freeWriteSkb(sk.writeQueue.pollFirst());   // its head goes on with the retransmit-queue skb
                 } else if (sent) {
                     skb.start = start + len;
                     sk.wmemQueued += TcpConstants.SKB_TX_HEAD_TRUESIZE;   // tcp_fragment(): a new skb

@@ -22,6 +22,7 @@ final class Link {
     private final boolean faultless;
     private final String lossWhy;
     private final String queueFullWhy;
+    private final String ceDropWhy;
     private long busyUntilNs;
     /** Times at which the packets queued behind the serializer finish transmission (a ring, in order). */
     private long[] txEnds = new long[16];
@@ -53,6 +54,8 @@ final class Link {
         this.faultless = spec.loss() == 0 && spec.reorder() == 0 && spec.duplicate() == 0 && spec.corrupt() == 0;
         this.lossWhy = "random loss (p=" + spec.loss() + ")";
         this.queueFullWhy = "drop-tail queue full (" + spec.queuePackets() + " packets)";
+        this.ceDropWhy = "queue above the CE marking threshold (" + spec.ceThresholdPackets()
+                + " packets) and the packet is not ECN-capable";
     }
 
     /**
@@ -93,8 +96,7 @@ final class Link {
             if (spec.ceThresholdPackets() > 0 && txCount >= spec.ceThresholdPackets()) {
                 // Step marking: an ECN-capable packet is marked instead of dropped, another is dropped.
                 if (ecn == Ipv4Header.ECN_NOT_ECT) {
-                    return "queue above the CE marking threshold (" + spec.ceThresholdPackets()
-                            + " packets) and the packet is not ECN-capable";
+                    return ceDropWhy;
                 }
                 ce = true;
             }
@@ -192,10 +194,6 @@ final class Link {
 
     long headSeq() {
         return laneSeq[laneHead];
-    }
-
-    int inFlight() {
-        return laneCount;
     }
 
     @Override

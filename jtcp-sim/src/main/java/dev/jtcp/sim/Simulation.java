@@ -11,6 +11,7 @@ import dev.jtcp.trace.Tracer;
 import dev.jtcp.wire.Endpoint;
 import dev.jtcp.wire.Ipv4Addr;
 import dev.jtcp.wire.Ipv4Header;
+import dev.jtcp.wire.TcpHeader;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -568,10 +569,19 @@ public final class Simulation implements AutoCloseable {
         if (p.failure != null) {
             Throwable t = p.failure;
             p.failure = null;
-            throw new SimulationException("application " + p.name + " on " + p.host.name + " failed at "
-                    + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + t, t);
+            throw applicationFailed(p.name, p.host, t);
         }
-        p.host.touch();
+        afterApplicationStep(p.host);
+    }
+
+    private SimulationException applicationFailed(String app, Host host, Throwable t) {
+        return new SimulationException("application " + app + " on " + host.name + " failed at "
+                + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + t, t);
+    }
+
+    /** After an application's step: its host's waiters are checked again and every host's timer is rescheduled. */
+    private void afterApplicationStep(Host host) {
+        host.touch();
         for (Host h : hostArray) {
             scheduleTimer(h);
         }
@@ -599,13 +609,9 @@ public final class Simulation implements AutoCloseable {
         } catch (SimulationException e) {
             throw e;
         } catch (Exception | AssertionError e) {
-            throw new SimulationException("application " + p.name + " on " + host.name + " failed at "
-                    + dev.jtcp.time.Nanos.toSecondsString(nowNs) + " s: " + e, e);
+            throw applicationFailed(p.name, host, e);
         }
-        host.touch();
-        for (Host h : hostArray) {
-            scheduleTimer(h);
-        }
+        afterApplicationStep(host);
     }
 
     private void scheduleTimer(Host h) {
@@ -637,10 +643,10 @@ public final class Simulation implements AutoCloseable {
 
     /** A stack transmitted a packet: route it, apply faults, schedule its arrival. */
     private void transmit(Host src, byte[] packet) {
-        if (packet.length < 20) {
+        if (packet.length < Ipv4Header.MIN_HEADER_LENGTH) {
             return;
         }
-        int dst = ((packet[16] & 0xff) << 24) | ((packet[17] & 0xff) << 16) | ((packet[18] & 0xff) << 8) | (packet[19] & 0xff);
+        int dst = Ipv4Header.dstOf(packet, 0);
         Host to;
         if ((dst >>> 24) == 127) {
             to = src;
@@ -732,12 +738,12 @@ public final class Simulation implements AutoCloseable {
      * catches every corrupted packet: a flip there lands on the checksum field of the same header.
      */
     private static int corruptibleByte(byte[] packet, int i) {
-        int ihl = (packet[0] & 0x0f) * 4;
+        int ihl = Ipv4Header.headerLengthOf(packet, 0);
         if (i == 0) {
-            return 10;   // the IP header checksum
+            return Ipv4Header.CHECKSUM_OFFSET;   // version and IHL: the IP header checksum instead
         }
-        if (i == ihl + 12 && packet.length >= ihl + 18) {
-            return ihl + 16;   // the TCP checksum
+        if (i == ihl + TcpHeader.DATA_OFFSET_OFFSET && packet.length >= ihl + TcpHeader.URGENT_POINTER_OFFSET) {
+            return ihl + TcpHeader.CHECKSUM_OFFSET;   // the data offset: the TCP checksum instead
         }
         return i;
     }
@@ -747,8 +753,8 @@ public final class Simulation implements AutoCloseable {
             return;
         }
         SimPacket p = SimPacket.of(nowNs, from, to, packet);
-        int s = ((packet[12] & 0xff) << 24) | ((packet[13] & 0xff) << 16) | ((packet[14] & 0xff) << 8) | (packet[15] & 0xff);
-        int d = ((packet[16] & 0xff) << 24) | ((packet[17] & 0xff) << 16) | ((packet[18] & 0xff) << 8) | (packet[19] & 0xff);
+        int s = Ipv4Header.srcOf(packet, 0);
+        int d = Ipv4Header.dstOf(packet, 0);
         Endpoint se = new Endpoint(s, p.tcp() != null ? p.tcp().srcPort() : 0);
         Endpoint de = new Endpoint(d, p.tcp() != null ? p.tcp().dstPort() : 0);
         tracer.emit(new SegmentEvent(nowNs, to, SegmentEvent.Kind.DROP, se, de, p.tcp(), p.payloadLength(), "network", why, packet));

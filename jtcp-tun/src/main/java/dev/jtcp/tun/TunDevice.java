@@ -1,5 +1,7 @@
 package dev.jtcp.tun;
 
+import dev.jtcp.wire.TcpHeader;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,8 +36,6 @@ public final class TunDevice implements AutoCloseable {
     private static final byte VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
     private static final int VIRTIO_NET_HDR_F_DATA_VALID = 2;
     private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
-    /** Offset of the checksum field in a TCP header (csum_offset). */
-    private static final int TCP_CHECK_OFFSET = 16;
     /** IFNAMSIZ: 15 characters and the terminating NUL. */
     public static final int IFNAMSIZ = 16;
     private static final int ENOENT = 2;
@@ -184,17 +184,10 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
-     * Reads one packet into buf, at {@link #packetOffset()}: its length, or 0 when none is waiting. buf
-     * holds {@link #READ_BUFFER} bytes. The kernel writes straight into the array (no native copy). Throws
-     * when the device has failed (for example it was deleted).
-     */
-    public int read(byte[] buf) throws TunException {
-        return read(MemorySegment.ofArray(buf));
-    }
-
-    /**
-     * As {@link #read(byte[])}, into a segment over a byte[] (MemorySegment.ofArray) that the caller keeps
-     * from read to read: no view is made per packet.
+     * Reads one packet into the byte[] under heapBuf (MemorySegment.ofArray, kept by the caller from read to
+     * read: no view is made per packet), at {@link #packetOffset()}: its length, or 0 when none is waiting.
+     * The array holds {@link #READ_BUFFER} bytes. The kernel writes straight into the array (no native copy).
+     * Throws when the device has failed (for example it was deleted).
      */
     public int read(MemorySegment heapBuf) throws TunException {
         int hdr = packetOffset();
@@ -277,7 +270,7 @@ public final class TunDevice implements AutoCloseable {
         putLe16(b, at + 2, ipHeader + tcpHeader);   // hdr_len
         putLe16(b, at + 4, gsoSize);
         putLe16(b, at + 6, ipHeader);               // csum_start
-        putLe16(b, at + 8, TCP_CHECK_OFFSET);       // csum_offset
+        putLe16(b, at + 8, TcpHeader.CHECKSUM_OFFSET);       // csum_offset
     }
 
     private static void putLe16(byte[] b, int at, int v) {

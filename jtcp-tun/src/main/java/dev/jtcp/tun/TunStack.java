@@ -5,6 +5,8 @@ import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Deadline;
 import dev.jtcp.wire.Checksum;
 import dev.jtcp.wire.Ipv4Addr;
+import dev.jtcp.wire.Ipv4Header;
+import dev.jtcp.wire.TcpHeader;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -303,6 +305,7 @@ public final class TunStack implements AutoCloseable {
         int at = dev.packetOffset();
         lock.lock();
         try {
+            long now = nowNs();   // the batch was read before the lock: one instant for all of it
             for (int i = 0; i < k; i++) {
                 rxPackets++;
                 boolean valid = dev.checksumValid(rx[i]);
@@ -312,7 +315,7 @@ public final class TunStack implements AutoCloseable {
                     }
                     pcap.write(rx[i], at, rxLens[i], true);
                 }
-                stack.onPacket(nowNs(), rx[i], at, rxLens[i], valid);
+                stack.onPacket(now, rx[i], at, rxLens[i], valid);
             }
             signalReady();
             return k == RX_BATCH ? FULL_BATCH : sleepTimeout();
@@ -354,14 +357,14 @@ public final class TunStack implements AutoCloseable {
      * its segments' sums are the kernel's to make.
      */
     static void completeChecksum(byte[] p, int off, int len) {
-        int tcp = off + (p[off] & 0x0f) * 4;
+        int tcp = off + Ipv4Header.headerLengthOf(p, off);
         int end = off + len;
-        if (tcp + 18 > end) {
+        if (tcp + TcpHeader.URGENT_POINTER_OFFSET > end) {
             return;
         }
         int sum = Checksum.fold(Checksum.sum(p, tcp, end - tcp, 0));
-        p[tcp + 16] = (byte) (sum >>> 8);
-        p[tcp + 17] = (byte) sum;
+        p[tcp + TcpHeader.CHECKSUM_OFFSET] = (byte) (sum >>> 8);
+        p[tcp + TcpHeader.CHECKSUM_OFFSET + 1] = (byte) sum;
     }
 
     private void fail(IOException e) {
