@@ -91,6 +91,7 @@ final class TcpOutput {
             sk.dstSet = true;
             sk.dstGen = gen;
             sk.dstMtu = tcp.host.mtuTo(sk.remoteAddr);
+            sk.dstMtuLocked = tcp.host.mtuLocked(sk.remoteAddr);   // changes only with the route (a new generation)
         }
     }
 
@@ -110,7 +111,7 @@ final class TcpOutput {
 
     /** ip_dont_fragment(): DF under IP_PMTUDISC_DO, and under IP_PMTUDISC_WANT unless the route's MTU is locked. */
     boolean dontFragment(TcpSock sk) {
-        return dontFragment(sk.pmtudisc, sk.remoteAddr);
+        return sk.pmtudisc == Tcp.IP_PMTUDISC_DO || (sk.pmtudisc == Tcp.IP_PMTUDISC_WANT && !sk.dstMtuLocked);
     }
 
     /** ip_dont_fragment() for a socket with this IP_MTU_DISCOVER mode sending to remoteAddr. */
@@ -148,7 +149,7 @@ final class TcpOutput {
         if (mtu != 0 && mtu != sk.pmtuCookie) {
             mss = syncMss(sk, mtu);   // the route's MTU changed (a new route, a path MTU learned or expired)
         }
-        int headerLen = TcpConstants.TCP_HEADER_LEN + establishedOptions(sk).encodedLength();
+        int headerLen = TcpConstants.TCP_HEADER_LEN + establishedOptionsSize(sk);
         if (headerLen != sk.tcpHeaderLen) {
             mss -= headerLen - sk.tcpHeaderLen;
         }
@@ -291,6 +292,23 @@ final class TcpOutput {
      * tcp_established_options(): timestamps, then SACK blocks (a D-SACK first). Without SACK blocks the
      * result is this output path's reusable list, valid until the next segment is built.
      */
+    /**
+     * tcp_established_options()'s size without building the options: the aligned timestamp, then as many
+     * SACK blocks (D-SACK first) as fit the 40 bytes, each 8 after a 4-byte base (two NOPs, kind, length).
+     */
+    private static int establishedOptionsSize(TcpSock sk) {
+        int size = sk.tstampOk ? TcpConstants.TCPOLEN_TSTAMP_ALIGNED : 0;
+        int eff = sk.numSacks + (sk.dsack ? 1 : 0);
+        if (eff > 0 && sk.sackOk) {
+            int blocks = Math.min(eff, (TcpOptions.MAX_LENGTH - size - TCPOLEN_SACK_BASE_ALIGNED) / TCPOLEN_SACK_PERBLOCK);
+            size += TCPOLEN_SACK_BASE_ALIGNED + blocks * TCPOLEN_SACK_PERBLOCK;
+        }
+        return size;
+    }
+
+    private static final int TCPOLEN_SACK_BASE_ALIGNED = 4;
+    private static final int TCPOLEN_SACK_PERBLOCK = 8;
+
     TcpOptions establishedOptions(TcpSock sk) {
         List<SackBlock> sacks = List.of();
         int eff = sk.numSacks + (sk.dsack ? 1 : 0);

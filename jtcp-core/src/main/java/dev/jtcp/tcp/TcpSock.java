@@ -77,6 +77,8 @@ public final class TcpSock extends Sock {
     boolean dstSet;
     int dstGen;
     int dstMtu;
+    /** dst_metric_locked(RTAX_MTU) of the cached route. */
+    boolean dstMtuLocked;
     /** icsk_pmtu_cookie: the path MTU mss_cache was last computed from (tcp_sync_mss()). */
     int pmtuCookie;
     /** icsk_mtup (RFC 4821 packetization-layer PMTU discovery): on, the search range, the probe in flight. */
