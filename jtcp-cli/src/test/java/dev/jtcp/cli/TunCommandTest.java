@@ -61,6 +61,13 @@ class TunCommandTest {
     }
 
     @Test
+    void benchTunNamesABadDirection() {
+        assertThat(run("bench", "tun", "--direction", "up").err())
+                .startsWith("jtcp: --direction: 'up' is not accepted; accepted: both, k2j, j2k");
+        assertThat(run("bench", "tun", "--help").out()).contains("--kernel-cc");
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run("tun", "--help");
         assertThat(r.out()).contains("echo", "discard", "http", "connect");
