@@ -391,7 +391,16 @@ public final class NetStack implements TcpHost {
      * copying), after the application has read that payload. The driver must not touch it afterwards.
      */
     public void receiveSkb(long nowNs, byte[] packet) {
-        if (!ipRcv(nowNs, packet, 0, packet.length, false, packetPool != null) && packetPool != null) {
+        receiveSkb(nowNs, packet, 0, packet.length, false);
+    }
+
+    /**
+     * As {@link #receiveSkb(long, byte[])}, for a packet at packet[off, off + len) of a pooled buffer (a device's
+     * own header before it), with csumValid as in {@link #onPacket(long, byte[], int, int, boolean)}: what a
+     * device driver that reads straight into pooled buffers hands over (netif_receive_skb() of the skb it filled).
+     */
+    public void receiveSkb(long nowNs, byte[] packet, int off, int len, boolean csumValid) {
+        if (!ipRcv(nowNs, packet, off, len, csumValid, packetPool != null) && packetPool != null) {
             packetPool.release(packet);
         }
     }

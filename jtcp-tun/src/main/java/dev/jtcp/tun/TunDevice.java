@@ -186,7 +186,9 @@ public final class TunDevice implements AutoCloseable {
     /**
      * Reads one packet into the byte[] under heapBuf (MemorySegment.ofArray, kept by the caller from read to
      * read: no view is made per packet), at {@link #packetOffset()}: its length, or 0 when none is waiting.
-     * The array holds {@link #READ_BUFFER} bytes. The kernel writes straight into the array (no native copy).
+     * A read takes at most {@link #READ_BUFFER} bytes, or what the array holds when that is less: a packet longer
+     * than the array arrives cut (the kernel may report its whole length: clamp to the array). The kernel writes
+     * straight into the array (no native copy).
      * Throws when the device has failed (for example it was deleted).
      */
     public int read(MemorySegment heapBuf) throws TunException {

@@ -1,6 +1,7 @@
 package dev.jtcp.tun;
 
 import dev.jtcp.stack.NetStack;
+import dev.jtcp.stack.PacketPool;
 import dev.jtcp.sys.Sysctl;
 import dev.jtcp.time.Deadline;
 import dev.jtcp.wire.Checksum;
@@ -119,6 +120,15 @@ public final class TunStack implements AutoCloseable {
     private volatile long polls;
     private long wakes;
     private long txDrops;
+    /** Packets whose read buffer went to the engine whole (the receive queue may keep it: no copy). */
+    private long rxHanded;
+    /**
+     * Packet buffers shared by the engine (the packets it transmits, given back once written) and the loop's reads
+     * (a buffer handed to the engine comes back once the application has read its payload). Guarded by lock.
+     */
+    private final PacketPool pool = new PacketPool();
+    /** What a read buffer holds: the largest packet the device hands over (64 KiB with offloads, else the MTU) and its header. */
+    private final int rxCapacity;
 
     private record Waiter(Condition cond, BooleanSupplier ready) {
     }
@@ -130,10 +140,15 @@ public final class TunStack implements AutoCloseable {
         this.pcap = pcap;
         SecureRandom seeds = new SecureRandom();
         this.stack = NetStack.builder(dev.name()).address(config.addr()).sysctl(config.sysctl()).mtu(config.mtu())
-                .seed(seeds.nextLong()).tsoOffload(dev.offload()).neededHeadroom(dev.packetOffset()).sink(new NetStack.PacketSink() {
+                .seed(seeds.nextLong()).tsoOffload(dev.offload()).neededHeadroom(dev.packetOffset()).packetPool(pool)
+                .sink(new NetStack.PacketSink() {
                     @Override
                     public void transmit(NetStack from, byte[] packet) {
-                        TunStack.this.transmit(packet, 0, packet.length, -1);
+                        // A pooled buffer may be longer than the packet: its IPv4 total length says how long.
+                        int len = packet.length >= Ipv4Header.MIN_HEADER_LENGTH
+                                ? Math.min(packet.length, Ipv4Header.totalLengthOf(packet, 0)) : packet.length;
+                        TunStack.this.transmit(packet, 0, len, -1);
+                        pool.release(packet);   // written (and captured): nothing refers to it any more
                     }
 
                     @Override
@@ -141,6 +156,11 @@ public final class TunStack implements AutoCloseable {
                         TunStack.this.transmit(buf, off, len, gsoSize);
                     }
                 }).build();
+        this.rxCapacity = dev.offload() ? TunDevice.READ_BUFFER : Math.max(config.mtu(), Ipv4Header.MIN_HEADER_LENGTH);
+        for (int i = 0; i < RX_BATCH; i++) {
+            rx[i] = pool.take(rxCapacity);
+            rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
+        }
         this.loop = Thread.ofPlatform().name("jtcp-tun-" + dev.name()).daemon(true).unstarted(this::runLoop);
     }
 
@@ -223,17 +243,13 @@ public final class TunStack implements AutoCloseable {
     // ================================================================ the loop
 
     // Packets are read without the lock (application threads keep using the engine meanwhile), then handed
-    // to the engine in one lock hold. Buffers of the loop thread only.
+    // to the engine in one lock hold. Buffers of the loop thread only (taken from the pool under the lock).
     private final byte[][] rx = new byte[RX_BATCH][];
     private final java.lang.foreign.MemorySegment[] rxViews = new java.lang.foreign.MemorySegment[RX_BATCH];
     private final int[] rxLens = new int[RX_BATCH];
 
     /** The loop; each step is a method of its own, compiled after a few thousand wake-ups rather than by OSR. */
     private void runLoop() {
-        for (int i = 0; i < RX_BATCH; i++) {
-            rx[i] = new byte[TunDevice.READ_BUFFER];
-            rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
-        }
         try {
             int timeoutMs = runTimers();
             while (running) {
@@ -292,30 +308,45 @@ public final class TunStack implements AutoCloseable {
      */
     private int readBatch() throws IOException {
         int k = 0;
+        int at = dev.packetOffset();
         while (k < RX_BATCH) {
             int n = dev.read(rxViews[k]);
             if (n == 0) {
                 break;
             }
-            rxLens[k++] = n;
+            // A packet longer than the buffer (the device's MTU raised behind our back) arrives cut: ip_rcv()
+            // finds its total length beyond what arrived and counts it (IpExtInTruncatedPkts).
+            rxLens[k] = Math.min(n, rx[k].length - at);
+            k++;
         }
         if (k == 0) {
             return NOTHING_READ;
         }
-        int at = dev.packetOffset();
         lock.lock();
         try {
             long now = nowNs();   // the batch was read before the lock: one instant for all of it
             for (int i = 0; i < k; i++) {
                 rxPackets++;
-                boolean valid = dev.checksumValid(rx[i]);
+                byte[] b = rx[i];
+                int len = rxLens[i];
+                boolean valid = dev.checksumValid(b);
                 if (pcap != null) {
-                    if (dev.checksumPartial(rx[i])) {
-                        completeChecksum(rx[i], at, rxLens[i]);   // the capture shows what the wire would carry
+                    if (dev.checksumPartial(b)) {
+                        completeChecksum(b, at, len);   // the capture shows what the wire would carry
                     }
-                    pcap.write(rx[i], at, rxLens[i], true);
+                    pcap.write(b, at, len, true);
                 }
-                stack.onPacket(now, rx[i], at, rxLens[i], valid);
+                if (2 * len >= b.length) {
+                    // The packet fills at least half its buffer, within the receive queue's truesize charge (twice the
+                    // payload): the buffer goes to the engine whole, as a driver hands its skb to netif_receive_skb(),
+                    // and the payload is copied once more only, into the application's buffer. A fresh one replaces it.
+                    rxHanded++;
+                    stack.receiveSkb(now, b, at, len, valid);
+                    rx[i] = pool.take(rxCapacity);
+                    rxViews[i] = java.lang.foreign.MemorySegment.ofArray(rx[i]);
+                } else {
+                    stack.onPacket(now, b, at, len, valid);   // a small packet: the engine copies what it keeps
+                }
             }
             signalReady();
             return k == RX_BATCH ? FULL_BATCH : sleepTimeout();
@@ -517,7 +548,8 @@ public final class TunStack implements AutoCloseable {
     public String deviceStats() {
         lock.lock();
         try {
-            return "rx " + rxPackets + " tx " + txPackets + " txdrop " + txDrops + " polls " + polls + " wakes " + wakes;
+            return "rx " + rxPackets + " (" + rxHanded + " handed over whole) tx " + txPackets + " txdrop " + txDrops + " polls " + polls
+                    + " wakes " + wakes;
         } finally {
             lock.unlock();
         }

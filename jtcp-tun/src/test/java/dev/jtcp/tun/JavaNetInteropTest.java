@@ -3,6 +3,8 @@ package dev.jtcp.tun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,12 +34,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JavaNetInteropTest {
     private static final int MIB50 = 50 << 20;
 
-    @Test
-    void downloadsFiftyMebibytesFromTheKernelsHttpServer(@TempDir Path dir) throws Exception {
+    /**
+     * With offloads (64 KiB GRO packets, each read buffer handed to the receive queue whole) and without them at two
+     * MTUs (read buffers of the MTU's pool class, 2 and 16 KiB, handed over likewise).
+     */
+    @ParameterizedTest(name = "offload {0}, MTU {1}")
+    @CsvSource({"AUTO, 1500", "OFF, 1500", "OFF, 9000"})
+    void downloadsFiftyMebibytesFromTheKernelsHttpServer(TunStack.Offload offload, int mtu, @TempDir Path dir) throws Exception {
         byte[] data = new byte[MIB50];
         new Random(7).nextBytes(data);
         Files.write(dir.resolve("big.bin"), data);
-        try (TunFixture f = TunFixture.start(11, 1500, null)) {
+        try (TunFixture f = TunFixture.start(11, mtu, null, offload)) {
             Process server = f.python("""
                     import http.server, functools, sys
                     h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
@@ -66,11 +73,12 @@ class JavaNetInteropTest {
         }
     }
 
-    @Test
-    void uploadsFiftyMebibytesToAKernelSink_halfCloseBothWays() throws Exception {
+    @ParameterizedTest(name = "offload {0}, MTU {1}")
+    @CsvSource({"AUTO, 1500", "OFF, 1500", "OFF, 9000"})
+    void uploadsFiftyMebibytesToAKernelSink_halfCloseBothWays(TunStack.Offload offload, int mtu) throws Exception {
         byte[] data = new byte[MIB50];
         new Random(8).nextBytes(data);
-        try (TunFixture f = TunFixture.start(12, 1500, null)) {
+        try (TunFixture f = TunFixture.start(12, mtu, null, offload)) {
             // The sink reads to our FIN, then answers on its still-open half and closes.
             Process sink = f.python("""
                     import socket, hashlib
