@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
         description = "TCP throughput over a TUN device, kernel->jtcp and jtcp->kernel, at each MTU, against the bare TUN "
                 + "read/write ceiling and kernel-to-kernel TCP over a veth pair, measured in the same run (needs root and /dev/net/tun).")
 final class TunBench implements Callable<Integer> {
-    @Option(names = "--bytes", paramLabel = "N", defaultValue = "268435456", description = "Bytes per transfer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bytes", paramLabel = "N", defaultValue = "1073741824",
+            description = "Bytes per transfer (default: ${DEFAULT-VALUE}, 1 GiB: long enough that the kernel sender's window growth after slow start does not dominate).")
     long bytes;
 
     @Option(names = "--mtu", paramLabel = "N", split = ",", defaultValue = "1500,9000", description = "MTUs to measure (default: ${DEFAULT-VALUE}).")
@@ -170,14 +171,28 @@ final class TunBench implements Callable<Integer> {
                 for (int r = 0; r < runs; r++) {
                     ceiling = Math.max(ceiling, TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds));
                 }
-                double veth;
+                // Kernel to kernel over veth, best of runs: with the veth's offloads (compared with jtcp's "on" rows) and,
+                // when jtcp was measured without offloads, with them all off (its "off" rows: the kernel checksums and
+                // segments in software, and each packet crosses one by one, as over a plain TUN device).
+                double veth = 0;
+                double vethPlain = Double.NaN;
                 String nsB = ns + "-b";
                 IpTool.run(List.of("ip", "netns", "add", nsB));
                 try {
                     congestionControl(nsB, kernelCc);
-                    veth = kernelVeth(ns, nsB, mtu, bytes);
+                    vethLink(ns, nsB, mtu);
+                    for (int r = 0; r < runs; r++) {
+                        veth = Math.max(veth, kernelVeth(ns, nsB, bytes));
+                    }
                     if (mtu == mtus.get(0) && connections > 0) {
                         connKernel = connectRateKernel(ns, nsB, connections);
+                    }
+                    if (modes.contains(TunStack.Offload.OFF) && vethOffloadsOff(ns, nsB, err)) {
+                        vethPlain = 0;
+                        for (int r = 0; r < runs; r++) {
+                            vethPlain = Math.max(vethPlain, kernelVeth(ns, nsB, bytes));
+                        }
+                        fields.append(String.format(" veth_plain_%d=%.3f", mtu, vethPlain / 1e9));
                     }
                 } finally {
                     IpTool.run(List.of("ip", "netns", "del", nsB));
@@ -191,8 +206,9 @@ final class TunBench implements Callable<Integer> {
                     }
                     headline = m;
                     String tag = modes.get(m) == TunStack.Offload.ON ? "on" : "off";
-                    out.printf("%-6d %-8s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9.3f %9.3f %9.3f %9.3f%n", mtu, tag, k2j / 1e9,
-                            j2k / 1e9, ceiling / 1e9, veth / 1e9, k2j / ceiling, j2k / ceiling, k2j / veth, j2k / veth);
+                    double vref = modes.get(m) == TunStack.Offload.ON ? veth : vethPlain;
+                    out.printf("%-6d %-8s %9.3f Gb/s %9.3f Gb/s %9.3f Gb/s %9s Gb/s %9.3f %9.3f %9s %9s%n", mtu, tag, k2j / 1e9,
+                            j2k / 1e9, ceiling / 1e9, num(vref / 1e9), k2j / ceiling, j2k / ceiling, num(k2j / vref), num(j2k / vref));
                     String key = modes.get(m) == TunStack.Offload.ON ? "tso" : "plain";
                     fields.append(String.format(" k2j_%s_%d=%.3f j2k_%s_%d=%.3f", key, mtu, k2j / 1e9, key, mtu, j2k / 1e9));
                 }
@@ -327,14 +343,39 @@ final class TunBench implements Callable<Integer> {
         }
     }
 
-    /** Kernel to kernel over a veth pair of this MTU between two namespaces: bits per second at the sink. */
-    private static double kernelVeth(String nsA, String nsB, int mtu, long n) throws IOException, InterruptedException {
+    private static String num(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format("%.3f", v);
+    }
+
+    /** A veth pair of this MTU between two namespaces: 10.77.251.1 (jtva) in nsA, 10.77.251.2 (jtvb) in nsB. */
+    private static void vethLink(String nsA, String nsB, int mtu) throws IOException {
         String m = Integer.toString(mtu);
         IpTool.run(IpTool.ns(nsA, "link", "add", "jtva", "type", "veth", "peer", "name", "jtvb", "netns", nsB));
         IpTool.run(IpTool.ns(nsA, "addr", "add", "10.77.251.1/24", "dev", "jtva"));
         IpTool.run(IpTool.ns(nsB, "addr", "add", "10.77.251.2/24", "dev", "jtvb"));
         IpTool.run(IpTool.ns(nsA, "link", "set", "dev", "jtva", "mtu", m, "up"));
         IpTool.run(IpTool.ns(nsB, "link", "set", "dev", "jtvb", "mtu", m, "up"));
+    }
+
+    /**
+     * Turns every offload of both ends of the veth pair off (checksums both ways, scatter-gather, TSO, GSO, GRO):
+     * false, with a note, when ethtool is missing or refuses.
+     */
+    private static boolean vethOffloadsOff(String nsA, String nsB, PrintWriter err) {
+        try {
+            for (String[] end : new String[][] {{nsA, "jtva"}, {nsB, "jtvb"}}) {
+                IpTool.run(List.of("ip", "netns", "exec", end[0], "ethtool", "-K", end[1], "rx", "off", "tx", "off", "sg", "off", "tso",
+                        "off", "gso", "off", "gro", "off"));
+            }
+            return true;
+        } catch (IOException e) {
+            err.println("jtcp: kernel veth without offloads not measured (needs ethtool: apt-get install ethtool): " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Kernel to kernel over the veth pair ({@link #vethLink}): bits per second at the sink, first byte to end. */
+    private static double kernelVeth(String nsA, String nsB, long n) throws IOException, InterruptedException {
         Process sink = python(nsA, """
                 import socket, time
                 l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
