@@ -65,6 +65,8 @@ public final class TunDevice implements AutoCloseable {
     private byte[] txArray;
     private MemorySegment txArrayView;
     private volatile boolean closed;
+    /** The waker whose descriptor pollFds holds (-1: none yet); only the thread that awaits touches pollFds. */
+    private int pollWakerFd = -1;
 
     private TunDevice(String name, int fd, boolean offload) {
         this.name = name;
@@ -301,11 +303,16 @@ public final class TunDevice implements AutoCloseable {
      * Returns true when the device is readable (or has failed: the next read says how).
      */
     public boolean await(Waker waker, int timeoutMs) throws TunException {
-        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+        // struct pollfd[2]: {fd, events, revents} of the device and the waker; poll() only writes revents, so the
+        // rest is written once per waker.
+        if (waker.fd() != pollWakerFd) {
+            pollFds.set(ValueLayout.JAVA_INT, 0, fd);
+            pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+            pollFds.set(ValueLayout.JAVA_INT, 8, waker.fd());
+            pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+            pollWakerFd = waker.fd();
+        }
         pollFds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-        pollFds.set(ValueLayout.JAVA_INT, 8, waker.fd());
-        pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
         pollFds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
         int n = Libc.poll(rxErr, pollFds, 2, timeoutMs);
         if (n < 0) {
