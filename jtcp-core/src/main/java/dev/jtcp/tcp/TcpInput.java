@@ -3242,17 +3242,19 @@ final class TcpInput {
         }
     }
 
-    /** tcp_event_data_sent(): a reply within the ATO of the last arrival counts towards ping-pong mode. */
+    /**
+     * tcp_event_data_sent(): data sent within the ATO of the last arrival counts towards ping-pong mode
+     * (inet_csk_inc_pingpong_cnt()), every such packet, not only the first of a reply: Linux 5.1's
+     * "first packet after new data" condition was reverted in 6.0 (commit 4d8f24eeedc5).
+     */
     void dataSent(TcpSock sk) {
         long nowNs = now();
-        long nowJ = jiffies(nowNs);
-        if (jiffies(sk.lsndtimeNs) < jiffies(sk.lrcvtimeNs)
-                && nowJ - jiffies(sk.lrcvtimeNs) < tcp.jiffies.count(sk.atoNs)) {
+        sk.lsndtimeNs = nowNs;
+        if (jiffies(nowNs) - jiffies(sk.lrcvtimeNs) < tcp.jiffies.count(sk.atoNs)) {
             if (sk.pingpong < 255) {
                 sk.pingpong++;
             }
         }
-        sk.lsndtimeNs = nowNs;
     }
 
     /**

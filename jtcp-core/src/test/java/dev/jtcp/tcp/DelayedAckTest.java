@@ -77,6 +77,33 @@ class DelayedAckTest {
         assertThat(c.info().pingpong()).isFalse();   // a delayed ACK that fired ends ping-pong mode
     }
 
+    /**
+     * tcp_event_data_sent() counts every data packet sent within the ATO of the last arrival, even one that follows an
+     * earlier reply in the same jiffy as the request (6.0 reverted 5.1's "first reply after new data" condition):
+     * with tcp_pingpong_thresh 3, three replies within a jiffy make ping-pong mode, and the fourth request's ACK waits.
+     */
+    @Test
+    void everyReplyWithinTheAtoCountsTowardsPingpong_evenInTheSameJiffyAsTheRequest() {
+        LadderPeer p = LadderPeer.with(new dev.jtcp.sys.Sysctl().set(dev.jtcp.sys.SysctlKey.TCP_PINGPONG_THRESH, "3"));
+        TcpSocket c = established(p);
+        byte[] buf = new byte[100];
+        for (int i = 0; i < 3; i++) {
+            double t = 0.100 + i * 0.001;   // all in jiffy 25 (HZ 250)
+            p.in(t, "P.", 1 + 5 * i, 5, 1 + 5 * i, 502);
+            p.out(t, ".").ack(6 + 5 * i);   // quick-ack mode: ping-pong is not reached yet
+            assertThat(c.read(buf, 0, 100)).isEqualTo(5);
+            c.write(buf, 0, 5);
+            p.out(t, "P.").seq(1 + 5 * i).ack(6 + 5 * i).len(5);
+        }
+        assertThat(c.info().pingpong()).isTrue();
+        // Ping-pong mode: request 4's ACK is not sent on its own; reply 4 carries it.
+        p.in(0.103, "P.", 16, 5, 16, 502);
+        p.none(0.103);
+        assertThat(c.read(buf, 0, 100)).isEqualTo(5);
+        c.write(buf, 0, 5);
+        p.out(0.103, "P.").seq(16).ack(21).len(5);
+    }
+
     @Test
     void finIsAckedAfterTheAto_becauseItEntersPingpong() {
         LadderPeer p = LadderPeer.linuxDefaults();
