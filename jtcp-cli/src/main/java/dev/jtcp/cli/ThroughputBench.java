@@ -13,8 +13,8 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -27,9 +27,13 @@ import java.util.concurrent.Callable;
 @Command(name = "throughput", mixinStandardHelpOptions = true,
         description = "Bulk transfer between two simulated jtcp hosts (no loss, no delay) versus the kernel's loopback.")
 final class ThroughputBench implements Callable<Integer> {
-    @Option(names = "--bytes", paramLabel = "N", defaultValue = "268435456",
-            description = "Bytes per transfer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bytes", paramLabel = "N", defaultValue = "1073741824",
+            description = "Bytes per transfer (default: ${DEFAULT-VALUE}, 1 GiB).")
     long bytes;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "4",
+            description = "Seconds of warm-up transfers on both paths before the measured runs (default: ${DEFAULT-VALUE}).")
+    double warmup;
 
     @Option(names = "--mtu", paramLabel = "N", defaultValue = "65536",
             description = "MTU of the simulated link (default: ${DEFAULT-VALUE}, the kernel loopback's).")
@@ -42,6 +46,11 @@ final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
             description = "Measured runs of each side; the best is reported (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--kernel-cc", paramLabel = "NAME", defaultValue = "cubic",
+            description = "Congestion control of the kernel's sockets (TCP_CONGESTION; default: ${DEFAULT-VALUE}, Linux's default and "
+                    + "jtcp's: a host whose default is another, such as bbr, would otherwise decide the ratio).")
+    String kernelCc;
 
     @Option(names = "--table", description = "Instead of the loopback comparison: the goodput (virtual time) of one bulk "
             + "flow on a lossy simulated path, for each --cc and --loss (default losses 0,0.1,1,5,10,20).")
@@ -77,18 +86,21 @@ final class ThroughputBench implements Callable<Integer> {
         if (table || loss != null || rttMs != null || rateMbit != null || cc != null) {
             return lossTable();
         }
-        if (bytes < 1 || mtu < 576 || mtu > dev.jtcp.stack.NetStack.LOOPBACK_MTU || chunk < 1 || runs < 1) {
-            throw new Main.UsageError("--bytes, --chunk and --runs must be positive and --mtu in 576..65536", null);
+        if (bytes < 1 || mtu < 576 || mtu > dev.jtcp.stack.NetStack.LOOPBACK_MTU || chunk < 1 || runs < 1 || !(warmup >= 0)) {
+            throw new Main.UsageError("--bytes, --chunk and --runs must be positive, --warmup at least 0 and --mtu in 576..65536", null);
         }
         PrintWriter out = spec.commandLine().getOut();
         int linkMtu = Math.min(mtu, 65535);
         out.printf("transfer %d bytes, %d-byte writes; jtcp link MTU %d, no loss, no delay%n", bytes, chunk, linkMtu);
-        // Warm-up both paths (JIT: the measured runs kept getting faster after a single 32 MiB warm-up),
-        // then measure.
-        for (int w = 0; w < 2; w++) {
-            jtcp(Math.min(bytes, 64L << 20), linkMtu);
-            kernel(Math.min(bytes, 64L << 20));
-        }
+        kernelCcUsed = null;
+        // Warm-up both paths for --warmup seconds, then measure. The JIT takes its time: after two 64 MiB
+        // transfers each (the former warm-up) jtcp's runs went 23, 27, 31, 32, 27, 38, 42, 44 Gbit/s; C2 was
+        // still compiling the engine's hot methods a second into the run.
+        long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+        do {
+            jtcp(Math.min(bytes, 256L << 20), linkMtu);
+            kernel(Math.min(bytes, 256L << 20));
+        } while (System.nanoTime() < warmEnd);
         double[] j = new double[runs];
         double[] k = new double[runs];
         for (int i = 0; i < runs; i++) {
@@ -99,7 +111,11 @@ final class ThroughputBench implements Callable<Integer> {
         }
         double jb = Arrays.stream(j).max().orElse(0);
         double kb = Arrays.stream(k).max().orElse(0);
-        out.printf("best: jtcp %.3f Gbit/s, kernel loopback %.3f Gbit/s, ratio %.3f%n", jb, kb, jb / kb);
+        if (kernelCcWhyNot != null) {
+            spec.commandLine().getErr().println("jtcp: the kernel's sockets run the host's default congestion control ("
+                    + KernelCongestion.hostDefault() + "), not " + kernelCc + ": " + kernelCcWhyNot);
+        }
+        out.printf("best: jtcp %.3f Gbit/s, kernel loopback %.3f Gbit/s (%s), ratio %.3f%n", jb, kb, kernelCcUsed, jb / kb);
         out.printf("RESULT name=throughput jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%n", jb, kb, jb / kb);
         out.flush();
         return 0;
@@ -189,13 +205,21 @@ final class ThroughputBench implements Callable<Integer> {
         return n * 8.0 / (t1 - t0);
     }
 
-    /** The same transfer over the kernel's loopback with JDK sockets; returns Gbit/s. */
+    /** The congestion control the kernel's sender ran (getsockopt), and why --kernel-cc could not be set (null: it was). */
+    private String kernelCcUsed;
+    private String kernelCcWhyNot;
+
+    /**
+     * The same transfer over the kernel's loopback with JDK sockets (blocking socket channels and their streams),
+     * both running --kernel-cc; returns Gbit/s.
+     */
     private double kernel(long n) throws IOException, InterruptedException {
-        try (ServerSocket ss = new ServerSocket()) {
+        try (ServerSocketChannel ss = ServerSocketChannel.open()) {
+            kernelCcWhyNot = KernelCongestion.set(ss, kernelCc);   // accepted sockets inherit the listener's
             ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             long[] received = {0};
             Thread reader = Thread.ofPlatform().start(() -> {
-                try (Socket c = ss.accept(); InputStream in = c.getInputStream()) {
+                try (SocketChannel c = ss.accept(); InputStream in = c.socket().getInputStream()) {
                     byte[] buf = new byte[chunk];
                     int r;
                     while ((r = in.read(buf)) > 0) {
@@ -207,7 +231,13 @@ final class ThroughputBench implements Callable<Integer> {
             });
             byte[] data = new byte[chunk];
             long t0 = System.nanoTime();
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort()); OutputStream o = s.getOutputStream()) {
+            try (SocketChannel s = SocketChannel.open()) {
+                if (kernelCcWhyNot == null) {
+                    kernelCcWhyNot = KernelCongestion.set(s, kernelCc);
+                }
+                s.connect(ss.getLocalAddress());
+                kernelCcUsed = KernelCongestion.get(s);
+                OutputStream o = s.socket().getOutputStream();
                 long sent = 0;
                 while (sent < n) {
                     int len = (int) Math.min(chunk, n - sent);
