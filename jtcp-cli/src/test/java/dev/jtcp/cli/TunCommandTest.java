@@ -61,6 +61,15 @@ class TunCommandTest {
     }
 
     @Test
+    void onlyTunCommandsKeepTheDefaultVirtualThreadScheduler() {
+        assertThat(Main.runsTunStack(new String[] {"tun", "echo", "--dev", "jt0"})).isTrue();
+        assertThat(Main.runsTunStack(new String[] {"bench", "tun", "--mtu", "1500"})).isTrue();
+        assertThat(Main.runsTunStack(new String[] {"bench", "throughput"})).isFalse();
+        assertThat(Main.runsTunStack(new String[] {"scenario", "handshake"})).isFalse();
+        assertThat(Main.runsTunStack(new String[] {})).isFalse();
+    }
+
+    @Test
     void benchTunNamesABadDirection() {
         assertThat(run("bench", "tun", "--direction", "up").err())
                 .startsWith("jtcp: --direction: 'up' is not accepted; accepted: both, k2j, j2k");
