@@ -758,7 +758,7 @@ public final class Runner {
             for (Packets.RawOpt r : raw) {
                 if (r.kind() == 5 && r.length() >= 10 && (r.length() - 2) % 8 == 0) {
                     byte[] c = r.bytes().clone();
-                    for (int i = 2; i + 8 <= c.length; i += 4) {
+                    for (int i = 2; i + 4 <= c.length; i += 4) {   // both edges of every block
                         Packets.put32(c, i, Integer.toUnsignedLong((int) Packets.u32(c, i) - ackOff));
                     }
                     mapped.add(new Packets.RawOpt(5, c));
@@ -805,6 +805,13 @@ public final class Runner {
                 Live l = toScriptSpace(s, o);
                 long sentUs = o.tNs() / NS_PER_US;
                 log("outbound sniffed " + Packets.shortDump(l.seg()) + (sentUs < nowUs() ? " (sent at " + fmtTime(sentUs) + ")" : ""));
+                if (!frags.isEmpty() && !sameTuple(frags.getLast().out(), o)) {
+                    // packetdrill's do_outbound_script_packet(): packets of another connection (an old socket's SYN
+                    // retried, say) sniffed while aggregating are residue; discard them and start anew.
+                    log("discarding " + frags.size() + " sniffed packet(s) of another connection");
+                    frags.clear();
+                    sniffed = 0;
+                }
                 if (!frags.isEmpty()) {
                     String err = fragmentMismatch(frags.getLast(), l, sniffed, p.len());
                     if (err != null) {
@@ -830,6 +837,17 @@ public final class Runner {
                         .append(Packets.shortDump(frags.get(i).seg()));
             }
             return sb.toString();
+        }
+
+        /** Whether two sniffed packets belong to one connection (addresses and ports). */
+        private static boolean sameTuple(EmbeddedStack.Outbound a, EmbeddedStack.Outbound b) {
+            if (a.ip().src() != b.ip().src() || a.ip().dst() != b.ip().dst()) {
+                return false;
+            }
+            if (a.tcp() == null || b.tcp() == null) {
+                return a.tcp() == b.tcp();   // not TCP (ICMP): the addresses are the tuple
+            }
+            return a.tcp().srcPort() == b.tcp().srcPort() && a.tcp().dstPort() == b.tcp().dstPort();
         }
 
         /** packetdrill's verify_packet_fragments(): same headers (but FIN/PSH/CWR), contiguous, equal sizes. */
