@@ -86,8 +86,13 @@ public final class TcpSocket {
      * for {@link #connectDone()} and writes the rest.
      */
     public int sendFastOpen(Endpoint remote, byte[] data, int off, int len, boolean waitsForConnect) {
+        return sendFastOpen(remote, data, off, len, waitsForConnect, 0);
+    }
+
+    /** As {@link #sendFastOpen(Endpoint, byte[], int, int, boolean)} with the call's flags (MSG_ZEROCOPY). */
+    public int sendFastOpen(Endpoint remote, byte[] data, int off, int len, boolean waitsForConnect, int flags) {
         return done(tcp().sendFastOpen(sk, remote == null ? 0 : remote.addr(), remote == null ? 0 : remote.port(),
-                data, off, len, waitsForConnect));
+                data, off, len, waitsForConnect, flags));
     }
 
     /** True while connect() is deferred to the first write (TCP_FASTOPEN_CONNECT with a cookie). */

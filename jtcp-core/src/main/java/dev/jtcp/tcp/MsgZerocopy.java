@@ -39,6 +39,11 @@ final class MsgZerocopy {
     /** skb_zcopy_set(): the skb now holds bytes of the range. */
     static void attach(TcpSock sk, WriteSkb skb, ZcArg u) {
         skb.zc = u;
+        attachRange(sk, u);
+    }
+
+    /** The range is held by an skb (an ordinary one, or Fast Open's SYN data): it waits for snd_una to pass u.endSeq. */
+    static void attachRange(TcpSock sk, ZcArg u) {
         if (!u.attached) {
             u.attached = true;
             if (sk.zcInflight == null) {

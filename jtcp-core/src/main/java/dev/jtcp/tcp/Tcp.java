@@ -956,6 +956,17 @@ public final class Tcp {
      * pending (sk_write_pending) while data is left over, so the handshake's ACK waits for that data.
      */
     public int sendFastOpen(TcpSock sk, int daddr, int dport, byte[] data, int off, int len, boolean waitsForConnect) {
+        return sendFastOpen(sk, daddr, dport, data, off, len, waitsForConnect, 0);
+    }
+
+    /**
+     * As {@link #sendFastOpen(TcpSock, int, int, byte[], int, int, boolean)}, with the call's flags: MSG_ZEROCOPY on a
+     * socket with SO_ZEROCOPY takes a notification id (tcp_sendmsg_locked() allocates the uarg before
+     * tcp_sendmsg_fastopen()): the data in the SYN holds it and it completes once that data is acknowledged; a call
+     * that put nothing in the SYN gives the id back (net_zcopy_put_abort()); a blocking caller that still has data to
+     * write keeps it for the rest of the call, as a blocking sendmsg() does.
+     */
+    public int sendFastOpen(TcpSock sk, int daddr, int dport, byte[] data, int off, int len, boolean waitsForConnect, int flags) {
         if ((sysctl.get(SysctlKey.TCP_FASTOPEN) & TcpFastOpen.TFO_CLIENT_ENABLE) == 0) {
             return Errno.EOPNOTSUPP.neg();
         }
@@ -967,12 +978,15 @@ public final class Tcp {
         req.off = off;
         req.size = len;
         req.cookie.len = 0;   // kzalloc(): no cookie yet, which asks for one
+        boolean zerocopy = (flags & MSG_ZEROCOPY) != 0 && len > 0 && sk.zerocopy;
         int err;
         if (sk.deferConnect) {
+            req.uarg = zerocopy ? newZcArg(sk, len) : null;
             sk.fastopenReq = req;
             output.connect(sk);
             err = Errno.EINPROGRESS.neg();
         } else if (sk.state == TcpState.CLOSE && !sk.hashed) {
+            req.uarg = zerocopy ? newZcArg(sk, len) : null;
             sk.fastopenReq = req;
             err = connect(sk, daddr, dport);
         } else if (sk.state == TcpState.SYN_SENT || sk.state == TcpState.SYN_RECV) {
@@ -981,17 +995,33 @@ public final class Tcp {
             // __inet_stream_connect(): a connection made since the socket went SS_CONNECTING is now
             // SS_CONNECTED and the call goes on as a plain send; from then on MSG_FASTOPEN gets EISCONN.
             sk.sockConnected = true;
-            return send(sk, data, off, len, 0);
+            return send(sk, data, off, len, flags & MSG_ZEROCOPY);
         } else {
             err = Errno.EISCONN.neg();
         }
         int copied = sk.fastopenReq == req ? req.copied : 0;
         sk.fastopenReq = null;
         sk.deferConnect = false;
+        if (req.uarg != null) {
+            if (err == Errno.EINPROGRESS.neg() && waitsForConnect && copied < len) {
+                sk.zcCall = req.uarg;   // the blocking call goes on with its range once connected
+                sk.zcCallCopied = copied > 0;
+            } else if (err == Errno.EINPROGRESS.neg() && copied > 0) {
+                MsgZerocopy.put(this, sk, req.uarg);
+            } else {
+                MsgZerocopy.abort(this, sk, req.uarg);   // nothing went into the SYN: the id is given back
+            }
+        }
         if (err == Errno.EINPROGRESS.neg() && waitsForConnect && copied < len) {
             sk.writePending = true;
         }
         return err == Errno.EINPROGRESS.neg() && copied > 0 ? copied : err;
+    }
+
+    /** msg_zerocopy_realloc() for a send on a socket that has no write queue yet. */
+    private static ZcArg newZcArg(TcpSock sk, int len) {
+        WriteSkb tail = sk.writeQueue.peekLast();
+        return MsgZerocopy.realloc(sk, len, tail != null ? tail.zc : null);
     }
 
     /** For a blocking connect(): true once the attempt has succeeded or failed. */

@@ -370,6 +370,8 @@ final class TcpFastOpen {
         int size;
         /** Bytes that went into the SYN. */
         int copied;
+        /** The call's MSG_ZEROCOPY range (tcp_fastopen_request.uarg), or null: the SYN's data holds it. */
+        ZcArg uarg;
     }
 
     /** struct tcp_fastopen_metrics: what tcp_metrics.c remembers per destination for Fast Open. */

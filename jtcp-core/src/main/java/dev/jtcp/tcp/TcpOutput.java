@@ -547,6 +547,12 @@ final class TcpOutput {
             }
             fo.copied = space;
             sk.writeSeq = sk.iss + 1 + space;
+            if (space > 0 && fo.uarg != null) {
+                // skb_zcopy_set(syn_data, fo->uarg): the copied SYN data holds the call's MSG_ZEROCOPY range, which
+                // completes (SO_EE_CODE_ZEROCOPY_COPIED) once the data is acknowledged
+                fo.uarg.endSeq = sk.writeSeq;
+                MsgZerocopy.attachRange(sk, fo.uarg);
+            }
             transmit(sk, sk.iss, synFlags, 0, space, false, tcp.tracing() ? "tcp_send_syn_data: TCP Fast Open, "
                     + space + " bytes in the SYN" + (fo.cookie.len > 0 ? " with the cached cookie" : " without a cookie") : null);
             if (space > 0) {

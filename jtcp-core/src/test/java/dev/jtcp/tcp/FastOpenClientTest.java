@@ -76,6 +76,41 @@ class FastOpenClientTest {
         assertThat(s.info().optSynData()).isTrue();
     }
 
+    /**
+     * sendto(MSG_FASTOPEN | MSG_ZEROCOPY) with SO_ZEROCOPY (zerocopy/fastopen-client.pkt): without a cookie nothing goes
+     * into the SYN and the id is given back; with one, the SYN's data holds id 0, which completes as copied once the
+     * SYN-ACK acknowledges the data.
+     */
+    @Test
+    void zerocopySynDataCompletesItsIdOnceAcknowledged() {
+        LadderPeer p = client();
+        TcpSocket first = TcpSocket.open(p.k.stack());
+        assertThat(first.setOption(SockOpt.SO_ZEROCOPY, 1)).isZero();
+        assertThat(first.sendFastOpen(new Endpoint(p.peerAddr, LadderPeer.PEER_PORT), new byte[500], 0, 500, false, Tcp.MSG_ZEROCOPY))
+                .isEqualTo(Errno.EINPROGRESS.neg());
+        p.localPort = first.localEndpoint().port();
+        p.out(0, "S").len(0).opts("mss 1460,nop,nop,sackOK,nop,wscale 10,unknown-34,nop,nop");
+        p.in(0.01, "S.", 0, 0, 1, 5840, synAck(1460, COOKIE));
+        p.out(0.01, ".");
+        assertThat(first.recvErrQueue()).as("no data went: no notification").isNull();
+
+        TcpSocket s = TcpSocket.open(p.k.stack());
+        assertThat(s.setOption(SockOpt.SO_ZEROCOPY, 1)).isZero();
+        p.at(0.02);
+        assertThat(s.sendFastOpen(new Endpoint(p.peerAddr, LadderPeer.PEER_PORT), new byte[500], 0, 500, false, Tcp.MSG_ZEROCOPY))
+                .isEqualTo(500);
+        p.localPort = s.localEndpoint().port();
+        LadderPeer.Expect syn = p.out(0.02, "S").len(500);
+        p.localIsn = syn.o.tcp().seq();
+        p.peerIsn = 5000;
+        assertThat(s.recvErrQueue()).as("the SYN's data is not acknowledged yet").isNull();
+        p.in(0.03, "S.", 0, 0, 501, 5840, synAck(1460, null));
+        p.out(0.03, ".").seq(501).ack(1);
+        assertThat(s.recvErrQueue().ee()).isEqualTo(new SockExtendedErr(0, SockExtendedErr.SO_EE_ORIGIN_ZEROCOPY, 0,
+                SockExtendedErr.SO_EE_CODE_ZEROCOPY_COPIED, 0, 0));
+        assertThat(s.recvErrQueue()).isNull();
+    }
+
     @Test
     void dataTheSynAckDoesNotAcknowledgeIsSentAgainAtOnce() {
         LadderPeer p = client();

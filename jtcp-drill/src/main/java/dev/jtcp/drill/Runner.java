@@ -2023,7 +2023,7 @@ public final class Runner {
                         fastOpenDone = true;
                         int len = (int) Math.min(count, Integer.MAX_VALUE);
                         byte[] buf = data != null ? data : zeros(len);
-                        int r = f.sock.sendFastOpen(new Endpoint(remoteIp, connectPort), buf, 0, len, blocking);
+                        int r = f.sock.sendFastOpen(new Endpoint(remoteIp, connectPort), buf, 0, len, blocking, sf & Tcp.MSG_ZEROCOPY);
                         if (!blocking || (r < 0 && r != Errno.EINPROGRESS.neg())) {
                             return Done.of(r);
                         }
