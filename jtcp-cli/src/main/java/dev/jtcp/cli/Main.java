@@ -50,23 +50,25 @@ public final class Main implements Runnable {
     static final String VT_PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
 
     /**
-     * Every command but {@code tun} and {@code bench tun} runs the simulator (or the packetdrill runner), where exactly
-     * one of the event loop and its processes runs at any moment, handing control over through semaphores: on one
-     * carrier thread a hand-off is a switch of continuations, on two each one wakes a parked carrier on the other CPU
-     * (measured: bench throughput 26 against 40 Gbit/s at MTU 1500, 53 against 70 at 65536). So unless the user set it,
-     * the JDK's virtual-thread scheduler gets one carrier, before any virtual thread exists. A TUN stack keeps the
-     * default: its application threads do run in parallel.
+     * The commands that run one simulation at a time (scenarios, the simulator's benches, reports, drill), where
+     * exactly one of the event loop and its processes runs at any moment, handing control over through semaphores: on
+     * one carrier thread a hand-off is a switch of continuations, on two each one wakes a parked carrier on the other
+     * CPU (measured: bench throughput 26 against 40 Gbit/s at MTU 1500, 53 against 70 at 65536). So unless the user
+     * set it, the JDK's virtual-thread scheduler gets one carrier, before any virtual thread exists. A TUN stack
+     * ({@code tun}, {@code bench tun}) keeps the default: its application threads do run in parallel; so does
+     * {@code bench soak}, whose --jobs simulations run side by side.
      */
     static void oneCarrierForSimulations(String[] args) {
-        if (System.getProperty(VT_PARALLELISM) == null && !runsTunStack(args)) {
+        if (System.getProperty(VT_PARALLELISM) == null && !runsInParallel(args)) {
             System.setProperty(VT_PARALLELISM, "1");
         }
     }
 
-    /** Whether the command line runs a stack on a TUN device ({@code tun ...}, {@code bench tun ...}). */
-    static boolean runsTunStack(String[] args) {
+    /** Whether the command line runs virtual threads that should run in parallel: {@code tun ...}, {@code bench tun|soak ...}. */
+    static boolean runsInParallel(String[] args) {
         java.util.List<String> words = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).limit(2).toList();
-        return !words.isEmpty() && (words.get(0).equals("tun") || words.equals(java.util.List.of("bench", "tun")));
+        return !words.isEmpty() && (words.get(0).equals("tun") || words.equals(java.util.List.of("bench", "tun"))
+                || words.equals(java.util.List.of("bench", "soak")));
     }
 
     /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 bad usage). Binary formats need --out. */

@@ -147,7 +147,12 @@ final class TunBench implements Callable<Integer> {
                         throw e;
                     }
                     try {
-                        kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));   // warm-up
+                        // warm-up, in a direction measured
+                        if (k2jOn) {
+                            kernelToJtcp(stack, ns, Math.min(bytes, 16L << 20));
+                        } else {
+                            jtcpToKernel(stack, ns, Math.min(bytes, 16L << 20));
+                        }
                         for (int r = 0; r < runs; r++) {
                             if (k2jOn) {
                                 jtcp[m][0] = Math.max(jtcp[m][0], kernelToJtcp(stack, ns, bytes));
@@ -244,8 +249,8 @@ final class TunBench implements Callable<Integer> {
         try {
             IpTool.run(List.of("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=" + cc));
         } catch (IOException e) {
-            throw new IOException("--kernel-cc " + cc + ": the kernel refused it (available: "
-                    + Files.readString(Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control")).strip() + ")", e);
+            throw new IOException("--kernel-cc " + cc + ": cannot make it the namespace's congestion control (" + e.getMessage()
+                    + "; available: " + Files.readString(Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control")).strip() + ")", e);
         }
     }
 
@@ -418,7 +423,7 @@ final class TunBench implements Callable<Integer> {
             import socket, time
             n = %d; t0 = time.monotonic()
             for i in range(n):
-                s = socket.create_connection(('%s', %s)); s.sendall(b'x'); s.recv(1); s.close()
+                s = socket.create_connection(('%s', %s), timeout=10); s.sendall(b'x'); s.recv(1); s.close()
             print(n / (time.monotonic() - t0), flush=True)
             """;
 
@@ -435,12 +440,18 @@ final class TunBench implements Callable<Integer> {
         Thread server = Thread.ofPlatform().name("bench-conn-server").start(() -> {
             byte[] b = new byte[1];
             while (true) {
-                try (TunSocket c = l.accept(0)) {
+                TunSocket c;
+                try {
+                    c = l.accept(0);
+                } catch (IOException e) {
+                    return;   // the listener closed: the measurement is over
+                }
+                try (c) {
                     if (c.read(b, 0, 1) == 1) {
                         c.write(b, 0, 1);
                     }
                 } catch (IOException e) {
-                    return;   // the listener closed: the measurement is over
+                    // this connection failed (reset): the client's next one is served all the same
                 }
             }
         });
@@ -463,7 +474,12 @@ final class TunBench implements Callable<Integer> {
                 l.bind(('10.77.251.1', 0)); l.listen(4096)
                 print('ready', l.getsockname()[1], flush=True)
                 while True:
-                    c, _ = l.accept(); d = c.recv(1); c.sendall(d); c.close()
+                    c, _ = l.accept()
+                    try:
+                        d = c.recv(1); c.sendall(d)
+                    except OSError:
+                        pass
+                    c.close()
                 """);
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));

@@ -61,12 +61,13 @@ class TunCommandTest {
     }
 
     @Test
-    void onlyTunCommandsKeepTheDefaultVirtualThreadScheduler() {
-        assertThat(Main.runsTunStack(new String[] {"tun", "echo", "--dev", "jt0"})).isTrue();
-        assertThat(Main.runsTunStack(new String[] {"bench", "tun", "--mtu", "1500"})).isTrue();
-        assertThat(Main.runsTunStack(new String[] {"bench", "throughput"})).isFalse();
-        assertThat(Main.runsTunStack(new String[] {"scenario", "handshake"})).isFalse();
-        assertThat(Main.runsTunStack(new String[] {})).isFalse();
+    void onlyTunCommandsAndTheSoakKeepTheDefaultVirtualThreadScheduler() {
+        assertThat(Main.runsInParallel(new String[] {"tun", "echo", "--dev", "jt0"})).isTrue();
+        assertThat(Main.runsInParallel(new String[] {"bench", "tun", "--mtu", "1500"})).isTrue();
+        assertThat(Main.runsInParallel(new String[] {"bench", "soak", "--seeds", "10"})).isTrue();
+        assertThat(Main.runsInParallel(new String[] {"bench", "throughput"})).isFalse();
+        assertThat(Main.runsInParallel(new String[] {"scenario", "handshake"})).isFalse();
+        assertThat(Main.runsInParallel(new String[] {})).isFalse();
     }
 
     @Test

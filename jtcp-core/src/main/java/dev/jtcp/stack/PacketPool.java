@@ -41,6 +41,12 @@ public final class PacketPool {
      * exactly {@code length} above that), recycled when one is free. Its content is stale.
      */
     public byte[] take(int length) {
+        if (length <= 0) {
+            if (length < 0) {
+                throw new IllegalArgumentException("negative packet length " + length);
+            }
+            return new byte[0];
+        }
         if (length > TOP_SIZE) {
             allocated++;
             return new byte[length];

@@ -43,4 +43,11 @@ class PacketPoolTest {
         assertThat(pool.take(1500)).isNotSameAs(odd);
         assertThat(pool.take(65536)).isNotSameAs(plain64k);
     }
+
+    @Test
+    void anEmptyPacketIsAnEmptyArrayAndANegativeLengthIsRefused() {
+        PacketPool pool = new PacketPool();
+        assertThat(pool.take(0)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.take(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -316,7 +316,7 @@ public final class TunStack implements AutoCloseable {
             }
             // A packet longer than the buffer (the device's MTU raised behind our back) arrives cut: ip_rcv()
             // finds its total length beyond what arrived and counts it (IpExtInTruncatedPkts).
-            rxLens[k] = Math.min(n, rx[k].length - at);
+            rxLens[k] = Math.min(n, Math.min(rx[k].length, TunDevice.READ_BUFFER) - at);
             k++;
         }
         if (k == 0) {
