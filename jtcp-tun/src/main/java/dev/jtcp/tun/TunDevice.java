@@ -1,5 +1,6 @@
 package dev.jtcp.tun;
 
+import dev.jtcp.sys.Errno;
 import dev.jtcp.wire.TcpHeader;
 
 import java.lang.foreign.Arena;
@@ -38,13 +39,6 @@ public final class TunDevice implements AutoCloseable {
     private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
     /** IFNAMSIZ: 15 characters and the terminating NUL. */
     public static final int IFNAMSIZ = 16;
-    private static final int ENOENT = 2;
-    private static final int EPERM = 1;
-    private static final int EACCES = 13;
-    private static final int EBUSY = 16;
-    private static final int EINVAL = 22;
-    private static final int ENODEV = 19;
-    private static final int EIO = 5;
 
     /** Largest packet a read can return (the IPv4 maximum). */
     public static final int MAX_PACKET = 65535;
@@ -97,12 +91,12 @@ public final class TunDevice implements AutoCloseable {
             Libc.Result r = new Libc.Result(tmp);
             int fd = Libc.open(r, tmp.allocateFrom("/dev/net/tun"), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
             if (fd < 0) {
-                throw switch (r.errno) {
+                throw switch (Errno.of(r.errno)) {
                     case ENOENT, ENODEV -> new TunException("cannot open /dev/net/tun: " + Libc.strerror(r.errno)
                             + "; load the tun module (modprobe tun), or in a container pass the device (--device /dev/net/tun)", r.errno);
                     case EACCES, EPERM -> new TunException("cannot open /dev/net/tun: " + Libc.strerror(r.errno)
                             + "; run as root or give this user access to /dev/net/tun and CAP_NET_ADMIN", r.errno);
-                    default -> new TunException("cannot open /dev/net/tun: " + Libc.strerror(r.errno), r.errno);
+                    case null, default -> new TunException("cannot open /dev/net/tun: " + Libc.strerror(r.errno), r.errno);
                 };
             }
             // struct ifreq: char ifr_name[IFNAMSIZ]; then the union, whose ifr_flags is a short.
@@ -113,7 +107,7 @@ public final class TunDevice implements AutoCloseable {
             if (Libc.ioctl(r, fd, TUNSETIFF, ifr) < 0) {
                 int e = r.errno;
                 Libc.close(r, fd);
-                throw switch (e) {
+                throw switch (Errno.of(e)) {
                     case EPERM, EACCES -> new TunException("cannot create TUN device " + name + ": " + Libc.strerror(e)
                             + "; creating a device needs CAP_NET_ADMIN: run as root, or create it beforehand with"
                             + " 'ip tuntap add " + name + " mode tun user $USER'", e);
@@ -121,7 +115,7 @@ public final class TunDevice implements AutoCloseable {
                             + Libc.strerror(e) + "); choose another --dev or stop that process", e);
                     case EINVAL -> new TunException("device " + name + " exists and is not a TUN device ("
                             + Libc.strerror(e) + "); choose another --dev or remove it with 'ip link del " + name + "'", e);
-                    default -> new TunException("cannot create TUN device " + name + ": " + Libc.strerror(e), e);
+                    case null, default -> new TunException("cannot create TUN device " + name + ": " + Libc.strerror(e), e);
                 };
             }
             String actual = ifr.getString(0, StandardCharsets.US_ASCII);
@@ -289,7 +283,7 @@ public final class TunDevice implements AutoCloseable {
             if (n >= 0) {
                 return true;
             }
-            if (txErr.errno == Libc.EAGAIN || txErr.errno == EIO) {
+            if (txErr.errno == Libc.EAGAIN || txErr.errno == Errno.EIO.code) {
                 return false;   // queue full, or the link is down (tun_get_user: EIO): the packet is lost
             }
             if (txErr.errno != Libc.EINTR) {
