@@ -2560,14 +2560,17 @@ final class TcpInput {
         int dataLen = s.len - skip;
         // Never accept more than the window we offered (tcp_try_rmem_schedule would refuse it).
         int room = Math.max(0, tcp.output.fullSpace(sk) * 2 - sk.rcvQueued());
-        if (dataLen > room) {
+        boolean clamped = dataLen > room;
+        if (clamped) {
             dataLen = room;
             fin = false;
             tcp.mib.inc(Mib.TcpExtTCPRcvQDrop);
         }
         if (dataLen > 0) {
-            if (s.skbGiven && !s.skbKept) {
-                sk.recvBuf.appendPacket(s.buf, s.off + skip, dataLen, tcp.host);   // the skb itself is queued
+            // The skb itself is queued (no copy) unless the window clamped its payload: a remnant is copied, so a few
+            // bytes never hold a whole packet buffer.
+            if (s.skbGiven && !s.skbKept && !clamped) {
+                sk.recvBuf.appendPacket(s.buf, s.off + skip, dataLen, tcp.host);
                 s.skbKept = true;
             } else {
                 sk.recvBuf.append(s.buf, s.off + skip, dataLen);
