@@ -1,5 +1,7 @@
 package dev.jtcp.cli;
 
+import dev.jtcp.sys.Errno;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -72,9 +74,10 @@ final class KernelCongestion {
             int rc = (int) SETSOCKOPT.invokeExact(cap, fd, IPPROTO_TCP, TCP_CONGESTION, v, n.length);
             if (rc != 0) {
                 int errno = (int) ERRNO.get(cap, 0L);
-                return "setsockopt(TCP_CONGESTION, " + name + ") failed with errno " + errno + (errno == 2
+                Errno e = Errno.of(errno);
+                return "setsockopt(TCP_CONGESTION, " + name + ") failed with errno " + errno + (e == Errno.ENOENT
                         ? " (ENOENT: not available, see /proc/sys/net/ipv4/tcp_available_congestion_control)"
-                        : errno == 1 ? " (EPERM: not in /proc/sys/net/ipv4/tcp_allowed_congestion_control)" : "");
+                        : e == Errno.EPERM ? " (EPERM: not in /proc/sys/net/ipv4/tcp_allowed_congestion_control)" : "");
             }
             return null;
         } catch (Throwable t) {

@@ -92,7 +92,6 @@ final class ThroughputBench implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int linkMtu = Math.min(mtu, 65535);
         out.printf("transfer %d bytes, %d-byte writes; jtcp link MTU %d, no loss, no delay%n", bytes, chunk, linkMtu);
-        kernelCcUsed = null;
         // Warm-up both paths for --warmup seconds, then measure. The JIT takes its time: after two 64 MiB
         // transfers each (the former warm-up) jtcp's runs went 23, 27, 31, 32, 27, 38, 42, 44 Gbit/s; C2 was
         // still compiling the engine's hot methods a second into the run.

@@ -172,31 +172,23 @@ final class TunBench implements Callable<Integer> {
                     }
                 }
                 // The ceiling is best of runs too: a scheduling hiccup of its two threads must not flatter jtcp's ratio.
-                double ceiling = 0;
-                for (int r = 0; r < runs; r++) {
-                    ceiling = Math.max(ceiling, TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds));
-                }
+                double ceiling = bestOf(() -> TunCeiling.measure(dev, ns, KERNEL + "/24", OTHER, JTCP, mtu, seconds));
                 // Kernel to kernel over veth, best of runs: with the veth's offloads (compared with jtcp's "on" rows) and,
                 // when jtcp was measured without offloads, with them all off (its "off" rows: the kernel checksums and
                 // segments in software, and each packet crosses one by one, as over a plain TUN device).
-                double veth = 0;
+                double veth;
                 double vethPlain = Double.NaN;
                 String nsB = ns + "-b";
                 IpTool.run(List.of("ip", "netns", "add", nsB));
                 try {
                     congestionControl(nsB, kernelCc);
                     vethLink(ns, nsB, mtu);
-                    for (int r = 0; r < runs; r++) {
-                        veth = Math.max(veth, kernelVeth(ns, nsB, bytes));
-                    }
+                    veth = bestOf(() -> kernelVeth(ns, nsB, bytes));
                     if (mtu == mtus.get(0) && connections > 0) {
                         connKernel = connectRateKernel(ns, nsB, connections);
                     }
                     if (modes.contains(TunStack.Offload.OFF) && vethOffloadsOff(ns, nsB, err)) {
-                        vethPlain = 0;
-                        for (int r = 0; r < runs; r++) {
-                            vethPlain = Math.max(vethPlain, kernelVeth(ns, nsB, bytes));
-                        }
+                        vethPlain = bestOf(() -> kernelVeth(ns, nsB, bytes));
                         fields.append(String.format(" veth_plain_%d=%.3f", mtu, vethPlain / 1e9));
                     }
                 } finally {
@@ -242,6 +234,21 @@ final class TunBench implements Callable<Integer> {
         out.printf("RESULT name=tun jtcp=%.3f kernel=%.3f unit=Gbit/s ratio=%.3f%s%n", worstJtcp / 1e9, worstCeiling / 1e9, worstRatio, fields);
         out.flush();
         return 0;
+    }
+
+    /** One reference measurement (bits per second). */
+    @FunctionalInterface
+    private interface Measurement {
+        double run() throws IOException, InterruptedException;
+    }
+
+    /** The best of --runs runs of m. */
+    private double bestOf(Measurement m) throws IOException, InterruptedException {
+        double best = 0;
+        for (int r = 0; r < runs; r++) {
+            best = Math.max(best, m.run());
+        }
+        return best;
     }
 
     /** Makes cc the namespace's congestion control (a new namespace inherits the host's default). */

@@ -1003,14 +1003,9 @@ public final class Tcp {
         sk.fastopenReq = null;
         sk.deferConnect = false;
         if (req.uarg != null) {
-            if (err == Errno.EINPROGRESS.neg() && waitsForConnect && copied < len) {
-                sk.zcCall = req.uarg;   // the blocking call goes on with its range once connected
-                sk.zcCallCopied = copied > 0;
-            } else if (err == Errno.EINPROGRESS.neg() && copied > 0) {
-                MsgZerocopy.put(this, sk, req.uarg);
-            } else {
-                MsgZerocopy.abort(this, sk, req.uarg);   // nothing went into the SYN: the id is given back
-            }
+            boolean inProgress = err == Errno.EINPROGRESS.neg();
+            // once connected, a blocking call goes on with its range; else a call that put nothing in the SYN gives it back
+            zerocopyCallStep(sk, req.uarg, inProgress && copied > 0, inProgress && waitsForConnect && copied < len);
         }
         if (err == Errno.EINPROGRESS.neg() && waitsForConnect && copied < len) {
             sk.writePending = true;
@@ -1018,10 +1013,26 @@ public final class Tcp {
         return err == Errno.EINPROGRESS.neg() && copied > 0 ? copied : err;
     }
 
-    /** msg_zerocopy_realloc() for a send on a socket that has no write queue yet. */
+    /** msg_zerocopy_realloc() for a send of len bytes: extends the write queue's tail range when it can. */
     private static ZcArg newZcArg(TcpSock sk, int len) {
         WriteSkb tail = sk.writeQueue.peekLast();
         return MsgZerocopy.realloc(sk, len, tail != null ? tail.zc : null);
+    }
+
+    /**
+     * The end of one step of a MSG_ZEROCOPY call: a call that goes on (a blocking caller waiting for room or for its
+     * connect) keeps its reference; otherwise the reference is put (net_zcopy_put()) if the call copied anything, and
+     * aborted with its id given back (net_zcopy_put_abort()) if not.
+     */
+    private void zerocopyCallStep(TcpSock sk, ZcArg uarg, boolean copied, boolean callGoesOn) {
+        if (callGoesOn) {
+            sk.zcCall = uarg;
+            sk.zcCallCopied = copied;
+        } else if (copied) {
+            MsgZerocopy.put(this, sk, uarg);
+        } else {
+            MsgZerocopy.abort(this, sk, uarg);
+        }
     }
 
     /** For a blocking connect(): true once the attempt has succeeded or failed. */
@@ -1111,8 +1122,7 @@ public final class Tcp {
                 sk.zcCall = null;
                 sk.zcCallCopied = false;
                 if (uarg == null) {
-                    WriteSkb tail = sk.writeQueue.peekLast();
-                    uarg = MsgZerocopy.realloc(sk, size, tail != null ? tail.zc : null);
+                    uarg = newZcArg(sk, size);
                 }
                 pages = new PageIter(iov);
             }
@@ -1121,15 +1131,8 @@ public final class Tcp {
         }
         int r = send(sk, data, off, size, flags & ~(MSG_ZEROCOPY | MSG_SPLICE_PAGES), pages, uarg, callContinues);
         if (uarg != null) {
-            boolean copied = copiedBefore || r > 0;
-            if (callContinues && (r == Errno.EAGAIN.neg() || (r > 0 && r < size))) {
-                sk.zcCall = uarg;   // the call waits for room and keeps its reference
-                sk.zcCallCopied = copied;
-            } else if (copied) {
-                MsgZerocopy.put(this, sk, uarg);
-            } else {
-                MsgZerocopy.abort(this, sk, uarg);   // net_zcopy_put_abort(): nothing sent, the id is given back
-            }
+            // a blocking call that waits for room goes on with its range
+            zerocopyCallStep(sk, uarg, copiedBefore || r > 0, callContinues && (r == Errno.EAGAIN.neg() || (r > 0 && r < size)));
         }
         return r;
     }
